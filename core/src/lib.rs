@@ -1,0 +1,8 @@
+//! DUDE core: the dossier unique du demandeur d'emploi.
+//!
+//! See `ARCHITECTURE.md` at the repository root for the map of modules.
+
+pub mod clock;
+pub mod crypto;
+pub mod dossier;
+pub mod store;

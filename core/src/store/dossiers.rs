@@ -1,0 +1,462 @@
+//! The dossier repository: dossiers, their sections (one per data category, with
+//! provenance) and registration events.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionOptions, TransactionTrait,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::entity::{dossier, dossier_section, inscription_evenement};
+use super::{Store, StoreError};
+use crate::dossier::codes::Coded;
+use crate::dossier::contact::Contact;
+use crate::dossier::identite::Identite;
+use crate::dossier::inscription::{EvenementInscription, HistoriqueInscription};
+use crate::dossier::rsa::Rsa;
+use crate::dossier::{Categorie, Dossier, DossierId, IdentiteSection, Inscription, Nir};
+
+/// Where a group of fields comes from: organisation, system or adapter and version, author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub source: String,
+    pub auteur: Option<String>,
+}
+
+impl Provenance {
+    pub fn new(source: impl Into<String>, auteur: Option<String>) -> Self {
+        Self { source: source.into(), auteur }
+    }
+}
+
+/// What a monthly list needs of a candidate.
+#[derive(Debug, Clone)]
+pub struct ListCandidate {
+    pub id: DossierId,
+    pub identite: Identite,
+    pub contact: Option<Contact>,
+    pub rsa: Option<Rsa>,
+    pub historique: HistoriqueInscription,
+}
+
+/// The `inscription` section stores what the events do not: the last monthly update.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InscriptionSection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    derniere_actualisation: Option<NaiveDate>,
+}
+
+const INSERT_CHUNK: usize = 400;
+
+fn corrupt(id: &str, what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt { dossier: id.to_string(), what: what.to_string() }
+}
+
+fn sections_of(d: &Dossier) -> Result<Vec<(Categorie, String)>, serde_json::Error> {
+    use serde_json::to_string as j;
+    let mut out = vec![(
+        Categorie::Identite,
+        j(&IdentiteSection { identite: d.identite.clone(), situation: d.situation.clone() })?,
+    )];
+    if let Some(c) = &d.contact {
+        out.push((Categorie::Contact, j(c)?));
+    }
+    if d.inscription.derniere_actualisation.is_some() {
+        out.push((
+            Categorie::Inscription,
+            j(&InscriptionSection { derniere_actualisation: d.inscription.derniere_actualisation })?,
+        ));
+    }
+    if let Some(r) = &d.rsa {
+        out.push((Categorie::Rsa, j(r)?));
+    }
+    if let Some(o) = &d.orientation {
+        out.push((Categorie::Orientation, j(o)?));
+    }
+    if !d.diagnostic.besoins_par_diagnostic.is_empty() || !d.diagnostic.diagnostics.is_empty() {
+        out.push((Categorie::Diagnostic, j(&d.diagnostic)?));
+    }
+    if !d.contraintes.contraintes.is_empty() || d.contraintes.date_exploration.is_some() {
+        out.push((Categorie::Contraintes, j(&d.contraintes)?));
+    }
+    if let Some(p) = &d.pouvoir_agir {
+        out.push((Categorie::PouvoirAgir, j(p)?));
+    }
+    if !d.metiers_recherches.is_empty() {
+        out.push((Categorie::MetiersRecherches, j(&d.metiers_recherches)?));
+    }
+    if !d.projets_creation.is_empty() {
+        out.push((Categorie::ProjetsCreation, j(&d.projets_creation)?));
+    }
+    if let Some(a) = &d.accompagnement {
+        out.push((Categorie::AccompagnementGlobal, j(a)?));
+    }
+    if !d.echanges.is_empty() {
+        out.push((Categorie::ContactsEchanges, j(&d.echanges)?));
+    }
+    Ok(out)
+}
+
+fn event_row(id: &str, seq: usize, e: &EvenementInscription) -> inscription_evenement::ActiveModel {
+    inscription_evenement::ActiveModel {
+        id: Default::default(),
+        dossier_id: Set(id.to_string()),
+        seq: Set(seq as i32),
+        date: Set(e.date),
+        evenement: Set(e.evenement.code().to_string()),
+        categorie: Set(e.categorie.map(|c| c.code().to_string())),
+        motif_inscription: Set(e.motif_inscription.map(|c| c.code().to_string())),
+        situation: Set(e.situation.map(|c| c.code().to_string())),
+        motif_cloture: Set(e.motif_cloture.map(|c| c.code().to_string())),
+    }
+}
+
+fn event_of(r: &inscription_evenement::Model) -> Result<EvenementInscription, StoreError> {
+    let c = |what: &str, e: crate::dossier::codes::UnknownCode| corrupt(&r.dossier_id, format!("{what}: {e}"));
+    Ok(EvenementInscription {
+        date: r.date,
+        evenement: Coded::from_code(&r.evenement).map_err(|e| c("evenement", e))?,
+        categorie: r.categorie.as_deref().map(Coded::from_code).transpose().map_err(|e| c("categorie", e))?,
+        motif_inscription: r
+            .motif_inscription
+            .as_deref()
+            .map(Coded::from_code)
+            .transpose()
+            .map_err(|e| c("motif_inscription", e))?,
+        situation: r.situation.as_deref().map(Coded::from_code).transpose().map_err(|e| c("situation", e))?,
+        motif_cloture: r
+            .motif_cloture
+            .as_deref()
+            .map(Coded::from_code)
+            .transpose()
+            .map_err(|e| c("motif_cloture", e))?,
+    })
+}
+
+fn historique_of(id: &str, rows: &[inscription_evenement::Model]) -> Result<HistoriqueInscription, StoreError> {
+    let events = rows.iter().map(event_of).collect::<Result<Vec<_>, _>>()?;
+    HistoriqueInscription::from_events(events).map_err(|e| corrupt(id, e))
+}
+
+fn parse_section<T: DeserializeOwned>(id: &str, cat: Categorie, json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| corrupt(id, format!("section {}: {e}", cat.code())))
+}
+
+impl Store {
+    /// Inserts new dossiers, their sections and histories in one transaction.
+    pub async fn insert_dossiers(&self, dossiers: &[Dossier], prov: &Provenance) -> Result<(), StoreError> {
+        let txn = self.connection().begin().await?;
+        self.insert_dossiers_in(&txn, dossiers, prov).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Same as [`Self::insert_dossiers`], inside a caller's transaction.
+    pub async fn insert_dossiers_in(
+        &self,
+        txn: &DatabaseTransaction,
+        dossiers: &[Dossier],
+        prov: &Provenance,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let mut rows = Vec::with_capacity(dossiers.len());
+        let mut sections = Vec::new();
+        let mut events = Vec::new();
+        for d in dossiers {
+            let id = d.id.to_string();
+            rows.push(dossier::ActiveModel {
+                id: Set(id.clone()),
+                nir_index: Set(self.vault().index(&d.nir)),
+                nir_chiffre: Set(self.vault().encrypt(&d.nir)),
+                date_naissance: Set(d.identite.date_naissance),
+                departement: Set(d.departement().map(|x| x.as_str().to_string())),
+                rsa_beneficiaire: Set(d.beneficiaire_rsa()),
+                cree_le: Set(now),
+                maj_le: Set(now),
+            });
+            for (cat, json) in sections_of(d).map_err(|e| corrupt(&id, e))? {
+                sections.push(dossier_section::ActiveModel {
+                    dossier_id: Set(id.clone()),
+                    categorie: Set(cat.code().to_string()),
+                    donnees: Set(json),
+                    source: Set(prov.source.clone()),
+                    auteur: Set(prov.auteur.clone()),
+                    maj_le: Set(now),
+                });
+            }
+            for (i, e) in d.inscription.historique.evenements().iter().enumerate() {
+                events.push(event_row(&id, i + 1, e));
+            }
+        }
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            dossier::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in sections.chunks(INSERT_CHUNK) {
+            dossier_section::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in events.chunks(INSERT_CHUNK) {
+            inscription_evenement::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        Ok(())
+    }
+
+    /// Number of dossiers.
+    pub async fn count_dossiers(&self) -> Result<u64, StoreError> {
+        Ok(dossier::Entity::find().count(self.connection()).await?)
+    }
+
+    /// Dossiers whose NIR is `nir` and who are born on `date_naissance`.
+    pub async fn find_by_nir(&self, nir: &Nir, date_naissance: NaiveDate) -> Result<Vec<DossierId>, StoreError> {
+        let rows: Vec<String> = dossier::Entity::find()
+            .select_only()
+            .column(dossier::Column::Id)
+            .filter(dossier::Column::NirIndex.eq(self.vault().index(nir)))
+            .filter(dossier::Column::DateNaissance.eq(date_naissance))
+            .into_tuple()
+            .all(self.connection())
+            .await?;
+        rows.iter().map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e))).collect()
+    }
+
+    /// Whether the dossier exists.
+    pub async fn exists(&self, id: DossierId) -> Result<bool, StoreError> {
+        Ok(dossier::Entity::find_by_id(id.to_string()).count(self.connection()).await? > 0)
+    }
+
+    /// The registration history, `None` when the dossier does not exist.
+    pub async fn load_historique(&self, id: DossierId) -> Result<Option<HistoriqueInscription>, StoreError> {
+        let sid = id.to_string();
+        let rows = inscription_evenement::Entity::find()
+            .filter(inscription_evenement::Column::DossierId.eq(sid.as_str()))
+            .order_by_asc(inscription_evenement::Column::Seq)
+            .all(self.connection())
+            .await?;
+        if rows.is_empty() && !self.exists(id).await? {
+            return Ok(None);
+        }
+        historique_of(&sid, &rows).map(Some)
+    }
+
+    /// One section, `None` when absent (or when the dossier does not exist).
+    pub async fn load_section<T: DeserializeOwned>(
+        &self,
+        id: DossierId,
+        cat: Categorie,
+    ) -> Result<Option<T>, StoreError> {
+        let sid = id.to_string();
+        let row = dossier_section::Entity::find_by_id((sid.clone(), cat.code().to_string()))
+            .one(self.connection())
+            .await?;
+        row.map(|r| parse_section(&sid, cat, &r.donnees)).transpose()
+    }
+
+    /// The whole dossier, NIR decrypted.
+    pub async fn load_dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
+        let sid = id.to_string();
+        let Some(row) = dossier::Entity::find_by_id(sid.clone()).one(self.connection()).await? else {
+            return Ok(None);
+        };
+        let nir = self.vault().decrypt(&row.nir_chiffre)?;
+        let sections: HashMap<String, String> = dossier_section::Entity::find()
+            .filter(dossier_section::Column::DossierId.eq(sid.as_str()))
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(|s| (s.categorie, s.donnees))
+            .collect();
+        let get = |cat: Categorie| sections.get(cat.code()).map(String::as_str);
+        fn opt<T: DeserializeOwned>(id: &str, cat: Categorie, s: Option<&str>) -> Result<Option<T>, StoreError> {
+            s.map(|s| parse_section(id, cat, s)).transpose()
+        }
+        let ident: IdentiteSection = opt(&sid, Categorie::Identite, get(Categorie::Identite))?
+            .ok_or_else(|| corrupt(&sid, "section identite absente"))?;
+        let mut d = Dossier::new(nir, ident.identite);
+        d.id = id;
+        d.situation = ident.situation;
+        d.contact = opt(&sid, Categorie::Contact, get(Categorie::Contact))?;
+        let ins: Option<InscriptionSection> = opt(&sid, Categorie::Inscription, get(Categorie::Inscription))?;
+        d.inscription = Inscription {
+            historique: self.load_historique(id).await?.unwrap_or_default(),
+            derniere_actualisation: ins.and_then(|i| i.derniere_actualisation),
+        };
+        d.rsa = opt(&sid, Categorie::Rsa, get(Categorie::Rsa))?;
+        d.orientation = opt(&sid, Categorie::Orientation, get(Categorie::Orientation))?;
+        d.diagnostic = opt(&sid, Categorie::Diagnostic, get(Categorie::Diagnostic))?.unwrap_or_default();
+        d.contraintes = opt(&sid, Categorie::Contraintes, get(Categorie::Contraintes))?.unwrap_or_default();
+        d.pouvoir_agir = opt(&sid, Categorie::PouvoirAgir, get(Categorie::PouvoirAgir))?;
+        d.metiers_recherches =
+            opt(&sid, Categorie::MetiersRecherches, get(Categorie::MetiersRecherches))?.unwrap_or_default();
+        d.projets_creation =
+            opt(&sid, Categorie::ProjetsCreation, get(Categorie::ProjetsCreation))?.unwrap_or_default();
+        d.accompagnement = opt(&sid, Categorie::AccompagnementGlobal, get(Categorie::AccompagnementGlobal))?;
+        d.echanges = opt(&sid, Categorie::ContactsEchanges, get(Categorie::ContactsEchanges))?.unwrap_or_default();
+        Ok(Some(d))
+    }
+
+    /// Reads a section, lets `change` modify it, and writes it back with its provenance,
+    /// in one transaction that holds the write lock from the read on (no lost update).
+    /// Returns `None` when the dossier does not exist.
+    pub async fn update_section<T, E>(
+        &self,
+        id: DossierId,
+        cat: Categorie,
+        prov: &Provenance,
+        change: impl FnOnce(Option<T>) -> Result<T, E>,
+    ) -> Result<Option<Result<T, E>>, StoreError>
+    where
+        T: Serialize + DeserializeOwned,
+    {
+        let sid = id.to_string();
+        let backend = self.backend();
+        let txn = if backend == DbBackend::Sqlite {
+            self.connection()
+                .begin_with_options(TransactionOptions {
+                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await?
+        } else {
+            self.connection().begin().await?
+        };
+        let mut q = dossier::Entity::find_by_id(sid.clone());
+        if backend == DbBackend::Postgres {
+            q = q.lock_exclusive();
+        }
+        if q.one(&txn).await?.is_none() {
+            return Ok(None);
+        }
+        let current = dossier_section::Entity::find_by_id((sid.clone(), cat.code().to_string()))
+            .one(&txn)
+            .await?
+            .map(|r| parse_section::<T>(&sid, cat, &r.donnees))
+            .transpose()?;
+        let new = match change(current) {
+            Ok(v) => v,
+            Err(e) => return Ok(Some(Err(e))),
+        };
+        let json = serde_json::to_string(&new).map_err(|e| corrupt(&sid, e))?;
+        let now = Utc::now();
+        dossier_section::Entity::insert(dossier_section::ActiveModel {
+            dossier_id: Set(sid.clone()),
+            categorie: Set(cat.code().to_string()),
+            donnees: Set(json),
+            source: Set(prov.source.clone()),
+            auteur: Set(prov.auteur.clone()),
+            maj_le: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([dossier_section::Column::DossierId, dossier_section::Column::Categorie])
+                .update_columns([
+                    dossier_section::Column::Donnees,
+                    dossier_section::Column::Source,
+                    dossier_section::Column::Auteur,
+                    dossier_section::Column::MajLe,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        dossier::Entity::update_many()
+            .col_expr(dossier::Column::MajLe, Expr::value(now))
+            .filter(dossier::Column::Id.eq(sid.as_str()))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(Some(Ok(new)))
+    }
+
+    /// RSA beneficiaries residing in `departement` with a registration event between
+    /// `from` and `to` (inclusive), with what the monthly lists need.
+    pub async fn list_candidates(
+        &self,
+        departement: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ListCandidate>, StoreError> {
+        let db = self.connection();
+        let ids: Vec<String> = dossier::Entity::find()
+            .select_only()
+            .column(dossier::Column::Id)
+            .filter(dossier::Column::Departement.eq(departement))
+            .filter(dossier::Column::RsaBeneficiaire.eq(true))
+            .filter(
+                dossier::Column::Id.in_subquery(
+                    Query::select()
+                        .column(inscription_evenement::Column::DossierId)
+                        .from(inscription_evenement::Entity)
+                        .and_where(inscription_evenement::Column::Date.between(from, to))
+                        .to_owned(),
+                ),
+            )
+            .order_by_asc(dossier::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(INSERT_CHUNK) {
+            let mut events: HashMap<String, Vec<inscription_evenement::Model>> = HashMap::new();
+            for r in inscription_evenement::Entity::find()
+                .filter(inscription_evenement::Column::DossierId.is_in(chunk.iter().cloned()))
+                .order_by_asc(inscription_evenement::Column::DossierId)
+                .order_by_asc(inscription_evenement::Column::Seq)
+                .all(db)
+                .await?
+            {
+                events.entry(r.dossier_id.clone()).or_default().push(r);
+            }
+            let mut sections: HashMap<(String, String), String> = HashMap::new();
+            for s in dossier_section::Entity::find()
+                .filter(dossier_section::Column::DossierId.is_in(chunk.iter().cloned()))
+                .filter(dossier_section::Column::Categorie.is_in([
+                    Categorie::Identite.code(),
+                    Categorie::Contact.code(),
+                    Categorie::Rsa.code(),
+                ]))
+                .all(db)
+                .await?
+            {
+                sections.insert((s.dossier_id, s.categorie), s.donnees);
+            }
+            for id in chunk {
+                let get = |c: Categorie| sections.get(&(id.clone(), c.code().to_string()));
+                let ident: IdentiteSection = parse_section(
+                    id,
+                    Categorie::Identite,
+                    get(Categorie::Identite).ok_or_else(|| corrupt(id, "section identite absente"))?,
+                )?;
+                out.push(ListCandidate {
+                    id: Uuid::parse_str(id).map_err(|e| corrupt(id, e))?,
+                    identite: ident.identite,
+                    contact: get(Categorie::Contact).map(|s| parse_section(id, Categorie::Contact, s)).transpose()?,
+                    rsa: get(Categorie::Rsa).map(|s| parse_section(id, Categorie::Rsa, s)).transpose()?,
+                    historique: historique_of(id, events.get(id).map(Vec::as_slice).unwrap_or(&[]))?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Appends registration events to a dossier after checking the transitions.
+    pub async fn append_events(&self, id: DossierId, new: &[EvenementInscription]) -> Result<bool, StoreError> {
+        let Some(mut h) = self.load_historique(id).await? else {
+            return Ok(false);
+        };
+        let start = h.evenements().len();
+        let sid = id.to_string();
+        for e in new {
+            h.push(e.clone()).map_err(|err| corrupt(&sid, err))?;
+        }
+        let rows: Vec<_> = new.iter().enumerate().map(|(i, e)| event_row(&sid, start + i + 1, e)).collect();
+        let txn = self.connection().begin().await?;
+        inscription_evenement::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}

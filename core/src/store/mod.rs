@@ -1,0 +1,99 @@
+//! Storage: sea-orm entities and repositories, the only place that speaks SQL.
+//! SQLite (one file, WAL) by default; PostgreSQL when the URL says `postgres://`.
+
+pub mod dossiers;
+pub mod entity;
+
+use std::path::Path;
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use dude_migrations::MigratorTrait;
+
+use crate::crypto::keys::MasterKey;
+use crate::crypto::nir_vault::{NirVault, VaultError};
+
+pub use dossiers::{ListCandidate, Provenance};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("base de données : {0}")]
+    Db(#[from] DbErr),
+    #[error("dossier {dossier} : donnée stockée illisible ({what})")]
+    Corrupt { dossier: String, what: String },
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("URL de base de données non prise en charge : {0} (sqlite://… ou postgres://…)")]
+    UnsupportedUrl(String),
+    #[error("répertoire de la base {path} : {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+/// The database and the NIR vault that guards what goes into it.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    vault: NirVault,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file and its directory on first run) and applies the
+    /// pending migrations.
+    pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
+        let db = connect(url).await?;
+        dude_migrations::Migrator::up(&db, None).await?;
+        Ok(Self { db, vault: NirVault::new(master) })
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn vault(&self) -> &NirVault {
+        &self.vault
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Database reachable (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+}
+
+/// Opens a pool on `url`.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        let path = rest.split('?').next().unwrap_or_default();
+        if !path.is_empty()
+            && path != ":memory:"
+            && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+        }
+        let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+        opt = ConnectOptions::new(url);
+        opt.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(16)
+            .min_connections(1);
+        opt.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        opt.max_connections(32).min_connections(1);
+    } else {
+        return Err(StoreError::UnsupportedUrl(url.split('@').next_back().unwrap_or("").chars().take(60).collect()));
+    }
+    Ok(Database::connect(opt).await?)
+}

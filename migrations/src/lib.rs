@@ -1,0 +1,15 @@
+//! DUDE schema migrations, applied at start (`dude migrate`, `dude serve`).
+//! Written once for SQLite and PostgreSQL through sea-query.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_dossiers;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_dossiers::Migration)]
+    }
+}
