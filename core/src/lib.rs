@@ -2,7 +2,11 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the map of modules.
 
+pub mod api;
 pub mod clock;
 pub mod crypto;
+pub mod demo;
 pub mod dossier;
+pub mod habilitation;
+pub mod service;
 pub mod store;

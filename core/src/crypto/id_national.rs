@@ -30,8 +30,8 @@ impl IdNationalCodec {
         Self { master: master.clone() }
     }
 
-    fn cipher(&self, partner: &str) -> Aes256Siv {
-        let mut purpose = b"dude/id-national/v1/".to_vec();
+    fn cipher(&self, kind: &[u8], partner: &str) -> Aes256Siv {
+        let mut purpose = kind.to_vec();
         purpose.extend_from_slice(partner.as_bytes());
         let key: [u8; 64] = self.master.derive(&purpose);
         Aes256Siv::new(&key.into())
@@ -39,7 +39,7 @@ impl IdNationalCodec {
 
     pub fn encode(&self, partner: &str, id: Uuid) -> String {
         let ct = self
-            .cipher(partner)
+            .cipher(ID_NATIONAL, partner)
             .encrypt([partner.as_bytes()], id.as_bytes())
             .expect("SIV encryption of 16 bytes cannot fail");
         URL_SAFE_NO_PAD.encode(ct)
@@ -54,10 +54,40 @@ impl IdNationalCodec {
             return Err(IdNationalError::Malformed);
         }
         let clear = self
-            .cipher(partner)
+            .cipher(ID_NATIONAL, partner)
             .decrypt([partner.as_bytes()], &raw)
             .map_err(|_| IdNationalError::Unauthentic)?;
         Uuid::from_slice(&clear).map_err(|_| IdNationalError::Unauthentic)
+    }
+}
+
+const ID_NATIONAL: &[u8] = b"dude/id-national/v1/";
+const ID_METIER: &[u8] = b"dude/id-metier/v1/";
+
+impl IdNationalCodec {
+    /// The encrypted identifier of a métier (diagnostic, métier recherché, projet) for a
+    /// partner: same properties as the `idNational`.
+    pub fn encode_metier(&self, partner: &str, id: &str) -> String {
+        let ct = self
+            .cipher(ID_METIER, partner)
+            .encrypt([partner.as_bytes()], id.as_bytes())
+            .expect("SIV encryption cannot fail");
+        URL_SAFE_NO_PAD.encode(ct)
+    }
+
+    pub fn decode_metier(&self, partner: &str, encoded: &str) -> Result<String, IdNationalError> {
+        if encoded.len() > 256 {
+            return Err(IdNationalError::Malformed);
+        }
+        let raw = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| IdNationalError::Malformed)?;
+        if raw.len() < 16 {
+            return Err(IdNationalError::Malformed);
+        }
+        let clear = self
+            .cipher(ID_METIER, partner)
+            .decrypt([partner.as_bytes()], &raw)
+            .map_err(|_| IdNationalError::Unauthentic)?;
+        String::from_utf8(clear).map_err(|_| IdNationalError::Unauthentic)
     }
 }
 
@@ -82,5 +112,10 @@ mod tests {
         assert_eq!(c.decode("cd77", &t), Err(IdNationalError::Unauthentic));
         assert_eq!(c.decode("cd77", "not base64!"), Err(IdNationalError::Malformed));
         assert_eq!(c.decode("cd77", "AAAA"), Err(IdNationalError::Malformed));
+        let m = c.encode_metier("cd77", "M1");
+        assert_eq!(c.decode_metier("cd77", &m).unwrap(), "M1");
+        assert_eq!(c.decode_metier("cd93", &m), Err(IdNationalError::Unauthentic));
+        // an idNational is not a métier id
+        assert!(c.decode_metier("cd77", &a1).is_err());
     }
 }

@@ -1,0 +1,48 @@
+//! The OpenAPI 3.1 document, generated from the handlers (utoipa), at `/openapi.json`.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::AppState;
+use super::{admin, health, partenaire};
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "DUDE — Dossier unique du demandeur d'emploi", description = "API partenaires v1 et administration"),
+    modifiers(&Security),
+    paths(
+        health::healthz,
+        health::readyz,
+        partenaire::usagers::rechercher_usager,
+        partenaire::usagers::statut_usager,
+        partenaire::diagnostic::besoins,
+        partenaire::diagnostic::diagnostics,
+        partenaire::diagnostic::enregistrer_diagnostic,
+        partenaire::diagnostic::contraintes,
+        partenaire::diagnostic::enregistrer_contraintes,
+        partenaire::diagnostic::dossier,
+        partenaire::diagnostic::pouvoir_agir,
+        partenaire::profil::metiers_recherches,
+        partenaire::profil::projets_creation,
+        admin::liste_mensuelle,
+    )
+)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+}

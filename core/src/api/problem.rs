@@ -1,0 +1,96 @@
+//! Errors at the API edge, mapped once to `application/problem+json` (RFC 9457) carrying
+//! the functional code of seed 002 (`codeRetour`: R001, R997, R999, S002…).
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::crypto::id_national::IdNationalError;
+use crate::habilitation::AuthError;
+use crate::store::StoreError;
+
+/// Every error an API handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Unauthenticated(#[from] AuthError),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{message}")]
+    InvalidInput { field: Option<String>, message: String },
+    #[error(transparent)]
+    IdNational(#[from] IdNationalError),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("format de réponse non disponible : {0}")]
+    NotAcceptable(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidInput { field: Some(field.into()), message: message.into() }
+    }
+}
+
+/// The problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Functional return code (SXXX or RXXX).
+    pub code_retour: String,
+    /// Label of the functional return code (same as `detail`).
+    pub message: String,
+    /// The input field at fault, for R997.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub champ: Option<String>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, title) = match &self {
+            ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "R001", "Accès non autorisé"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+            ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
+            ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
+            ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible"),
+            ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible"),
+        };
+        let detail = match &self {
+            // Never leak storage details to callers; the log has them (no personal data:
+            // store errors name dossiers by their internal id only).
+            ApiError::Store(e) => {
+                tracing::error!(error = %e, "erreur de stockage");
+                "Service momentanément indisponible, réessayer plus tard".to_string()
+            }
+            other => other.to_string(),
+        };
+        let champ = match &self {
+            ApiError::InvalidInput { field, .. } => field.clone(),
+            ApiError::IdNational(_) => Some("idNational".into()),
+            _ => None,
+        };
+        let body = Problem {
+            type_uri: format!("urn:dude:probleme:{}", code.to_ascii_lowercase()),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.clone(),
+            code_retour: code.to_string(),
+            message: detail,
+            champ,
+        };
+        let mut resp = (status, axum::Json(body)).into_response();
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}

@@ -1,0 +1,119 @@
+//! Monthly RSA lists for a département (seed 003 §3): selection by the store, rule by
+//! `dossier::listes`, rows and CSV here.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::dossier::codes::Coded;
+use crate::dossier::contact::Departement;
+use crate::dossier::listes::{Liste, Mois, evenement_retenu};
+use crate::store::{Store, StoreError};
+
+/// One person on a list. No NIR: the numéro allocataire identifies the person for the
+/// département.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LigneListe {
+    pub nom: String,
+    pub prenom: String,
+    pub date_naissance: NaiveDate,
+    pub numero_allocataire: Option<String>,
+    pub organisme: Option<String>,
+    pub code_postal: Option<String>,
+    pub commune: Option<String>,
+    pub evenement: String,
+    pub date_evenement: NaiveDate,
+    pub categorie_code: Option<String>,
+    pub motif_cloture_code: Option<String>,
+    pub motif_cloture_lib: Option<String>,
+}
+
+/// A computed list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListeMensuelle {
+    pub departement: String,
+    pub mois: String,
+    pub liste: String,
+    pub libelle: String,
+    pub nombre: usize,
+    pub lignes: Vec<LigneListe>,
+}
+
+/// Computes a list. Candidates are RSA beneficiaries of the département with an event
+/// between the first day of M−1 and the last day of M; the rule decides.
+pub async fn calculer(
+    store: &Store,
+    departement: &Departement,
+    mois: Mois,
+    liste: Liste,
+) -> Result<ListeMensuelle, StoreError> {
+    let candidates =
+        store.list_candidates(departement.as_str(), mois.previous().first_day(), mois.last_day()).await?;
+    let mut lignes: Vec<LigneListe> = candidates
+        .iter()
+        .filter_map(|c| {
+            let e = evenement_retenu(liste, mois, &c.historique)?;
+            Some(LigneListe {
+                nom: c.identite.nom.clone(),
+                prenom: c.identite.prenom.clone(),
+                date_naissance: c.identite.date_naissance,
+                numero_allocataire: c.rsa.as_ref().and_then(|r| r.numero_allocataire.clone()),
+                organisme: c.rsa.as_ref().map(|r| r.organisme.code().to_string()),
+                code_postal: c.contact.as_ref().map(|x| x.adresse.code_postal.clone()),
+                commune: c.contact.as_ref().map(|x| x.adresse.commune.clone()),
+                evenement: e.evenement.code().to_string(),
+                date_evenement: e.date,
+                categorie_code: e.categorie.map(|x| x.code().to_string()),
+                motif_cloture_code: e.motif_cloture.map(|x| x.code().to_string()),
+                motif_cloture_lib: e.motif_cloture.map(|x| x.libelle().to_string()),
+            })
+        })
+        .collect();
+    lignes.sort_by(|a, b| (a.date_evenement, &a.nom, &a.prenom).cmp(&(b.date_evenement, &b.nom, &b.prenom)));
+    Ok(ListeMensuelle {
+        departement: departement.to_string(),
+        mois: mois.to_string(),
+        liste: liste.code().to_string(),
+        libelle: liste.libelle().to_string(),
+        nombre: lignes.len(),
+        lignes,
+    })
+}
+
+/// The list as CSV: `;`-separated, UTF-8, a header line, as départements read them.
+pub fn to_csv(l: &ListeMensuelle) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
+    w.write_record([
+        "nom",
+        "prenom",
+        "date_naissance",
+        "numero_allocataire",
+        "organisme",
+        "code_postal",
+        "commune",
+        "evenement",
+        "date_evenement",
+        "categorie",
+        "motif_cloture_code",
+        "motif_cloture_lib",
+    ])?;
+    for r in &l.lignes {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        w.write_record([
+            r.nom.clone(),
+            r.prenom.clone(),
+            r.date_naissance.to_string(),
+            o(&r.numero_allocataire),
+            o(&r.organisme),
+            o(&r.code_postal),
+            o(&r.commune),
+            r.evenement.clone(),
+            r.date_evenement.to_string(),
+            o(&r.categorie_code),
+            o(&r.motif_cloture_code),
+            o(&r.motif_cloture_lib),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
