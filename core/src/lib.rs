@@ -3,7 +3,9 @@
 //! See `ARCHITECTURE.md` at the repository root for the map of modules.
 
 pub mod api;
+pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod dossier;
