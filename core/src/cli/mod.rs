@@ -20,7 +20,11 @@ use crate::service::listes;
 use crate::store::{Provenance, Store};
 
 #[derive(Debug, Parser)]
-#[command(name = "dude", version, about = "DUDE — dossier unique du demandeur d'emploi")]
+#[command(
+    name = "dude",
+    version,
+    about = "DUDE — dossier unique du demandeur d'emploi"
+)]
 pub struct Cli {
     /// Use the demonstration key (generated once in data/demo-master.key) when no
     /// DUDE_MASTER_KEY is configured.
@@ -81,8 +85,12 @@ pub enum Command {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("DUDE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = EnvFilter::try_from_env("DUDE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 async fn open(demo: bool) -> Result<(Store, crate::crypto::keys::MasterKey)> {
@@ -97,7 +105,9 @@ async fn open(demo: bool) -> Result<(Store, crate::crypto::keys::MasterKey)> {
         _ => {}
     }
     let url = config::database_url();
-    let store = Store::open(&url, &key).await.with_context(|| format!("ouverture de la base {}", redact_url(&url)))?;
+    let store = Store::open(&url, &key)
+        .await
+        .with_context(|| format!("ouverture de la base {}", redact_url(&url)))?;
     Ok((store, key))
 }
 
@@ -159,15 +169,26 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Migrate => {
             let (store, _) = open(cli.demo).await?;
-            println!("migrations appliquées ({} dossiers)", store.count_dossiers().await?);
+            println!(
+                "migrations appliquées ({} dossiers)",
+                store.count_dossiers().await?
+            );
         }
-        Command::Demo { count, sample, seed, date } => {
+        Command::Demo {
+            count,
+            sample,
+            seed,
+            date,
+        } => {
             let demo = Demo::new(seed, date.unwrap_or_else(|| clock.today()));
             match (count, sample) {
                 (Some(n), None) => {
                     let (store, _) = open(true).await?;
                     let added = seed_demo(&store, &demo, n).await?;
-                    println!("{added} dossiers de démonstration ajoutés ({} au total)", store.count_dossiers().await?);
+                    println!(
+                        "{added} dossiers de démonstration ajoutés ({} au total)",
+                        store.count_dossiers().await?
+                    );
                 }
                 (None, Some(k)) => {
                     let mut out = std::io::stdout().lock();
@@ -178,7 +199,12 @@ pub async fn run(cli: Cli) -> Result<()> {
                 _ => bail!("préciser --count N ou --sample K"),
             }
         }
-        Command::ListesMensuelles { departement, mois, liste, format } => {
+        Command::ListesMensuelles {
+            departement,
+            mois,
+            liste,
+            format,
+        } => {
             let dep = Departement::parse(&departement)?;
             let mois = Mois::parse(&mois)?;
             let liste = Liste::from_code(&liste)?;
@@ -197,12 +223,22 @@ pub async fn run(cli: Cli) -> Result<()> {
             if cli.demo {
                 config::demo_tokens(&key, &mut tokens);
                 if store.count_dossiers().await? == 0 {
-                    tracing::info!(nombre = demo_count, "chargement des dossiers de démonstration");
+                    tracing::info!(
+                        nombre = demo_count,
+                        "chargement des dossiers de démonstration"
+                    );
                     seed_demo(&store, &demo, demo_count).await?;
                 }
             }
-            let state = AppState::new(store, IdNationalCodec::new(&key), clock.clone(), tokens.clone());
-            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("écoute sur {bind}"))?;
+            let state = AppState::new(
+                store,
+                IdNationalCodec::new(&key),
+                clock.clone(),
+                tokens.clone(),
+            );
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("écoute sur {bind}"))?;
             let addr = listener.local_addr()?;
             println!("DUDE à l'écoute sur http://{addr}  (OpenAPI : http://{addr}/openapi.json)");
             if cli.demo {
@@ -223,7 +259,10 @@ fn print_demo_help(addr: SocketAddr, tokens: &crate::habilitation::StaticTokens,
     partners.sort_by(|a, b| a.1.partenaire.cmp(&b.1.partenaire));
     println!("\nJetons de démonstration :");
     for (t, c) in &partners {
-        println!("  partenaire {:<5} {}  ({})", c.partenaire, t, c.organisation);
+        println!(
+            "  partenaire {:<5} {}  ({})",
+            c.partenaire, t, c.organisation
+        );
     }
     for t in tokens.admins() {
         println!("  administrateur  {t}");
@@ -234,7 +273,9 @@ fn print_demo_help(addr: SocketAddr, tokens: &crate::habilitation::StaticTokens,
             p["nir"].as_str().unwrap_or_default(),
             p["dateNaissance"].as_str().unwrap_or_default()
         );
-        println!("  puis : curl -s http://{addr}/partenaire/v1/usagers/<idNational>/statut -H 'Authorization: Bearer {tok}' -H 'pa-identifiant-agent: AG001' -H 'pa-nom-agent: Dupont' -H 'pa-prenom-agent: Anne'");
+        println!(
+            "  puis : curl -s http://{addr}/partenaire/v1/usagers/<idNational>/statut -H 'Authorization: Bearer {tok}' -H 'pa-identifiant-agent: AG001' -H 'pa-nom-agent: Dupont' -H 'pa-prenom-agent: Anne'"
+        );
         let m = Mois::of(demo.today).previous();
         if let Some(admin) = tokens.admins().first() {
             println!(

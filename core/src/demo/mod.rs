@@ -62,10 +62,26 @@ impl Demo {
         let r = &mut rng;
         let (code_dep, communes) = pick(r, noms::DEPARTEMENTS);
         let departement = Departement::parse(code_dep).expect("valid demo département");
-        let sexe = if r.gen_bool(0.5) { Sexe::Homme } else { Sexe::Femme };
-        let prenom = pick(r, if sexe == Sexe::Homme { noms::PRENOMS_H } else { noms::PRENOMS_F }).to_string();
+        let sexe = if r.gen_bool(0.5) {
+            Sexe::Homme
+        } else {
+            Sexe::Femme
+        };
+        let prenom = pick(
+            r,
+            if sexe == Sexe::Homme {
+                noms::PRENOMS_H
+            } else {
+                noms::PRENOMS_F
+            },
+        )
+        .to_string();
         let nom = pick(r, noms::NOMS).to_string();
-        let naissance = day_between(r, NaiveDate::from_ymd_opt(1960, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2005, 12, 31).unwrap());
+        let naissance = day_between(
+            r,
+            NaiveDate::from_ymd_opt(1960, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2005, 12, 31).unwrap(),
+        );
         let nia = r.gen_bool(0.02);
         let first = match (nia, sexe) {
             (false, Sexe::Homme) => 1,
@@ -80,12 +96,22 @@ impl Demo {
         } else {
             format!("{code_dep}{:03}", (i / 1000) % 1000)
         };
-        let body = format!("{first}{:02}{:02}{lieu}{:03}", naissance.year() % 100, naissance.month(), i % 1000);
+        let body = format!(
+            "{first}{:02}{:02}{lieu}{:03}",
+            naissance.year() % 100,
+            naissance.month(),
+            i % 1000
+        );
         let nir = Nir::parse(&body).expect("demo NIR is valid");
         let identite = Identite {
-            civilite: if sexe == Sexe::Homme { Civilite::Monsieur } else { Civilite::Madame },
+            civilite: if sexe == Sexe::Homme {
+                Civilite::Monsieur
+            } else {
+                Civilite::Madame
+            },
             nom: nom.clone(),
-            nom_naissance: (sexe == Sexe::Femme && r.gen_bool(0.3)).then(|| pick(r, noms::NOMS).to_string()),
+            nom_naissance: (sexe == Sexe::Femme && r.gen_bool(0.3))
+                .then(|| pick(r, noms::NOMS).to_string()),
             prenom: prenom.clone(),
             date_naissance: naissance,
             sexe,
@@ -101,7 +127,11 @@ impl Demo {
         let mut d = Dossier::new(nir, identite);
         d.id = Uuid::from_u64_pair(self.seed, i);
         d.situation = SituationPersonnelle {
-            situation_familiale: Some(if r.gen_bool(0.55) { SituationFamiliale::Seul } else { SituationFamiliale::EnCouple }),
+            situation_familiale: Some(if r.gen_bool(0.55) {
+                SituationFamiliale::Seul
+            } else {
+                SituationFamiliale::EnCouple
+            }),
             enfants_a_charge: *pick(r, &[0, 0, 0, 1, 1, 2, 2, 3, 4]),
             rqth: r.gen_bool(0.08),
         };
@@ -109,7 +139,13 @@ impl Demo {
         d.contact = Some(Contact {
             telephone: Some(format!("06{:08}", r.gen_range(0..100_000_000u32))),
             courriel: r.gen_bool(0.8).then(|| {
-                format!("{}.{}{}@exemple.fr", ascii(&prenom), ascii(&nom), r.gen_range(1..99)).to_lowercase()
+                format!(
+                    "{}.{}{}@exemple.fr",
+                    ascii(&prenom),
+                    ascii(&nom),
+                    r.gen_range(1..99)
+                )
+                .to_lowercase()
             }),
             adresse: Adresse {
                 ligne1: format!("{} {}", r.gen_range(1..120), pick(r, noms::VOIES)),
@@ -134,8 +170,26 @@ impl Demo {
         let start = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap();
         let mut date = day_between(r, start, self.today - Duration::days(30));
         let mut h = HistoriqueInscription::default();
-        let cat = |r: &mut ChaCha8Rng| *pick(r, &[CategorieInscription::Cat1, CategorieInscription::Cat1, CategorieInscription::Cat2, CategorieInscription::Cat3, CategorieInscription::Cat4, CategorieInscription::Cat5]);
-        h.push(EvenementInscription::inscription(date, cat(r), pick_enum(r), pick_enum(r))).expect("valid");
+        let cat = |r: &mut ChaCha8Rng| {
+            *pick(
+                r,
+                &[
+                    CategorieInscription::Cat1,
+                    CategorieInscription::Cat1,
+                    CategorieInscription::Cat2,
+                    CategorieInscription::Cat3,
+                    CategorieInscription::Cat4,
+                    CategorieInscription::Cat5,
+                ],
+            )
+        };
+        h.push(EvenementInscription::inscription(
+            date,
+            cat(r),
+            pick_enum(r),
+            pick_enum(r),
+        ))
+        .expect("valid");
         loop {
             // registered for 1 to 30 months, then cessation or radiation
             date += Duration::days(r.gen_range(20..900));
@@ -145,12 +199,28 @@ impl Demo {
             let closure = if r.gen_bool(0.7) {
                 EvenementInscription::cessation(
                     date,
-                    *pick(r, &[MotifCloture::DefautActualisation, MotifCloture::RepriseEmploi, MotifCloture::EntreeFormation, MotifCloture::ArretMaladie, MotifCloture::Demande]),
+                    *pick(
+                        r,
+                        &[
+                            MotifCloture::DefautActualisation,
+                            MotifCloture::RepriseEmploi,
+                            MotifCloture::EntreeFormation,
+                            MotifCloture::ArretMaladie,
+                            MotifCloture::Demande,
+                        ],
+                    ),
                 )
             } else {
                 EvenementInscription::radiation(
                     date,
-                    *pick(r, &[MotifCloture::AbsenceConvocation, MotifCloture::InsuffisanceRecherche, MotifCloture::RefusFormation]),
+                    *pick(
+                        r,
+                        &[
+                            MotifCloture::AbsenceConvocation,
+                            MotifCloture::InsuffisanceRecherche,
+                            MotifCloture::RefusFormation,
+                        ],
+                    ),
                 )
             };
             h.push(closure).expect("valid");
@@ -158,11 +228,21 @@ impl Demo {
                 break; // gone for good
             }
             // back after 0 days (same-day re-registration) to 14 months
-            date += Duration::days(if r.gen_bool(0.05) { 0 } else { r.gen_range(1..420) });
+            date += Duration::days(if r.gen_bool(0.05) {
+                0
+            } else {
+                r.gen_range(1..420)
+            });
             if date > self.today {
                 break;
             }
-            h.push(EvenementInscription::reinscription(date, cat(r), pick_enum(r), pick_enum(r))).expect("valid");
+            h.push(EvenementInscription::reinscription(
+                date,
+                cat(r),
+                pick_enum(r),
+                pick_enum(r),
+            ))
+            .expect("valid");
         }
         let last_registered = matches!(h.statut_au(self.today).statut, StatutDe::Inscrit);
         d.inscription = Inscription {
@@ -178,16 +258,32 @@ impl Demo {
         if !r.gen_bool(0.45) {
             return;
         }
-        let entree = day_between(r, NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(), self.today - Duration::days(10));
+        let entree = day_between(
+            r,
+            NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+            self.today - Duration::days(10),
+        );
         let caf = r.gen_bool(0.9);
         d.rsa = Some(Rsa {
             beneficiaire: true,
-            role: if r.gen_bool(0.75) { RoleRsa::Demandeur } else { RoleRsa::Conjoint },
+            role: if r.gen_bool(0.75) {
+                RoleRsa::Demandeur
+            } else {
+                RoleRsa::Conjoint
+            },
             date_entree: Some(entree),
-            organisme: if caf { OrganismePayeur::Caf } else { OrganismePayeur::Msa },
+            organisme: if caf {
+                OrganismePayeur::Caf
+            } else {
+                OrganismePayeur::Msa
+            },
             numero_allocataire: Some(format!("{:07}", r.gen_range(0..10_000_000u32))),
             droits_devoirs: r.gen_bool(0.92),
-            etat_dossier: Some(if r.gen_bool(0.9) { EtatDossierRsa::OuvertVersable } else { EtatDossierRsa::OuvertSuspendu }),
+            etat_dossier: Some(if r.gen_bool(0.9) {
+                EtatDossierRsa::OuvertVersable
+            } else {
+                EtatDossierRsa::OuvertSuspendu
+            }),
         });
         d.orientation = Some(Orientation {
             type_parcours: pick_enum(r),
@@ -197,7 +293,13 @@ impl Demo {
                 prenom: pick(r, noms::PRENOMS_F).to_string(),
                 courriel: None,
             }),
-            structure: Some(format!("Pôle insertion {}", d.contact.as_ref().map(|c| c.adresse.commune.clone()).unwrap_or_default())),
+            structure: Some(format!(
+                "Pôle insertion {}",
+                d.contact
+                    .as_ref()
+                    .map(|c| c.adresse.commune.clone())
+                    .unwrap_or_default()
+            )),
         });
     }
 
@@ -208,12 +310,25 @@ impl Demo {
             let id_metier = format!("M{i}-{k}");
             d.metiers_recherches.push(MetierRecherche {
                 identifiant: id_metier.clone(),
-                appellation: Appellation { code: appellation.to_string(), libelle: libelle.to_string() },
+                appellation: Appellation {
+                    code: appellation.to_string(),
+                    libelle: libelle.to_string(),
+                },
                 rome: rome.to_string(),
-                contrats: vec![Contrat { type_contrat: pick_enum(r), critere_ore: r.gen_bool(0.5), priorite: 0 }],
+                contrats: vec![Contrat {
+                    type_contrat: pick_enum(r),
+                    critere_ore: r.gen_bool(0.5),
+                    priorite: 0,
+                }],
                 date_validation_passeport_emploi: None,
-                duree_experience: r.gen_bool(0.6).then(|| DureeExperience { valeur: r.gen_range(1..15), unite: UniteDuree::Annees }),
-                durees_hebdomadaires: Some(DureesHebdomadaires { critere_ore: r.gen_bool(0.5), temps_travail: pick_enum(r) }),
+                duree_experience: r.gen_bool(0.6).then(|| DureeExperience {
+                    valeur: r.gen_range(1..15),
+                    unite: UniteDuree::Annees,
+                }),
+                durees_hebdomadaires: Some(DureesHebdomadaires {
+                    critere_ore: r.gen_bool(0.5),
+                    temps_travail: pick_enum(r),
+                }),
                 mobilite_habitation: Some(r.gen_bool(0.2)),
                 mobilites: vec![Mobilite {
                     lieu: Lieu {
@@ -227,21 +342,41 @@ impl Demo {
                 }],
                 mrs: r.gen_bool(0.1),
                 passeport_emploi: None,
-                salaire: r.gen_bool(0.5).then(|| Salaire { montant: r.gen_range(1800..3200), unite: UniteSalaire::Mensuel }),
-                typologie_emploi: if k == 0 { TypologieEmploi::MetierRecherche } else { TypologieEmploi::ProjetEvolution },
+                salaire: r.gen_bool(0.5).then(|| Salaire {
+                    montant: r.gen_range(1800..3200),
+                    unite: UniteSalaire::Mensuel,
+                }),
+                typologie_emploi: if k == 0 {
+                    TypologieEmploi::MetierRecherche
+                } else {
+                    TypologieEmploi::ProjetEvolution
+                },
             });
             if r.gen_bool(0.7) {
                 let mut codes: Vec<CodeBesoin> = CodeBesoin::ALL.to_vec();
                 codes.shuffle(r);
-                d.diagnostic.besoins_par_diagnostic.push(BesoinsParDiagnostic {
-                    id_metier: id_metier.clone(),
-                    besoins: codes.into_iter().take(r.gen_range(2..6)).map(|code| Besoin { code, valeur: pick_enum(r) }).collect(),
-                });
+                d.diagnostic
+                    .besoins_par_diagnostic
+                    .push(BesoinsParDiagnostic {
+                        id_metier: id_metier.clone(),
+                        besoins: codes
+                            .into_iter()
+                            .take(r.gen_range(2..6))
+                            .map(|code| Besoin {
+                                code,
+                                valeur: pick_enum(r),
+                            })
+                            .collect(),
+                    });
                 d.diagnostic.diagnostics.push(DiagnosticMetier {
                     id_metier,
                     nom_metier: libelle.to_string(),
                     statut: pick_enum(r),
-                    typologie: if k == 0 { TypologieDiagnostic::MetierRecherche } else { TypologieDiagnostic::ProjetEvolution },
+                    typologie: if k == 0 {
+                        TypologieDiagnostic::MetierRecherche
+                    } else {
+                        TypologieDiagnostic::ProjetEvolution
+                    },
                     est_prioritaire: k == 0,
                     conseiller: Conseiller {
                         nom: pick(r, noms::NOMS).to_string(),
@@ -267,20 +402,33 @@ impl Demo {
                         code,
                         valeur: pick_enum(r),
                         date,
-                        situations: vec![SituationContrainte { code: pick_enum(r), valeur: pick_enum(r) }],
-                        objectifs: vec![ObjectifContrainte { code: pick_enum(r), valeur: pick_enum(r) }],
+                        situations: vec![SituationContrainte {
+                            code: pick_enum(r),
+                            valeur: pick_enum(r),
+                        }],
+                        objectifs: vec![ObjectifContrainte {
+                            code: pick_enum(r),
+                            valeur: pick_enum(r),
+                        }],
                     })
                     .collect(),
             };
         }
         if r.gen_bool(0.4) {
-            d.pouvoir_agir = Some(PouvoirAgir { confiance: pick_enum(r), accompagnement: pick_enum(r), resultat_analyse: pick_enum(r) });
+            d.pouvoir_agir = Some(PouvoirAgir {
+                confiance: pick_enum(r),
+                accompagnement: pick_enum(r),
+                resultat_analyse: pick_enum(r),
+            });
         }
         if r.gen_bool(0.05) {
             let (rome, libelle, appellation) = *pick(r, noms::METIERS);
             d.projets_creation.push(ProjetCref {
                 identifiant: format!("C{i}"),
-                appellation: Appellation { code: appellation.to_string(), libelle: libelle.to_string() },
+                appellation: Appellation {
+                    code: appellation.to_string(),
+                    libelle: libelle.to_string(),
+                },
                 rome: rome.to_string(),
                 mobilites: Vec::new(),
                 type_cref_creation: true,
@@ -291,8 +439,16 @@ impl Demo {
         if d.inscription.historique.evenements().is_empty() {
             return;
         }
-        let modalite: ModaliteAccompagnement = if d.beneficiaire_rsa() && r.gen_bool(0.2) { ModaliteAccompagnement::Global } else { pick_enum(r) };
-        let debut = day_between(r, self.today - Duration::days(700), self.today - Duration::days(1));
+        let modalite: ModaliteAccompagnement = if d.beneficiaire_rsa() && r.gen_bool(0.2) {
+            ModaliteAccompagnement::Global
+        } else {
+            pick_enum(r)
+        };
+        let debut = day_between(
+            r,
+            self.today - Duration::days(700),
+            self.today - Duration::days(1),
+        );
         d.accompagnement = Some(Accompagnement {
             modalite,
             date_debut: debut,
@@ -320,7 +476,12 @@ impl Demo {
             }),
         });
         for _ in 0..r.gen_range(0..5) {
-            d.echanges.push(Echange { date: day_between(r, debut, self.today), canal: pick_enum(r), motif: pick_enum(r), piece_jointe: r.gen_bool(0.1) });
+            d.echanges.push(Echange {
+                date: day_between(r, debut, self.today),
+                canal: pick_enum(r),
+                motif: pick_enum(r),
+                piece_jointe: r.gen_bool(0.1),
+            });
         }
         d.echanges.sort_by_key(|e| e.date);
     }
@@ -356,7 +517,13 @@ mod tests {
             let d = demo.dossier(i);
             assert!(nirs.insert(d.nir.expose()), "NIR unique");
             // histories are valid by construction (push checks every transition)
-            assert!(d.inscription.historique.evenements().iter().all(|e| e.date <= demo.today));
+            assert!(
+                d.inscription
+                    .historique
+                    .evenements()
+                    .iter()
+                    .all(|e| e.date <= demo.today)
+            );
         }
     }
 }

@@ -27,7 +27,11 @@ pub trait Coded: Sized + Copy + 'static {
             .ok_or_else(|| UnknownCode {
                 enumeration: Self::NAME,
                 value: code.chars().take(40).collect(),
-                allowed: Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
+                allowed: Self::ALL
+                    .iter()
+                    .map(|v| v.code())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 }
@@ -89,6 +93,9 @@ pub struct CodeLibelle {
 
 impl CodeLibelle {
     pub fn of<T: Coded>(v: T) -> Self {
-        Self { code: v.code(), libelle: v.libelle() }
+        Self {
+            code: v.code(),
+            libelle: v.libelle(),
+        }
     }
 }

@@ -7,8 +7,8 @@ pub mod entity;
 use std::path::Path;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use dude_migrations::MigratorTrait;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
 use crate::crypto::keys::MasterKey;
 use crate::crypto::nir_vault::{NirVault, VaultError};
@@ -26,7 +26,10 @@ pub enum StoreError {
     #[error("URL de base de données non prise en charge : {0} (sqlite://… ou postgres://…)")]
     UnsupportedUrl(String),
     #[error("répertoire de la base {path} : {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// The database and the NIR vault that guards what goes into it.
@@ -42,7 +45,10 @@ impl Store {
     pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
         let db = connect(url).await?;
         dude_migrations::Migrator::up(&db, None).await?;
-        Ok(Self { db, vault: NirVault::new(master) })
+        Ok(Self {
+            db,
+            vault: NirVault::new(master),
+        })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -67,16 +73,27 @@ impl Store {
 /// Opens a pool on `url`.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut opt = ConnectOptions::new(url.to_string());
-    opt.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+    opt.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
     if let Some(rest) = url.strip_prefix("sqlite://") {
         let path = rest.split('?').next().unwrap_or_default();
         if !path.is_empty()
             && path != ":memory:"
-            && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
+            && let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
-        let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
+        let url = if url.contains('?') {
+            url.to_string()
+        } else {
+            format!("{url}?mode=rwc")
+        };
         opt = ConnectOptions::new(url);
         opt.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
@@ -93,7 +110,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         opt.max_connections(32).min_connections(1);
     } else {
-        return Err(StoreError::UnsupportedUrl(url.split('@').next_back().unwrap_or("").chars().take(60).collect()));
+        return Err(StoreError::UnsupportedUrl(
+            url.split('@')
+                .next_back()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect(),
+        ));
     }
     Ok(Database::connect(opt).await?)
 }

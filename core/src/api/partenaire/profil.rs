@@ -106,7 +106,11 @@ pub struct ProjetsCrefReponse {
 
 fn mobilite(m: &Mobilite) -> MobiliteDto {
     MobiliteDto {
-        lieu: LieuDto { type_lieu: m.lieu.type_lieu.code(), code: m.lieu.code.clone(), libelle: m.lieu.libelle.clone() },
+        lieu: LieuDto {
+            type_lieu: m.lieu.type_lieu.code(),
+            code: m.lieu.code.clone(),
+            libelle: m.lieu.libelle.clone(),
+        },
         mobiliteprioritaire: m.mobilite_prioritaire,
         rayon: m.rayon,
         unite: m.unite.map(Coded::code),
@@ -127,35 +131,50 @@ pub async fn metiers_recherches(
     Path(id_national): Path<String>,
 ) -> Result<Json<MetiersRecherchesReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let list: Vec<MetierRecherche> =
-        state.store().load_section(id, Categorie::MetiersRecherches).await?.unwrap_or_default();
+    let list: Vec<MetierRecherche> = state
+        .store()
+        .load_section(id, Categorie::MetiersRecherches)
+        .await?
+        .unwrap_or_default();
     let p = &caller.client.partenaire;
     Ok(Json(MetiersRecherchesReponse {
         metier_recherche: list
             .iter()
             .map(|m| MetierRechercheDto {
-                appellation: AppellationDto { code: m.appellation.code.clone(), libelle: m.appellation.libelle.clone() },
+                appellation: AppellationDto {
+                    code: m.appellation.code.clone(),
+                    libelle: m.appellation.libelle.clone(),
+                },
                 identifiant: state.ids().encode_metier(p, &m.identifiant),
                 contrats: m
                     .contrats
                     .iter()
-                    .map(|c| ContratDto { critereore: c.critere_ore, priorite: c.priorite, type_contrat: c.type_contrat.code() })
+                    .map(|c| ContratDto {
+                        critereore: c.critere_ore,
+                        priorite: c.priorite,
+                        type_contrat: c.type_contrat.code(),
+                    })
                     .collect(),
                 datevalidationpasseportemploi: m.date_validation_passeport_emploi,
-                dureeexperience: m
-                    .duree_experience
-                    .as_ref()
-                    .map(|d| DureeExperienceDto { valeur: d.valeur, unite: d.unite.code() }),
-                dureeshebdomadaires: m
-                    .durees_hebdomadaires
-                    .as_ref()
-                    .map(|d| DureesHebdomadairesDto { critereore: d.critere_ore, tempstravail: d.temps_travail.code() }),
+                dureeexperience: m.duree_experience.as_ref().map(|d| DureeExperienceDto {
+                    valeur: d.valeur,
+                    unite: d.unite.code(),
+                }),
+                dureeshebdomadaires: m.durees_hebdomadaires.as_ref().map(|d| {
+                    DureesHebdomadairesDto {
+                        critereore: d.critere_ore,
+                        tempstravail: d.temps_travail.code(),
+                    }
+                }),
                 mobilitehabitation: m.mobilite_habitation,
                 mobilites: m.mobilites.iter().map(mobilite).collect(),
                 mrs: m.mrs,
                 passeportemploi: m.passeport_emploi,
                 rome: m.rome.clone(),
-                salaire: m.salaire.as_ref().map(|s| SalaireDto { montant: s.montant, unite: s.unite.code() }),
+                salaire: m.salaire.as_ref().map(|s| SalaireDto {
+                    montant: s.montant,
+                    unite: s.unite.code(),
+                }),
                 typologieemploi: m.typologie_emploi.code(),
             })
             .collect(),
@@ -176,13 +195,20 @@ pub async fn projets_creation(
     Path(id_national): Path<String>,
 ) -> Result<Json<ProjetsCrefReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let list: Vec<ProjetCref> = state.store().load_section(id, Categorie::ProjetsCreation).await?.unwrap_or_default();
+    let list: Vec<ProjetCref> = state
+        .store()
+        .load_section(id, Categorie::ProjetsCreation)
+        .await?
+        .unwrap_or_default();
     let p = &caller.client.partenaire;
     Ok(Json(ProjetsCrefReponse {
         projet_cref: list
             .iter()
             .map(|x| ProjetCrefDto {
-                appellation: AppellationDto { code: x.appellation.code.clone(), libelle: x.appellation.libelle.clone() },
+                appellation: AppellationDto {
+                    code: x.appellation.code.clone(),
+                    libelle: x.appellation.libelle.clone(),
+                },
                 identifiant: state.ids().encode_metier(p, &x.identifiant),
                 mobilites: x.mobilites.iter().map(mobilite).collect(),
                 rome: x.rome.clone(),

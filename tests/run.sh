@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, unit tests and black-box tests on SQLite and
+# on PostgreSQL (started by the tests themselves on loopback from Debian's binaries).
+# Installs what it needs: the Rust toolchain of rust-toolchain.toml (rustup) and
+# PostgreSQL (apt-get, as root or through sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== installing PostgreSQL (Debian packages)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
+echo "== toolchain"
+rustup show active-toolchain
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test (SQLite and PostgreSQL)"
+cargo test --workspace --locked
