@@ -17,38 +17,10 @@ async fn problem(r: reqwest::Response, status: u16, code: &str) -> Value {
 }
 
 async fn health_and_openapi(s: &TestServer) {
-    assert_eq!(
-        s.client
-            .get(s.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        s.client
-            .get(s.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    let doc: Value = s
-        .client
-        .get(s.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        doc["openapi"].as_str().unwrap().starts_with("3.1"),
-        "{}",
-        doc["openapi"]
-    );
+    assert_eq!(s.client.get(s.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(s.client.get(s.url("/readyz")).send().await.unwrap().status(), 200);
+    let doc: Value = s.client.get(s.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
     for p in [
         "/partenaire/v1/rechercher-usager",
         "/partenaire/v1/usagers/{id_national}/statut",
@@ -63,10 +35,7 @@ async fn health_and_openapi(s: &TestServer) {
     ] {
         assert!(doc["paths"][p].is_object(), "OpenAPI lacks {p}");
     }
-    assert!(
-        doc["paths"]["/partenaire/v1/usagers/{id_national}/diagnostic/diagnostics"]["put"]
-            .is_object()
-    );
+    assert!(doc["paths"]["/partenaire/v1/usagers/{id_national}/diagnostic/diagnostics"]["put"].is_object());
     assert!(doc["components"]["schemas"]["StatutUsager"].is_object());
 }
 
@@ -82,36 +51,18 @@ async fn rechercher_usager(s: &TestServer) {
     let b = s.rechercher(TOKEN_93, INSCRITE, BIRTH).await;
     assert_ne!(a["idNational"], b["idNational"]);
     // radiated less than 3 years ago: found; more: not found
-    assert_eq!(
-        s.rechercher(TOKEN_77, RADIEE_RECENTE, BIRTH).await["codeRetour"],
-        "S001"
-    );
-    assert_eq!(
-        s.rechercher(TOKEN_77, CESSEE, BIRTH).await["codeRetour"],
-        "S001"
-    );
-    assert_eq!(
-        s.rechercher(TOKEN_77, RADIEE_ANCIENNE, BIRTH).await["codeRetour"],
-        "S002"
-    );
+    assert_eq!(s.rechercher(TOKEN_77, RADIEE_RECENTE, BIRTH).await["codeRetour"], "S001");
+    assert_eq!(s.rechercher(TOKEN_77, CESSEE, BIRTH).await["codeRetour"], "S001");
+    assert_eq!(s.rechercher(TOKEN_77, RADIEE_ANCIENNE, BIRTH).await["codeRetour"], "S002");
     // identified, never registered: not found
-    assert_eq!(
-        s.rechercher(TOKEN_77, IDENTIFIEE, BIRTH).await["codeRetour"],
-        "S002"
-    );
+    assert_eq!(s.rechercher(TOKEN_77, IDENTIFIEE, BIRTH).await["codeRetour"], "S002");
     // unknown NIR, wrong date of birth
-    assert_eq!(
-        s.rechercher(TOKEN_77, "1990175123456", BIRTH).await["codeRetour"],
-        "S002"
-    );
+    assert_eq!(s.rechercher(TOKEN_77, "1990175123456", BIRTH).await["codeRetour"], "S002");
     let wrong = s.rechercher(TOKEN_77, INSCRITE, "1985-01-16").await;
     assert_eq!(wrong["codeRetour"], "S002");
     assert!(wrong["idNational"].is_null());
     // several
-    assert_eq!(
-        s.rechercher(TOKEN_77, DOUBLON, BIRTH).await["codeRetour"],
-        "S003"
-    );
+    assert_eq!(s.rechercher(TOKEN_77, DOUBLON, BIRTH).await["codeRetour"], "S003");
     // a 13-character NIR works as well as 15
     let r = s
         .partner(Method::POST, TOKEN_77, "/partenaire/v1/rechercher-usager")
@@ -123,77 +74,32 @@ async fn rechercher_usager(s: &TestServer) {
     assert_eq!(v["idNational"], a["idNational"]);
 
     // R997: bad key, bad date, unknown field, wrong type — each names the field
-    let post = |body: Value| {
-        s.partner(Method::POST, TOKEN_77, "/partenaire/v1/rechercher-usager")
-            .json(&body)
-            .send()
-    };
+    let post = |body: Value| s.partner(Method::POST, TOKEN_77, "/partenaire/v1/rechercher-usager").json(&body).send();
     let mut bad_key = nir(INSCRITE);
     let k: u32 = bad_key[13..].parse().unwrap();
     bad_key.replace_range(13.., &format!("{:02}", (k % 97) + 1));
-    let v = problem(
-        post(json!({"nir": bad_key, "dateNaissance": BIRTH}))
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    let v = problem(post(json!({"nir": bad_key, "dateNaissance": BIRTH})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "nir");
     assert!(v["detail"].as_str().unwrap().contains("clé"), "{v}");
-    assert!(
-        !v.to_string().contains(&nir(INSCRITE)[..10]),
-        "the NIR is not echoed: {v}"
-    );
-    let v = problem(
-        post(json!({"nir": nir(INSCRITE), "dateNaissance": "15/01/1985"}))
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    assert!(!v.to_string().contains(&nir(INSCRITE)[..10]), "the NIR is not echoed: {v}");
+    let v =
+        problem(post(json!({"nir": nir(INSCRITE), "dateNaissance": "15/01/1985"})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "dateNaissance");
-    let v = problem(
-        post(json!({"nir": nir(INSCRITE), "dateNaissance": BIRTH, "nom": "x"}))
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    let v =
+        problem(post(json!({"nir": nir(INSCRITE), "dateNaissance": BIRTH, "nom": "x"})).await.unwrap(), 400, "R997")
+            .await;
     assert!(v["detail"].as_str().unwrap().contains("nom"), "{v}");
-    let v = problem(
-        post(json!({"nir": 285017700000199u64, "dateNaissance": BIRTH}))
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    let v = problem(post(json!({"nir": 285017700000199u64, "dateNaissance": BIRTH})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "nir");
     assert!(!v.to_string().contains("2850177"), "{v}");
     let v = problem(post(json!({"nir": "12"})).await.unwrap(), 400, "R997").await;
-    assert!(
-        v["detail"].as_str().unwrap().contains("dateNaissance"),
-        "{v}"
-    );
+    assert!(v["detail"].as_str().unwrap().contains("dateNaissance"), "{v}");
 
     // R001: no token, unknown token, missing agent
-    let r = s
-        .client
-        .post(s.url("/partenaire/v1/rechercher-usager"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let r = s.client.post(s.url("/partenaire/v1/rechercher-usager")).json(&json!({})).send().await.unwrap();
     problem(r, 401, "R001").await;
     let r = s
-        .partner(
-            Method::POST,
-            "nope-nope-nope-nope",
-            "/partenaire/v1/rechercher-usager",
-        )
+        .partner(Method::POST, "nope-nope-nope-nope", "/partenaire/v1/rechercher-usager")
         .json(&json!({}))
         .send()
         .await
@@ -210,24 +116,13 @@ async fn rechercher_usager(s: &TestServer) {
         .await
         .unwrap();
     let v = problem(r, 401, "R001").await;
-    assert!(
-        v["detail"].as_str().unwrap().contains("pa-nom-agent"),
-        "{v}"
-    );
+    assert!(v["detail"].as_str().unwrap().contains("pa-nom-agent"), "{v}");
 }
 
 async fn statut_usager(s: &TestServer) {
     use who::*;
     let id = s.id_national(TOKEN_77, CESSEE).await;
-    let r = s
-        .partner(
-            Method::GET,
-            TOKEN_77,
-            &format!("/partenaire/v1/usagers/{id}/statut"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{id}/statut")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(
@@ -251,18 +146,7 @@ async fn statut_usager(s: &TestServer) {
         })
     );
     let id = s.id_national(TOKEN_77, CESSEE_REINSCRITE).await;
-    let v: Value = s
-        .partner(
-            Method::GET,
-            TOKEN_77,
-            &format!("/partenaire/v1/usagers/{id}/statut"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/statut")).await;
     assert_eq!(v["statutDE"], "Inscrit");
     assert_eq!(v["dateEffetStatut"], "2026-10-31");
     assert_eq!(v["dateInscription12"], "2026-10-31");
@@ -271,42 +155,15 @@ async fn statut_usager(s: &TestServer) {
 
     // an id from another partner, a tampered id, garbage
     let other = s.id_national(TOKEN_93, CESSEE).await;
-    let r = s
-        .partner(
-            Method::GET,
-            TOKEN_77,
-            &format!("/partenaire/v1/usagers/{other}/statut"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{other}/statut")).send().await.unwrap();
     let v = problem(r, 400, "R997").await;
-    assert!(
-        v["detail"].as_str().unwrap().contains("autre partenaire"),
-        "{v}"
-    );
+    assert!(v["detail"].as_str().unwrap().contains("autre partenaire"), "{v}");
     let mut t: Vec<char> = id.chars().collect();
     t[3] = if t[3] == 'x' { 'y' } else { 'x' };
     let t: String = t.into_iter().collect();
-    let r = s
-        .partner(
-            Method::GET,
-            TOKEN_77,
-            &format!("/partenaire/v1/usagers/{t}/statut"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{t}/statut")).send().await.unwrap();
     problem(r, 400, "R997").await;
-    let r = s
-        .partner(
-            Method::GET,
-            TOKEN_77,
-            "/partenaire/v1/usagers/%20%3C%3E/statut",
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = s.partner(Method::GET, TOKEN_77, "/partenaire/v1/usagers/%20%3C%3E/statut").send().await.unwrap();
     problem(r, 400, "R997").await;
 }
 
@@ -337,10 +194,7 @@ async fn diagnostic_reads(s: &TestServer) {
     assert_eq!(x["statut"], "EN_COURS");
     assert_eq!(x["typologie"], "METIER_RECHERCHE");
     assert_eq!(x["estPrioritaire"], true);
-    assert_eq!(
-        x["conseiller"],
-        json!({"nom": "CONSEIL", "prenom": "Paul", "structure": "France Travail"})
-    );
+    assert_eq!(x["conseiller"], json!({"nom": "CONSEIL", "prenom": "Paul", "structure": "France Travail"}));
     assert_eq!(x["dateMiseAJour"], "2026-06-01");
 
     let c = get("diagnostic/contraintes").await;
@@ -355,14 +209,8 @@ async fn diagnostic_reads(s: &TestServer) {
 
     let dossier = get("diagnostic/dossier").await;
     let di = &dossier["dossierIndividu"];
-    assert_eq!(
-        di["besoinsParDiagnosticIndividuDtos"][0]["idMetier"],
-        id_metier.as_str()
-    );
-    assert_eq!(
-        di["besoinsParDiagnosticIndividuDtos"][0]["nomMetier"],
-        "Commis / Commise de cuisine"
-    );
+    assert_eq!(di["besoinsParDiagnosticIndividuDtos"][0]["idMetier"], id_metier.as_str());
+    assert_eq!(di["besoinsParDiagnosticIndividuDtos"][0]["nomMetier"], "Commis / Commise de cuisine");
     assert_eq!(di["contraintesIndividusDto"][0]["code"], "TRANSPORT");
 
     assert_eq!(
@@ -373,14 +221,8 @@ async fn diagnostic_reads(s: &TestServer) {
     let m = &m["metierRecherche"][0];
     assert_eq!(m["rome"], "G1603");
     assert_eq!(m["appellation"]["code"], "12190");
-    assert_eq!(
-        m["contrats"][0],
-        json!({"critereore": true, "priorite": 0, "type": "CDI"})
-    );
-    assert_eq!(
-        m["dureeshebdomadaires"],
-        json!({"critereore": true, "tempstravail": "TEMPS_PLEIN"})
-    );
+    assert_eq!(m["contrats"][0], json!({"critereore": true, "priorite": 0, "type": "CDI"}));
+    assert_eq!(m["dureeshebdomadaires"], json!({"critereore": true, "tempstravail": "TEMPS_PLEIN"}));
     assert_eq!(m["mobilites"][0]["lieu"]["libelle"], "Melun");
     assert_eq!(m["salaire"], json!({"montant": 1900, "unite": "MENSUEL"}));
     assert_eq!(m["typologieemploi"], "METIER_RECHERCHE");
@@ -390,39 +232,15 @@ async fn diagnostic_reads(s: &TestServer) {
 
     // a person with nothing: empty lists, null pouvoir d'agir
     let id2 = s.id_national(TOKEN_77, who::CESSEE).await;
-    let v: Value = s
-        .partner(
-            Method::GET,
-            TOKEN_77,
-            &format!("/partenaire/v1/usagers/{id2}/diagnostic/dossier"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        v,
-        json!({"dossierIndividu": {"besoinsParDiagnosticIndividuDtos": [], "contraintesIndividusDto": []}})
-    );
+    let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id2}/diagnostic/dossier")).await;
+    assert_eq!(v, json!({"dossierIndividu": {"besoinsParDiagnosticIndividuDtos": [], "contraintesIndividusDto": []}}));
 }
 
 async fn diagnostic_writes(s: &TestServer) {
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     let path = format!("/partenaire/v1/usagers/{id}/diagnostic/diagnostics");
-    let diags: Value = s
-        .partner(Method::GET, TOKEN_77, &path)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id_metier = diags["listeDiagnostics"][0]["idMetierChiffre"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let diags = s.get_json(TOKEN_77, &path).await;
+    let id_metier = diags["listeDiagnostics"][0]["idMetierChiffre"].as_str().unwrap().to_string();
     let put = |body: Value| s.partner(Method::PUT, TOKEN_77, &path).json(&body).send();
 
     // valid update: enumerated values only
@@ -431,23 +249,13 @@ async fn diagnostic_writes(s: &TestServer) {
     .await
     .unwrap();
     assert_eq!(r.status(), 200);
-    let v: Value = s
-        .partner(Method::GET, TOKEN_77, &path)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = s.get_json(TOKEN_77, &path).await;
     let x = &v["listeDiagnostics"][0];
     assert_eq!(x["typologie"], "PROJET_EVOLUTION");
     assert_eq!(x["statut"], "VALIDE");
     assert_eq!(x["estPrioritaire"], false);
     assert_eq!(x["dateMiseAJour"], TODAY);
-    assert_eq!(
-        x["conseiller"],
-        json!({"nom": "Dupont", "prenom": "Anne", "structure": "Conseil départemental 77"})
-    );
+    assert_eq!(x["conseiller"], json!({"nom": "Dupont", "prenom": "Anne", "structure": "Conseil départemental 77"}));
 
     // free text refused, naming the field
     let v = problem(
@@ -465,18 +273,13 @@ async fn diagnostic_writes(s: &TestServer) {
     .await;
     assert!(v["detail"].as_str().unwrap().contains("commentaire"), "{v}");
     let v = problem(
-        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "JE_SAIS_PAS"}]}))
-            .await
-            .unwrap(),
+        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "JE_SAIS_PAS"}]})).await.unwrap(),
         400,
         "R997",
     )
     .await;
     assert_eq!(v["champ"], "diagnostic[0].typologie");
-    assert!(
-        v["detail"].as_str().unwrap().contains("METIER_RECHERCHE"),
-        "allowed values listed: {v}"
-    );
+    assert!(v["detail"].as_str().unwrap().contains("METIER_RECHERCHE"), "allowed values listed: {v}");
     let v = problem(
         put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "PROJET_EVOLUTION",
             "conseiller": {"nom": "Autre", "prenom": "Anne", "structure": "Conseil départemental 77"}}]}))
@@ -488,24 +291,14 @@ async fn diagnostic_writes(s: &TestServer) {
     .await;
     assert_eq!(v["champ"], "diagnostic[0].conseiller");
     let one = json!({"idMetierChiffre": id_metier, "typologie": "PROJET_EVOLUTION"});
-    let v = problem(
-        put(json!({"diagnostic": [one.clone(), one]}))
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    let v = problem(put(json!({"diagnostic": [one.clone(), one]})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "diagnostic");
     // a métier id of another partner
     let other: Value = s
         .partner(
             Method::GET,
             TOKEN_93,
-            &format!(
-                "/partenaire/v1/usagers/{}/diagnostic/diagnostics",
-                s.id_national(TOKEN_93, who::INSCRITE).await
-            ),
+            &format!("/partenaire/v1/usagers/{}/diagnostic/diagnostics", s.id_national(TOKEN_93, who::INSCRITE).await),
         )
         .send()
         .await
@@ -513,27 +306,16 @@ async fn diagnostic_writes(s: &TestServer) {
         .json()
         .await
         .unwrap();
-    let foreign = other["listeDiagnostics"][0]["idMetierChiffre"]
-        .as_str()
-        .unwrap();
+    let foreign = other["listeDiagnostics"][0]["idMetierChiffre"].as_str().unwrap();
     let v = problem(
-        put(json!({"diagnostic": [{"idMetierChiffre": foreign, "typologie": "PROJET_EVOLUTION"}]}))
-            .await
-            .unwrap(),
+        put(json!({"diagnostic": [{"idMetierChiffre": foreign, "typologie": "PROJET_EVOLUTION"}]})).await.unwrap(),
         400,
         "R997",
     )
     .await;
     assert_eq!(v["champ"], "diagnostic[0].idMetierChiffre");
     // nothing changed by the refused writes
-    let v2: Value = s
-        .partner(Method::GET, TOKEN_77, &path)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v2 = s.get_json(TOKEN_77, &path).await;
     assert_eq!(v2["listeDiagnostics"][0]["typologie"], "PROJET_EVOLUTION");
     assert_eq!(v2["listeDiagnostics"][0]["conseiller"]["nom"], "Dupont");
 
@@ -547,20 +329,9 @@ async fn diagnostic_writes(s: &TestServer) {
     .await
     .unwrap();
     assert_eq!(r.status(), 200);
-    let c: Value = s
-        .partner(Method::GET, TOKEN_77, &cpath)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let themes: Vec<&str> = c["contraintesIndividus"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["code"].as_str().unwrap())
-        .collect();
+    let c = s.get_json(TOKEN_77, &cpath).await;
+    let themes: Vec<&str> =
+        c["contraintesIndividus"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
     assert_eq!(themes, ["LOGEMENT", "TRANSPORT"]);
     let transport = &c["contraintesIndividus"][1];
     assert_eq!(transport["contraintes"][0]["valeur"], "NON");
@@ -569,9 +340,7 @@ async fn diagnostic_writes(s: &TestServer) {
     let v = problem(cput(json!({"dateExploration": "2026-11-20", "idConseiller": "AG001", "contraintes": [{"code": "ENVIE_DE_RIEN", "valeur": "OUI"}]})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "contraintes[0].code");
     let v = problem(
-        cput(json!({"dateExploration": "2026-11-20", "idConseiller": "AG999", "contraintes": []}))
-            .await
-            .unwrap(),
+        cput(json!({"dateExploration": "2026-11-20", "idConseiller": "AG999", "contraintes": []})).await.unwrap(),
         400,
         "R997",
     )
@@ -591,120 +360,58 @@ async fn diagnostic_writes(s: &TestServer) {
 async fn monthly_lists(s: &TestServer) {
     let get = |dep: &str, mois: &str, liste: &str, accept: &str| {
         s.client
-            .get(s.url(&format!(
-                "/admin/v1/departements/{dep}/listes-mensuelles/{mois}?liste={liste}"
-            )))
+            .get(s.url(&format!("/admin/v1/departements/{dep}/listes-mensuelles/{mois}?liste={liste}")))
             .bearer_auth(TOKEN_ADMIN)
             .header("accept", accept)
             .send()
     };
+    let list = |dep: &'static str, mois: &'static str, liste: &'static str| async move {
+        let r = get(dep, mois, liste, "application/json").await.unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<Value>().await.unwrap()
+    };
     let names = |v: &Value| -> Vec<String> {
-        v["lignes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["nom"].as_str().unwrap().to_string())
-            .collect()
+        v["lignes"].as_array().unwrap().iter().map(|l| l["nom"].as_str().unwrap().to_string()).collect()
     };
     // inscrits in October 2026, RSA, 77: INDIA (31/10) and JULIET (re-registered 31/10); not GOLF (no RSA), not HOTEL (93)
-    let v: Value = get("77", "2026-10", "inscrits", "application/json")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = list("77", "2026-10", "inscrits").await;
     assert_eq!(names(&v), ["INDIA", "JULIET"]);
     assert_eq!(v["nombre"], 2);
     assert_eq!(v["lignes"][1]["evenement"], "REINSCRIPTION");
     assert_eq!(v["lignes"][0]["numeroAllocataire"], "NA-INDIA");
-    let v: Value = get("93", "2026-10", "inscrits", "application/json")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = list("93", "2026-10", "inscrits").await;
     assert_eq!(names(&v), ["HOTEL"]);
     // radiés in October: DELTA
-    let v: Value = get("77", "2026-10", "radies", "application/json")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = list("77", "2026-10", "radies").await;
     assert_eq!(names(&v), ["DELTA"]);
     assert_eq!(v["lignes"][0]["motifClotureCode"], "ABS");
     // cessés in September not back by the end of October: BRAVO only
     // (JULIET came back on 31/10, KILO the same day)
-    let v: Value = get("77", "2026-10", "cesses", "application/json")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = list("77", "2026-10", "cesses").await;
     assert_eq!(names(&v), ["BRAVO"]);
     // in November, September's cessations are no longer M-1
-    let v: Value = get("77", "2026-11", "cesses", "application/json")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = list("77", "2026-11", "cesses").await;
     assert_eq!(names(&v), Vec::<String>::new());
     // CSV
     let r = get("77", "2026-10", "inscrits", "text/csv").await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let body = r.text().await.unwrap();
     let lines: Vec<&str> = body.lines().collect();
     assert_eq!(lines.len(), 3, "{body}");
     assert!(lines[0].starts_with("nom;prenom;date_naissance;numero_allocataire"));
     assert!(
-        lines[1].starts_with(
-            "INDIA;Test;1985-01-15;NA-INDIA;CAF;77000;Ville;INSCRIPTION;2026-10-31;1;;"
-        ),
+        lines[1].starts_with("INDIA;Test;1985-01-15;NA-INDIA;CAF;77000;Ville;INSCRIPTION;2026-10-31;1;;"),
         "{}",
         lines[1]
     );
     // errors
-    problem(
-        get("77", "2026-13", "inscrits", "application/json")
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
-    let v = problem(
-        get("20", "2026-10", "inscrits", "application/json")
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    problem(get("77", "2026-13", "inscrits", "application/json").await.unwrap(), 400, "R997").await;
+    let v = problem(get("20", "2026-10", "inscrits", "application/json").await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "code");
-    let v = problem(
-        get("77", "2026-10", "tous", "application/json")
-            .await
-            .unwrap(),
-        400,
-        "R997",
-    )
-    .await;
+    let v = problem(get("77", "2026-10", "tous", "application/json").await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "liste");
-    problem(
-        get("77", "2026-10", "inscrits", "application/xml")
-            .await
-            .unwrap(),
-        406,
-        "R997",
-    )
-    .await;
+    problem(get("77", "2026-10", "inscrits", "application/xml").await.unwrap(), 406, "R997").await;
     // partner tokens are not admin tokens
     let r = s
         .client
@@ -721,10 +428,7 @@ async fn nir_never_stored_in_clear(s: &TestServer) {
     use sea_orm::{ConnectionTrait, Statement};
     let db = s.store.connection();
     let rows = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT nir_index, nir_chiffre FROM dossier",
-        ))
+        .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT nir_index, nir_chiffre FROM dossier"))
         .await
         .unwrap();
     assert!(!rows.is_empty());
@@ -735,10 +439,7 @@ async fn nir_never_stored_in_clear(s: &TestServer) {
         assert!(!a.contains(&clear[..13]) && !b.contains(&clear[..13]));
     }
     let sections = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT donnees FROM dossier_section",
-        ))
+        .query_all_raw(Statement::from_string(db.get_database_backend(), "SELECT donnees FROM dossier_section"))
         .await
         .unwrap();
     for r in sections {

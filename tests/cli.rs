@@ -17,20 +17,10 @@ fn dude() -> Command {
 
 #[test]
 fn demo_sample_prints_findable_people_as_json_lines() {
-    let out = dude()
-        .args(["demo", "--sample", "5", "--date", "2026-11-22"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dude().args(["demo", "--sample", "5", "--date", "2026-11-22"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 5);
     for l in &lines {
         assert!(dude_core::dossier::Nir::parse(l["nir"].as_str().unwrap()).is_ok());
@@ -39,10 +29,7 @@ fn demo_sample_prints_findable_people_as_json_lines() {
         assert!(l["rsa"].is_boolean());
     }
     // deterministic
-    let again = dude()
-        .args(["demo", "--sample", "5", "--date", "2026-11-22"])
-        .output()
-        .unwrap();
+    let again = dude().args(["demo", "--sample", "5", "--date", "2026-11-22"]).output().unwrap();
     assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
 }
 
@@ -69,11 +56,7 @@ async fn listes_mensuelles_command_matches_the_api() {
             .unwrap()
     };
     let out = run("cesses", "csv");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let csv = String::from_utf8(out.stdout).unwrap();
     let api = s
         .client
@@ -106,14 +89,7 @@ async fn listes_mensuelles_command_matches_the_api() {
 async fn serve_demo_answers_a_search() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = dude()
-        .args([
-            "serve",
-            "--demo",
-            "--bind",
-            "127.0.0.1:0",
-            "--demo-count",
-            "300",
-        ])
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--demo-count", "300"])
         .current_dir(dir.path())
         .env_remove("DUDE_MASTER_KEY")
         .env_remove("DATABASE_URL")
@@ -142,39 +118,13 @@ async fn serve_demo_answers_a_search() {
             }
         }
     }
-    let url = lines[0]
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
-    let token = lines
-        .iter()
-        .find(|l| l.contains("partenaire cd77"))
-        .unwrap()
-        .split_whitespace()
-        .nth(2)
-        .unwrap()
-        .to_string();
-    assert!(
-        dir.path().join("data/dude.db").exists(),
-        "SQLite database created"
-    );
-    assert!(
-        dir.path().join("data/demo-master.key").exists(),
-        "demo key generated"
-    );
+    let url = lines[0].split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let token =
+        lines.iter().find(|l| l.contains("partenaire cd77")).unwrap().split_whitespace().nth(2).unwrap().to_string();
+    assert!(dir.path().join("data/dude.db").exists(), "SQLite database created");
+    assert!(dir.path().join("data/demo-master.key").exists(), "demo key generated");
     let sample = dude().args(["demo", "--sample", "1"]).output().unwrap();
-    let p: Value = serde_json::from_str(
-        String::from_utf8(sample.stdout)
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
+    let p: Value = serde_json::from_str(String::from_utf8(sample.stdout).unwrap().lines().next().unwrap()).unwrap();
     let r: Value = reqwest::Client::new()
         .post(format!("http://{url}/partenaire/v1/rechercher-usager"))
         .bearer_auth(&token)

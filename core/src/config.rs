@@ -17,14 +17,8 @@ pub enum ConfigError {
     NoMasterKey,
     #[error(transparent)]
     Key(#[from] KeyError),
-    #[error(
-        "{var} : entrée {index} invalide ({why}) ; format attendu jeton=partenaire:organisation[:département]"
-    )]
-    Tokens {
-        var: &'static str,
-        index: usize,
-        why: String,
-    },
+    #[error("{var} : entrée {index} invalide ({why}) ; format attendu jeton=partenaire:organisation[:département]")]
+    Tokens { var: &'static str, index: usize, why: String },
 }
 
 /// Where the master key came from.
@@ -46,23 +40,13 @@ pub fn master_key(demo: bool) -> Result<(MasterKey, KeySource), ConfigError> {
     }
     if let Ok(p) = std::env::var("DUDE_MASTER_KEY_FILE") {
         let p = PathBuf::from(p);
-        let s = std::fs::read_to_string(&p).map_err(|source| KeyError::Io {
-            path: p.display().to_string(),
-            source,
-        })?;
+        let s = std::fs::read_to_string(&p).map_err(|source| KeyError::Io { path: p.display().to_string(), source })?;
         return Ok((MasterKey::from_base64(&s)?, KeySource::File(p)));
     }
     if demo {
         let p = PathBuf::from(DEMO_KEY_FILE);
         let (k, created) = MasterKey::load_or_create(&p)?;
-        return Ok((
-            k,
-            if created {
-                KeySource::DemoGenerated(p)
-            } else {
-                KeySource::DemoExisting(p)
-            },
-        ));
+        return Ok((k, if created { KeySource::DemoGenerated(p) } else { KeySource::DemoExisting(p) }));
     }
     Err(ConfigError::NoMasterKey)
 }
@@ -76,35 +60,16 @@ pub fn database_url() -> String {
 pub fn tokens_from_env() -> Result<StaticTokens, ConfigError> {
     let mut t = StaticTokens::default();
     if let Ok(v) = std::env::var("DUDE_PARTNER_TOKENS") {
-        for (index, entry) in v
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .enumerate()
-        {
-            let err = |why: &str| ConfigError::Tokens {
-                var: "DUDE_PARTNER_TOKENS",
-                index: index + 1,
-                why: why.into(),
-            };
+        for (index, entry) in v.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
+            let err = |why: &str| ConfigError::Tokens { var: "DUDE_PARTNER_TOKENS", index: index + 1, why: why.into() };
             let (token, rest) = entry.split_once('=').ok_or_else(|| err("« = » manquant"))?;
             if token.len() < 16 {
                 return Err(err("jeton trop court (16 caractères au moins)"));
             }
             let mut parts = rest.split(':');
-            let partenaire = parts
-                .next()
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| err("partenaire manquant"))?;
-            let organisation = parts
-                .next()
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| err("organisation manquante"))?;
-            let departement = parts
-                .next()
-                .map(Departement::parse)
-                .transpose()
-                .map_err(|e| err(&e.to_string()))?;
+            let partenaire = parts.next().filter(|s| !s.is_empty()).ok_or_else(|| err("partenaire manquant"))?;
+            let organisation = parts.next().filter(|s| !s.is_empty()).ok_or_else(|| err("organisation manquante"))?;
+            let departement = parts.next().map(Departement::parse).transpose().map_err(|e| err(&e.to_string()))?;
             t.add_partner(
                 token,
                 Client {
@@ -118,12 +83,7 @@ pub fn tokens_from_env() -> Result<StaticTokens, ConfigError> {
         }
     }
     if let Ok(v) = std::env::var("DUDE_ADMIN_TOKENS") {
-        for (index, tok) in v
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .enumerate()
-        {
+        for (index, tok) in v.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
             if tok.len() < 16 {
                 return Err(ConfigError::Tokens {
                     var: "DUDE_ADMIN_TOKENS",
@@ -143,18 +103,11 @@ pub fn demo_tokens(master: &MasterKey, t: &mut StaticTokens) {
     use base64::Engine;
     let tok = |label: &str| {
         let b: [u8; 24] = master.derive(format!("dude/demo-token/{label}").as_bytes());
-        format!(
-            "demo-{label}-{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-        )
+        format!("demo-{label}-{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
     };
     for (p, org, dep) in [
         ("cd77", "Conseil départemental de Seine-et-Marne", "77"),
-        (
-            "cd93",
-            "Conseil départemental de la Seine-Saint-Denis",
-            "93",
-        ),
+        ("cd93", "Conseil départemental de la Seine-Saint-Denis", "93"),
     ] {
         t.add_partner(
             tok(p),

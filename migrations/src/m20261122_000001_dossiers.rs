@@ -30,13 +30,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_dossier_nir_index")
-                    .table("dossier")
-                    .col("nir_index")
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("idx_dossier_nir_index").table("dossier").col("nir_index").to_owned())
             .await?;
         manager
             .create_index(
@@ -112,11 +106,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("idx_evenement_date")
-                    .table("inscription_evenement")
-                    .col("date")
-                    .to_owned(),
+                Index::create().name("idx_evenement_date").table("inscription_evenement").col("date").to_owned(),
             )
             .await?;
         Ok(())
@@ -124,9 +114,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for t in ["inscription_evenement", "dossier_section", "dossier"] {
-            manager
-                .drop_table(Table::drop().table(t).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())
     }

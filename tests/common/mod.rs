@@ -63,14 +63,7 @@ pub fn rad(date: &str) -> EvenementInscription {
 }
 
 /// A person of the fixtures.
-pub fn person(
-    body: &str,
-    nom: &str,
-    birth: &str,
-    dep: &str,
-    rsa: bool,
-    events: Vec<EvenementInscription>,
-) -> Dossier {
+pub fn person(body: &str, nom: &str, birth: &str, dep: &str, rsa: bool, events: Vec<EvenementInscription>) -> Dossier {
     let mut x = Dossier::new(
         Nir::parse(body).unwrap(),
         Identite {
@@ -84,20 +77,11 @@ pub fn person(
             identite_certifiee: true,
         },
     );
-    let cp = if dep.len() == 2 {
-        format!("{dep}000")
-    } else {
-        format!("{dep}00")
-    };
+    let cp = if dep.len() == 2 { format!("{dep}000") } else { format!("{dep}00") };
     x.contact = Some(Contact {
         telephone: Some("0600000000".into()),
         courriel: None,
-        adresse: Adresse {
-            ligne1: "1 rue de la Paix".into(),
-            ligne2: None,
-            code_postal: cp,
-            commune: "Ville".into(),
-        },
+        adresse: Adresse { ligne1: "1 rue de la Paix".into(), ligne2: None, code_postal: cp, commune: "Ville".into() },
         departement: Departement::parse(dep).unwrap(),
         zrr: false,
         qpv: false,
@@ -135,26 +119,13 @@ pub mod who {
 
 pub fn fixtures() -> Vec<Dossier> {
     use who::*;
-    let mut inscrite = person(
-        INSCRITE,
-        "ALPHA",
-        BIRTH,
-        "77",
-        true,
-        vec![ins("2025-03-03")],
-    );
+    let mut inscrite = person(INSCRITE, "ALPHA", BIRTH, "77", true, vec![ins("2025-03-03")]);
     inscrite.diagnostic = Diagnostic {
         besoins_par_diagnostic: vec![BesoinsParDiagnostic {
             id_metier: "M-ALPHA-1".into(),
             besoins: vec![
-                Besoin {
-                    code: CodeBesoin::ElaborerProjet,
-                    valeur: ValeurBesoin::Besoin,
-                },
-                Besoin {
-                    code: CodeBesoin::SeFormer,
-                    valeur: ValeurBesoin::PointFort,
-                },
+                Besoin { code: CodeBesoin::ElaborerProjet, valeur: ValeurBesoin::Besoin },
+                Besoin { code: CodeBesoin::SeFormer, valeur: ValeurBesoin::PointFort },
             ],
         }],
         diagnostics: vec![DiagnosticMetier {
@@ -163,11 +134,7 @@ pub fn fixtures() -> Vec<Dossier> {
             statut: StatutDiagnostic::EnCours,
             typologie: TypologieDiagnostic::MetierRecherche,
             est_prioritaire: true,
-            conseiller: Conseiller {
-                nom: "CONSEIL".into(),
-                prenom: "Paul".into(),
-                structure: "France Travail".into(),
-            },
+            conseiller: Conseiller { nom: "CONSEIL".into(), prenom: "Paul".into(), structure: "France Travail".into() },
             date_mise_a_jour: d("2026-06-01"),
         }],
     };
@@ -179,14 +146,8 @@ pub fn fixtures() -> Vec<Dossier> {
             code: CodeContrainte::Permis,
             valeur: ValeurContrainte::Oui,
             date: d("2026-05-01"),
-            situations: vec![SituationContrainte {
-                code: CodeSituation::SansPermis,
-                valeur: ValeurSituation::Oui,
-            }],
-            objectifs: vec![ObjectifContrainte {
-                code: CodeObjectif::PasserPermis,
-                valeur: ValeurObjectif::EnCours,
-            }],
+            situations: vec![SituationContrainte { code: CodeSituation::SansPermis, valeur: ValeurSituation::Oui }],
+            objectifs: vec![ObjectifContrainte { code: CodeObjectif::PasserPermis, valeur: ValeurObjectif::EnCours }],
         }],
     };
     inscrite.pouvoir_agir = Some(PouvoirAgir {
@@ -196,50 +157,27 @@ pub fn fixtures() -> Vec<Dossier> {
     });
     inscrite.metiers_recherches = vec![MetierRecherche {
         identifiant: "M-ALPHA-1".into(),
-        appellation: Appellation {
-            code: "12190".into(),
-            libelle: "Commis / Commise de cuisine".into(),
-        },
+        appellation: Appellation { code: "12190".into(), libelle: "Commis / Commise de cuisine".into() },
         rome: "G1603".into(),
-        contrats: vec![Contrat {
-            type_contrat: TypeContrat::Cdi,
-            critere_ore: true,
-            priorite: 0,
-        }],
+        contrats: vec![Contrat { type_contrat: TypeContrat::Cdi, critere_ore: true, priorite: 0 }],
         date_validation_passeport_emploi: None,
-        duree_experience: Some(DureeExperience {
-            valeur: 3,
-            unite: UniteDuree::Annees,
-        }),
-        durees_hebdomadaires: Some(DureesHebdomadaires {
-            critere_ore: true,
-            temps_travail: TempsTravail::Plein,
-        }),
+        duree_experience: Some(DureeExperience { valeur: 3, unite: UniteDuree::Annees }),
+        durees_hebdomadaires: Some(DureesHebdomadaires { critere_ore: true, temps_travail: TempsTravail::Plein }),
         mobilite_habitation: Some(false),
         mobilites: vec![Mobilite {
-            lieu: Lieu {
-                type_lieu: TypeLieu::Commune,
-                code: "77288".into(),
-                libelle: "Melun".into(),
-            },
+            lieu: Lieu { type_lieu: TypeLieu::Commune, code: "77288".into(), libelle: "Melun".into() },
             mobilite_prioritaire: true,
             rayon: Some(20),
             unite: Some(UniteMobilite::Kilometres),
         }],
         mrs: false,
         passeport_emploi: None,
-        salaire: Some(Salaire {
-            montant: 1900,
-            unite: UniteSalaire::Mensuel,
-        }),
+        salaire: Some(Salaire { montant: 1900, unite: UniteSalaire::Mensuel }),
         typologie_emploi: TypologieEmploi::MetierRecherche,
     }];
     inscrite.projets_creation = vec![ProjetCref {
         identifiant: "C-ALPHA".into(),
-        appellation: Appellation {
-            code: "12190".into(),
-            libelle: "Traiteur".into(),
-        },
+        appellation: Appellation { code: "12190".into(), libelle: "Traiteur".into() },
         rome: "G1603".into(),
         mobilites: vec![],
         type_cref_creation: true,
@@ -248,71 +186,15 @@ pub fn fixtures() -> Vec<Dossier> {
     }];
     vec![
         inscrite,
-        person(
-            CESSEE,
-            "BRAVO",
-            BIRTH,
-            "77",
-            true,
-            vec![ins("2025-01-10"), cess("2026-09-30")],
-        ),
-        person(
-            RADIEE_ANCIENNE,
-            "CHARLIE",
-            BIRTH,
-            "77",
-            true,
-            vec![ins("2021-01-10"), rad("2023-11-01")],
-        ),
-        person(
-            RADIEE_RECENTE,
-            "DELTA",
-            BIRTH,
-            "77",
-            true,
-            vec![ins("2024-01-10"), rad("2026-10-15")],
-        ),
+        person(CESSEE, "BRAVO", BIRTH, "77", true, vec![ins("2025-01-10"), cess("2026-09-30")]),
+        person(RADIEE_ANCIENNE, "CHARLIE", BIRTH, "77", true, vec![ins("2021-01-10"), rad("2023-11-01")]),
+        person(RADIEE_RECENTE, "DELTA", BIRTH, "77", true, vec![ins("2024-01-10"), rad("2026-10-15")]),
         person(IDENTIFIEE, "ECHO", BIRTH, "77", true, vec![]),
-        person(
-            DOUBLON,
-            "FOXTROT",
-            BIRTH,
-            "77",
-            false,
-            vec![ins("2025-01-10")],
-        ),
-        person(
-            DOUBLON,
-            "FOXTROT",
-            BIRTH,
-            "77",
-            false,
-            vec![ins("2025-02-10")],
-        ),
-        person(
-            INSCRITE_OCT_NON_RSA,
-            "GOLF",
-            BIRTH,
-            "77",
-            false,
-            vec![ins("2026-10-05")],
-        ),
-        person(
-            INSCRITE_OCT_93,
-            "HOTEL",
-            BIRTH,
-            "93",
-            true,
-            vec![ins("2026-10-06")],
-        ),
-        person(
-            INSCRITE_OCT,
-            "INDIA",
-            BIRTH,
-            "77",
-            true,
-            vec![ins("2026-10-31")],
-        ),
+        person(DOUBLON, "FOXTROT", BIRTH, "77", false, vec![ins("2025-01-10")]),
+        person(DOUBLON, "FOXTROT", BIRTH, "77", false, vec![ins("2025-02-10")]),
+        person(INSCRITE_OCT_NON_RSA, "GOLF", BIRTH, "77", false, vec![ins("2026-10-05")]),
+        person(INSCRITE_OCT_93, "HOTEL", BIRTH, "93", true, vec![ins("2026-10-06")]),
+        person(INSCRITE_OCT, "INDIA", BIRTH, "77", true, vec![ins("2026-10-31")]),
         person(
             CESSEE_REINSCRITE,
             "JULIET",
@@ -367,26 +249,14 @@ impl TestServer {
             Some(u) => (u, None),
             None => {
                 let dir = tempfile::tempdir().unwrap();
-                (
-                    format!("sqlite://{}/dude.db", dir.path().display()),
-                    Some(dir),
-                )
+                (format!("sqlite://{}/dude.db", dir.path().display()), Some(dir))
             }
         };
         let key = MasterKey::from_bytes(MASTER_KEY);
         let store = Store::open(&url, &key).await.expect("store opens");
-        store
-            .insert_dossiers(&fixtures(), &Provenance::new("test:fixtures", None))
-            .await
-            .expect("fixtures");
-        let clock =
-            FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
-        let state = AppState::new(
-            store.clone(),
-            IdNationalCodec::new(&key),
-            Arc::new(clock),
-            tokens(),
-        );
+        store.insert_dossiers(&fixtures(), &Provenance::new("test:fixtures", None)).await.expect("fixtures");
+        let clock = FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
+        let state = AppState::new(store.clone(), IdNationalCodec::new(&key), Arc::new(clock), tokens());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
@@ -407,12 +277,7 @@ impl TestServer {
     }
 
     /// A partner request with token and agent headers.
-    pub fn partner(
-        &self,
-        method: reqwest::Method,
-        token: &str,
-        path: &str,
-    ) -> reqwest::RequestBuilder {
+    pub fn partner(&self, method: reqwest::Method, token: &str, path: &str) -> reqwest::RequestBuilder {
         self.client
             .request(method, self.url(path))
             .bearer_auth(token)
@@ -421,14 +286,17 @@ impl TestServer {
             .header("pa-prenom-agent", "Anne")
     }
 
+    /// GETs a partner resource that must answer 200, and returns its JSON.
+    pub async fn get_json(&self, token: &str, path: &str) -> serde_json::Value {
+        let r = self.partner(reqwest::Method::GET, token, path).send().await.unwrap();
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.json().await.unwrap()
+    }
+
     /// Searches and returns the JSON answer.
     pub async fn rechercher(&self, token: &str, nir_body: &str, birth: &str) -> serde_json::Value {
         let r = self
-            .partner(
-                reqwest::Method::POST,
-                token,
-                "/partenaire/v1/rechercher-usager",
-            )
+            .partner(reqwest::Method::POST, token, "/partenaire/v1/rechercher-usager")
             .json(&serde_json::json!({"nir": nir(nir_body), "dateNaissance": birth}))
             .send()
             .await

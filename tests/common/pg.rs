@@ -17,24 +17,14 @@ fn find_bin() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("PG_BIN") {
         return Some(PathBuf::from(p));
     }
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .flatten()
-        .map(|e| e.path().join("bin"))
-        .collect();
+    let mut versions: Vec<PathBuf> =
+        std::fs::read_dir("/usr/lib/postgresql").ok()?.flatten().map(|e| e.path().join("bin")).collect();
     versions.sort();
-    versions
-        .into_iter()
-        .rev()
-        .find(|p| p.join("initdb").exists())
+    versions.into_iter().rev().find(|p| p.join("initdb").exists())
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 impl PgServer {
@@ -54,33 +44,14 @@ impl PgServer {
         let bin = find_bin().expect(
             "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin: `apt-get install postgresql` (or set PG_BIN)",
         );
-        let dir = tempfile::Builder::new()
-            .prefix("dude-pg-")
-            .tempdir()
-            .expect("temp dir");
+        let dir = tempfile::Builder::new().prefix("dude-pg-").tempdir().expect("temp dir");
         let as_postgres = is_root();
         if as_postgres {
-            let ok = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(dir.path())
-                .status()
-                .expect("chown");
-            assert!(
-                ok.success(),
-                "chown of the PostgreSQL data directory failed"
-            );
+            let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().expect("chown");
+            assert!(ok.success(), "chown of the PostgreSQL data directory failed");
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let s = Self {
-            dir,
-            bin,
-            port,
-            as_postgres,
-        };
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let s = Self { dir, bin, port, as_postgres };
         let data = s.dir.path().join("data");
         let out = s
             .cmd(&s.bin.join("initdb"))
@@ -88,11 +59,7 @@ impl PgServer {
             .arg(&data)
             .output()
             .expect("initdb runs");
-        assert!(
-            out.status.success(),
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
         let log = s.dir.path().join("pg.log");
         let out = s
             .cmd(&s.bin.join("pg_ctl"))
@@ -128,25 +95,11 @@ impl PgServer {
     pub fn database(&self, name: &str) -> String {
         let out = self
             .cmd(&self.bin.join("psql"))
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                "dude",
-                "-d",
-                "postgres",
-                "-c",
-            ])
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "dude", "-d", "postgres", "-c"])
             .arg(format!("CREATE DATABASE {name}"))
             .output()
             .expect("psql runs");
-        assert!(
-            out.status.success(),
-            "CREATE DATABASE failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "CREATE DATABASE failed: {}", String::from_utf8_lossy(&out.stderr));
         format!("postgres://dude@127.0.0.1:{}/{name}", self.port)
     }
 }

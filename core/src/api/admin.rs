@@ -16,10 +16,7 @@ use crate::dossier::listes::{Liste, Mois};
 use crate::service::listes::{self, ListeMensuelle};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/departements/{code}/listes-mensuelles/{mois}",
-        get(liste_mensuelle),
-    )
+    Router::new().route("/departements/{code}/listes-mensuelles/{mois}", get(liste_mensuelle))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -30,18 +27,13 @@ pub struct ListeQuery {
 
 /// Wants CSV rather than JSON.
 fn wants_csv(headers: &HeaderMap) -> Result<bool, ApiError> {
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/json");
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
     if accept.contains("text/csv") {
         Ok(true)
     } else if accept.contains("json") || accept.contains("*/*") {
         Ok(false)
     } else {
-        Err(ApiError::NotAcceptable(format!(
-            "{accept} (application/json ou text/csv)"
-        )))
+        Err(ApiError::NotAcceptable(format!("{accept} (application/json ou text/csv)")))
     }
 }
 
@@ -62,32 +54,20 @@ pub async fn liste_mensuelle(
     Query(q): Query<ListeQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let departement =
-        Departement::parse(&code).map_err(|e| ApiError::invalid("code", e.to_string()))?;
+    let departement = Departement::parse(&code).map_err(|e| ApiError::invalid("code", e.to_string()))?;
     let mois = Mois::parse(&mois).map_err(|e| ApiError::invalid("mois", e.to_string()))?;
-    let liste = q.liste.as_deref().ok_or_else(|| {
-        ApiError::invalid(
-            "liste",
-            "liste : paramètre obligatoire (inscrits, radies, cesses)",
-        )
-    })?;
+    let liste = q
+        .liste
+        .as_deref()
+        .ok_or_else(|| ApiError::invalid("liste", "liste : paramètre obligatoire (inscrits, radies, cesses)"))?;
     let liste = Liste::from_code(liste).map_err(|e| ApiError::invalid("liste", e.to_string()))?;
     let csv = wants_csv(&headers)?;
     let l = listes::calculer(state.store(), &departement, mois, liste).await?;
     if csv {
-        let body = listes::to_csv(&l).map_err(|e| ApiError::InvalidInput {
-            field: None,
-            message: e.to_string(),
-        })?;
-        let name = format!(
-            "attachment; filename=\"liste-{}-{}-{}.csv\"",
-            l.departement, l.mois, l.liste
-        );
+        let body = listes::to_csv(&l).map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })?;
+        let name = format!("attachment; filename=\"liste-{}-{}-{}.csv\"", l.departement, l.mois, l.liste);
         let mut resp = body.into_response();
-        resp.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
         if let Ok(v) = HeaderValue::from_str(&name) {
             resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
         }

@@ -13,10 +13,7 @@ fn bearer(parts: &Parts) -> Result<&str, AuthError> {
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(AuthError::MissingToken)
@@ -29,17 +26,10 @@ pub struct Partner(pub Caller);
 impl FromRequestParts<AppState> for Partner {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let client = state.tokens().partner(bearer(parts)?)?.clone();
         let h = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-        let agent = agent_from_headers(
-            h("pa-identifiant-agent"),
-            h("pa-nom-agent"),
-            h("pa-prenom-agent"),
-        )?;
+        let agent = agent_from_headers(h("pa-identifiant-agent"), h("pa-nom-agent"), h("pa-prenom-agent"))?;
         Ok(Partner(Caller { client, agent }))
     }
 }
@@ -51,14 +41,7 @@ pub struct Admin;
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if state.tokens().is_admin(bearer(parts)?) {
-            Ok(Admin)
-        } else {
-            Err(AuthError::UnknownToken.into())
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.tokens().is_admin(bearer(parts)?) { Ok(Admin) } else { Err(AuthError::UnknownToken.into()) }
     }
 }

@@ -8,9 +8,7 @@ use axum::routing::get;
 use super::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 /// The process answers.
@@ -27,10 +25,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
         Ok(()) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::warn!(error = %e, "base de données injoignable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "base de données injoignable",
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, "base de données injoignable")
         }
     }
 }

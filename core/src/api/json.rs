@@ -17,17 +17,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::InvalidInput {
-                field: None,
-                message: format!("corps de requête illisible : {e}"),
-            })?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError::InvalidInput {
+            field: None,
+            message: format!("corps de requête illisible : {e}"),
+        })?;
         if bytes.len() > MAX_BODY {
-            return Err(ApiError::InvalidInput {
-                field: None,
-                message: "corps de requête trop volumineux".into(),
-            });
+            return Err(ApiError::InvalidInput { field: None, message: "corps de requête trop volumineux".into() });
         }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
@@ -41,26 +36,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 let msg = inner.to_string();
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 let msg = match msg.find(", expected ") {
-                    Some(i)
-                        if msg.starts_with("invalid type") || msg.starts_with("invalid value") =>
-                    {
-                        format!(
-                            "valeur invalide, attendu : {}",
-                            &msg[i + ", expected ".len()..]
-                        )
+                    Some(i) if msg.starts_with("invalid type") || msg.starts_with("invalid value") => {
+                        format!("valeur invalide, attendu : {}", &msg[i + ", expected ".len()..])
                     }
                     _ => msg,
                 };
-                if path == "." {
-                    msg
-                } else {
-                    format!("{path} : {msg}")
-                }
+                if path == "." { msg } else { format!("{path} : {msg}") }
             };
-            ApiError::InvalidInput {
-                field: (path != ".").then_some(path),
-                message,
-            }
+            ApiError::InvalidInput { field: (path != ".").then_some(path), message }
         })
     }
 }

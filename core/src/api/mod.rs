@@ -31,18 +31,8 @@ struct Inner {
 pub struct AppState(Arc<Inner>);
 
 impl AppState {
-    pub fn new(
-        store: Store,
-        ids: IdNationalCodec,
-        clock: SharedClock,
-        tokens: StaticTokens,
-    ) -> Self {
-        Self(Arc::new(Inner {
-            store,
-            ids,
-            clock,
-            tokens,
-        }))
+    pub fn new(store: Store, ids: IdNationalCodec, clock: SharedClock, tokens: StaticTokens) -> Self {
+        Self(Arc::new(Inner { store, ids, clock, tokens }))
     }
     pub fn store(&self) -> &Store {
         &self.0.store

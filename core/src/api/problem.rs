@@ -17,10 +17,7 @@ pub enum ApiError {
     #[error("{0}")]
     Forbidden(String),
     #[error("{message}")]
-    InvalidInput {
-        field: Option<String>,
-        message: String,
-    },
+    InvalidInput { field: Option<String>, message: String },
     #[error(transparent)]
     IdNational(#[from] IdNationalError),
     #[error("{0}")]
@@ -33,10 +30,7 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::InvalidInput {
-            field: Some(field.into()),
-            message: message.into(),
-        }
+        Self::InvalidInput { field: Some(field.into()), message: message.into() }
     }
 }
 
@@ -61,29 +55,13 @@ pub struct Problem {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, title) = match &self {
-            ApiError::Unauthenticated(_) => {
-                (StatusCode::UNAUTHORIZED, "R001", "Accès non autorisé")
-            }
+            ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "R001", "Accès non autorisé"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
-            ApiError::InvalidInput { .. } => (
-                StatusCode::BAD_REQUEST,
-                "R997",
-                "Données d'entrée invalides",
-            ),
-            ApiError::IdNational(_) => (
-                StatusCode::BAD_REQUEST,
-                "R997",
-                "Identifiant national invalide",
-            ),
+            ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
+            ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
-            ApiError::NotAcceptable(_) => {
-                (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible")
-            }
-            ApiError::Store(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "R999",
-                "Service indisponible",
-            ),
+            ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible"),
+            ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible"),
         };
         let detail = match &self {
             // Never leak storage details to callers; the log has them (no personal data:
@@ -109,13 +87,9 @@ impl IntoResponse for ApiError {
             champ,
         };
         let mut resp = (status, axum::Json(body)).into_response();
-        resp.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         resp
     }

@@ -20,11 +20,7 @@ use crate::service::listes;
 use crate::store::{Provenance, Store};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "dude",
-    version,
-    about = "DUDE — dossier unique du demandeur d'emploi"
-)]
+#[command(name = "dude", version, about = "DUDE — dossier unique du demandeur d'emploi")]
 pub struct Cli {
     /// Use the demonstration key (generated once in data/demo-master.key) when no
     /// DUDE_MASTER_KEY is configured.
@@ -85,12 +81,8 @@ pub enum Command {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("DUDE_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let filter = EnvFilter::try_from_env("DUDE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 async fn open(demo: bool) -> Result<(Store, crate::crypto::keys::MasterKey)> {
@@ -105,9 +97,7 @@ async fn open(demo: bool) -> Result<(Store, crate::crypto::keys::MasterKey)> {
         _ => {}
     }
     let url = config::database_url();
-    let store = Store::open(&url, &key)
-        .await
-        .with_context(|| format!("ouverture de la base {}", redact_url(&url)))?;
+    let store = Store::open(&url, &key).await.with_context(|| format!("ouverture de la base {}", redact_url(&url)))?;
     Ok((store, key))
 }
 
@@ -125,6 +115,12 @@ pub async fn seed_demo(store: &Store, demo: &Demo, count: u64) -> Result<u64> {
     let prov = Provenance::new("demo:dude", None);
     let mut added = 0;
     let mut start = 0;
+    // Drawn on stderr only when it is a terminal.
+    let bar = indicatif::ProgressBar::new(count).with_message("dossiers de démonstration");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     while start < count {
         let end = (start + BATCH).min(count);
         let last = demo.dossier(end - 1);
@@ -134,13 +130,9 @@ pub async fn seed_demo(store: &Store, demo: &Demo, count: u64) -> Result<u64> {
             added += end - start;
         }
         start = end;
-        if count >= 10 * BATCH {
-            eprint!("\rdossiers de démonstration : {end}/{count}");
-        }
+        bar.set_position(end);
     }
-    if count >= 10 * BATCH {
-        eprintln!();
-    }
+    bar.finish_and_clear();
     Ok(added)
 }
 
@@ -169,26 +161,15 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Migrate => {
             let (store, _) = open(cli.demo).await?;
-            println!(
-                "migrations appliquées ({} dossiers)",
-                store.count_dossiers().await?
-            );
+            println!("migrations appliquées ({} dossiers)", store.count_dossiers().await?);
         }
-        Command::Demo {
-            count,
-            sample,
-            seed,
-            date,
-        } => {
+        Command::Demo { count, sample, seed, date } => {
             let demo = Demo::new(seed, date.unwrap_or_else(|| clock.today()));
             match (count, sample) {
                 (Some(n), None) => {
                     let (store, _) = open(true).await?;
                     let added = seed_demo(&store, &demo, n).await?;
-                    println!(
-                        "{added} dossiers de démonstration ajoutés ({} au total)",
-                        store.count_dossiers().await?
-                    );
+                    println!("{added} dossiers de démonstration ajoutés ({} au total)", store.count_dossiers().await?);
                 }
                 (None, Some(k)) => {
                     let mut out = std::io::stdout().lock();
@@ -199,12 +180,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 _ => bail!("préciser --count N ou --sample K"),
             }
         }
-        Command::ListesMensuelles {
-            departement,
-            mois,
-            liste,
-            format,
-        } => {
+        Command::ListesMensuelles { departement, mois, liste, format } => {
             let dep = Departement::parse(&departement)?;
             let mois = Mois::parse(&mois)?;
             let liste = Liste::from_code(&liste)?;
@@ -223,22 +199,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             if cli.demo {
                 config::demo_tokens(&key, &mut tokens);
                 if store.count_dossiers().await? == 0 {
-                    tracing::info!(
-                        nombre = demo_count,
-                        "chargement des dossiers de démonstration"
-                    );
+                    tracing::info!(nombre = demo_count, "chargement des dossiers de démonstration");
                     seed_demo(&store, &demo, demo_count).await?;
                 }
             }
-            let state = AppState::new(
-                store,
-                IdNationalCodec::new(&key),
-                clock.clone(),
-                tokens.clone(),
-            );
-            let listener = tokio::net::TcpListener::bind(bind)
-                .await
-                .with_context(|| format!("écoute sur {bind}"))?;
+            let state = AppState::new(store, IdNationalCodec::new(&key), clock.clone(), tokens.clone());
+            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("écoute sur {bind}"))?;
             let addr = listener.local_addr()?;
             println!("DUDE à l'écoute sur http://{addr}  (OpenAPI : http://{addr}/openapi.json)");
             if cli.demo {
@@ -259,10 +225,7 @@ fn print_demo_help(addr: SocketAddr, tokens: &crate::habilitation::StaticTokens,
     partners.sort_by(|a, b| a.1.partenaire.cmp(&b.1.partenaire));
     println!("\nJetons de démonstration :");
     for (t, c) in &partners {
-        println!(
-            "  partenaire {:<5} {}  ({})",
-            c.partenaire, t, c.organisation
-        );
+        println!("  partenaire {:<5} {}  ({})", c.partenaire, t, c.organisation);
     }
     for t in tokens.admins() {
         println!("  administrateur  {t}");

@@ -27,9 +27,7 @@ pub struct IdNationalCodec {
 
 impl IdNationalCodec {
     pub fn new(master: &MasterKey) -> Self {
-        Self {
-            master: master.clone(),
-        }
+        Self { master: master.clone() }
     }
 
     fn cipher(&self, kind: &[u8], partner: &str) -> Aes256Siv {
@@ -51,9 +49,7 @@ impl IdNationalCodec {
         if id_national.len() > 64 {
             return Err(IdNationalError::Malformed);
         }
-        let raw = URL_SAFE_NO_PAD
-            .decode(id_national)
-            .map_err(|_| IdNationalError::Malformed)?;
+        let raw = URL_SAFE_NO_PAD.decode(id_national).map_err(|_| IdNationalError::Malformed)?;
         if raw.len() != 32 {
             return Err(IdNationalError::Malformed);
         }
@@ -83,9 +79,7 @@ impl IdNationalCodec {
         if encoded.len() > 256 {
             return Err(IdNationalError::Malformed);
         }
-        let raw = URL_SAFE_NO_PAD
-            .decode(encoded)
-            .map_err(|_| IdNationalError::Malformed)?;
+        let raw = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| IdNationalError::Malformed)?;
         if raw.len() < 16 {
             return Err(IdNationalError::Malformed);
         }
@@ -116,17 +110,11 @@ mod tests {
         t[5] = if t[5] == 'A' { 'B' } else { 'A' };
         let t: String = t.into_iter().collect();
         assert_eq!(c.decode("cd77", &t), Err(IdNationalError::Unauthentic));
-        assert_eq!(
-            c.decode("cd77", "not base64!"),
-            Err(IdNationalError::Malformed)
-        );
+        assert_eq!(c.decode("cd77", "not base64!"), Err(IdNationalError::Malformed));
         assert_eq!(c.decode("cd77", "AAAA"), Err(IdNationalError::Malformed));
         let m = c.encode_metier("cd77", "M1");
         assert_eq!(c.decode_metier("cd77", &m).unwrap(), "M1");
-        assert_eq!(
-            c.decode_metier("cd93", &m),
-            Err(IdNationalError::Unauthentic)
-        );
+        assert_eq!(c.decode_metier("cd93", &m), Err(IdNationalError::Unauthentic));
         // an idNational is not a métier id
         assert!(c.decode_metier("cd77", &a1).is_err());
     }

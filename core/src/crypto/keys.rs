@@ -12,10 +12,7 @@ pub enum KeyError {
     #[error("clé maîtresse : {0}")]
     Invalid(&'static str),
     #[error("fichier de clé {path} : {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 }
 
 /// The 32-byte master key. Every other key is derived from it with HKDF-SHA256 and a
@@ -38,12 +35,8 @@ impl MasterKey {
 
     /// Reads a base64-encoded 32-byte key.
     pub fn from_base64(s: &str) -> Result<Self, KeyError> {
-        let bytes = STANDARD
-            .decode(s.trim())
-            .map_err(|_| KeyError::Invalid("base64 invalide"))?;
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| KeyError::Invalid("32 octets attendus"))?;
+        let bytes = STANDARD.decode(s.trim()).map_err(|_| KeyError::Invalid("base64 invalide"))?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| KeyError::Invalid("32 octets attendus"))?;
         Ok(Self(arr))
     }
 
@@ -61,10 +54,7 @@ impl MasterKey {
     /// Reads the key file, or creates it (mode 0600) with a fresh key.
     /// Returns the key and whether it was created.
     pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyError> {
-        let io = |source| KeyError::Io {
-            path: path.display().to_string(),
-            source,
-        };
+        let io = |source| KeyError::Io { path: path.display().to_string(), source };
         match std::fs::read_to_string(path) {
             Ok(s) => Ok((Self::from_base64(&s)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -94,8 +84,7 @@ impl MasterKey {
     pub fn derive<const N: usize>(&self, purpose: &[u8]) -> [u8; N] {
         let hk = Hkdf::<Sha256>::new(Some(SALT), &self.0);
         let mut out = [0u8; N];
-        hk.expand(purpose, &mut out)
-            .expect("HKDF output length is valid");
+        hk.expand(purpose, &mut out).expect("HKDF output length is valid");
         out
     }
 }

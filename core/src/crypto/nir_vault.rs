@@ -63,10 +63,7 @@ impl NirVault {
             return Err(VaultError::Corrupt);
         }
         let (nonce, ct) = raw.split_at(12);
-        let clear = self
-            .cipher
-            .decrypt(Nonce::from_slice(nonce), ct)
-            .map_err(|_| VaultError::Corrupt)?;
+        let clear = self.cipher.decrypt(Nonce::from_slice(nonce), ct).map_err(|_| VaultError::Corrupt)?;
         let s = String::from_utf8(clear).map_err(|_| VaultError::Corrupt)?;
         Ok(Nir::parse(&s)?)
     }
@@ -88,10 +85,7 @@ mod tests {
         assert!(!a.contains("1841276"));
         let mut raw = STANDARD.decode(&a).unwrap();
         raw[20] ^= 1;
-        assert!(matches!(
-            v.decrypt(&STANDARD.encode(raw)),
-            Err(VaultError::Corrupt)
-        ));
+        assert!(matches!(v.decrypt(&STANDARD.encode(raw)), Err(VaultError::Corrupt)));
         let other = NirVault::new(&MasterKey::from_bytes([2; 32]));
         assert!(other.decrypt(&a).is_err());
         assert_ne!(other.index(&nir), v.index(&nir));

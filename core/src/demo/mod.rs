@@ -62,20 +62,8 @@ impl Demo {
         let r = &mut rng;
         let (code_dep, communes) = pick(r, noms::DEPARTEMENTS);
         let departement = Departement::parse(code_dep).expect("valid demo département");
-        let sexe = if r.gen_bool(0.5) {
-            Sexe::Homme
-        } else {
-            Sexe::Femme
-        };
-        let prenom = pick(
-            r,
-            if sexe == Sexe::Homme {
-                noms::PRENOMS_H
-            } else {
-                noms::PRENOMS_F
-            },
-        )
-        .to_string();
+        let sexe = if r.gen_bool(0.5) { Sexe::Homme } else { Sexe::Femme };
+        let prenom = pick(r, if sexe == Sexe::Homme { noms::PRENOMS_H } else { noms::PRENOMS_F }).to_string();
         let nom = pick(r, noms::NOMS).to_string();
         let naissance = day_between(
             r,
@@ -96,22 +84,12 @@ impl Demo {
         } else {
             format!("{code_dep}{:03}", (i / 1000) % 1000)
         };
-        let body = format!(
-            "{first}{:02}{:02}{lieu}{:03}",
-            naissance.year() % 100,
-            naissance.month(),
-            i % 1000
-        );
+        let body = format!("{first}{:02}{:02}{lieu}{:03}", naissance.year() % 100, naissance.month(), i % 1000);
         let nir = Nir::parse(&body).expect("demo NIR is valid");
         let identite = Identite {
-            civilite: if sexe == Sexe::Homme {
-                Civilite::Monsieur
-            } else {
-                Civilite::Madame
-            },
+            civilite: if sexe == Sexe::Homme { Civilite::Monsieur } else { Civilite::Madame },
             nom: nom.clone(),
-            nom_naissance: (sexe == Sexe::Femme && r.gen_bool(0.3))
-                .then(|| pick(r, noms::NOMS).to_string()),
+            nom_naissance: (sexe == Sexe::Femme && r.gen_bool(0.3)).then(|| pick(r, noms::NOMS).to_string()),
             prenom: prenom.clone(),
             date_naissance: naissance,
             sexe,
@@ -138,15 +116,9 @@ impl Demo {
         let (commune, cp) = pick(r, communes);
         d.contact = Some(Contact {
             telephone: Some(format!("06{:08}", r.gen_range(0..100_000_000u32))),
-            courriel: r.gen_bool(0.8).then(|| {
-                format!(
-                    "{}.{}{}@exemple.fr",
-                    ascii(&prenom),
-                    ascii(&nom),
-                    r.gen_range(1..99)
-                )
-                .to_lowercase()
-            }),
+            courriel: r
+                .gen_bool(0.8)
+                .then(|| format!("{}.{}{}@exemple.fr", ascii(&prenom), ascii(&nom), r.gen_range(1..99)).to_lowercase()),
             adresse: Adresse {
                 ligne1: format!("{} {}", r.gen_range(1..120), pick(r, noms::VOIES)),
                 ligne2: None,
@@ -183,13 +155,7 @@ impl Demo {
                 ],
             )
         };
-        h.push(EvenementInscription::inscription(
-            date,
-            cat(r),
-            pick_enum(r),
-            pick_enum(r),
-        ))
-        .expect("valid");
+        h.push(EvenementInscription::inscription(date, cat(r), pick_enum(r), pick_enum(r))).expect("valid");
         loop {
             // registered for 1 to 30 months, then cessation or radiation
             date += Duration::days(r.gen_range(20..900));
@@ -228,21 +194,11 @@ impl Demo {
                 break; // gone for good
             }
             // back after 0 days (same-day re-registration) to 14 months
-            date += Duration::days(if r.gen_bool(0.05) {
-                0
-            } else {
-                r.gen_range(1..420)
-            });
+            date += Duration::days(if r.gen_bool(0.05) { 0 } else { r.gen_range(1..420) });
             if date > self.today {
                 break;
             }
-            h.push(EvenementInscription::reinscription(
-                date,
-                cat(r),
-                pick_enum(r),
-                pick_enum(r),
-            ))
-            .expect("valid");
+            h.push(EvenementInscription::reinscription(date, cat(r), pick_enum(r), pick_enum(r))).expect("valid");
         }
         let last_registered = matches!(h.statut_au(self.today).statut, StatutDe::Inscrit);
         d.inscription = Inscription {
@@ -258,25 +214,13 @@ impl Demo {
         if !r.gen_bool(0.45) {
             return;
         }
-        let entree = day_between(
-            r,
-            NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
-            self.today - Duration::days(10),
-        );
+        let entree = day_between(r, NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(), self.today - Duration::days(10));
         let caf = r.gen_bool(0.9);
         d.rsa = Some(Rsa {
             beneficiaire: true,
-            role: if r.gen_bool(0.75) {
-                RoleRsa::Demandeur
-            } else {
-                RoleRsa::Conjoint
-            },
+            role: if r.gen_bool(0.75) { RoleRsa::Demandeur } else { RoleRsa::Conjoint },
             date_entree: Some(entree),
-            organisme: if caf {
-                OrganismePayeur::Caf
-            } else {
-                OrganismePayeur::Msa
-            },
+            organisme: if caf { OrganismePayeur::Caf } else { OrganismePayeur::Msa },
             numero_allocataire: Some(format!("{:07}", r.gen_range(0..10_000_000u32))),
             droits_devoirs: r.gen_bool(0.92),
             etat_dossier: Some(if r.gen_bool(0.9) {
@@ -295,10 +239,7 @@ impl Demo {
             }),
             structure: Some(format!(
                 "Pôle insertion {}",
-                d.contact
-                    .as_ref()
-                    .map(|c| c.adresse.commune.clone())
-                    .unwrap_or_default()
+                d.contact.as_ref().map(|c| c.adresse.commune.clone()).unwrap_or_default()
             )),
         });
     }
@@ -310,21 +251,13 @@ impl Demo {
             let id_metier = format!("M{i}-{k}");
             d.metiers_recherches.push(MetierRecherche {
                 identifiant: id_metier.clone(),
-                appellation: Appellation {
-                    code: appellation.to_string(),
-                    libelle: libelle.to_string(),
-                },
+                appellation: Appellation { code: appellation.to_string(), libelle: libelle.to_string() },
                 rome: rome.to_string(),
-                contrats: vec![Contrat {
-                    type_contrat: pick_enum(r),
-                    critere_ore: r.gen_bool(0.5),
-                    priorite: 0,
-                }],
+                contrats: vec![Contrat { type_contrat: pick_enum(r), critere_ore: r.gen_bool(0.5), priorite: 0 }],
                 date_validation_passeport_emploi: None,
-                duree_experience: r.gen_bool(0.6).then(|| DureeExperience {
-                    valeur: r.gen_range(1..15),
-                    unite: UniteDuree::Annees,
-                }),
+                duree_experience: r
+                    .gen_bool(0.6)
+                    .then(|| DureeExperience { valeur: r.gen_range(1..15), unite: UniteDuree::Annees }),
                 durees_hebdomadaires: Some(DureesHebdomadaires {
                     critere_ore: r.gen_bool(0.5),
                     temps_travail: pick_enum(r),
@@ -342,10 +275,9 @@ impl Demo {
                 }],
                 mrs: r.gen_bool(0.1),
                 passeport_emploi: None,
-                salaire: r.gen_bool(0.5).then(|| Salaire {
-                    montant: r.gen_range(1800..3200),
-                    unite: UniteSalaire::Mensuel,
-                }),
+                salaire: r
+                    .gen_bool(0.5)
+                    .then(|| Salaire { montant: r.gen_range(1800..3200), unite: UniteSalaire::Mensuel }),
                 typologie_emploi: if k == 0 {
                     TypologieEmploi::MetierRecherche
                 } else {
@@ -355,19 +287,14 @@ impl Demo {
             if r.gen_bool(0.7) {
                 let mut codes: Vec<CodeBesoin> = CodeBesoin::ALL.to_vec();
                 codes.shuffle(r);
-                d.diagnostic
-                    .besoins_par_diagnostic
-                    .push(BesoinsParDiagnostic {
-                        id_metier: id_metier.clone(),
-                        besoins: codes
-                            .into_iter()
-                            .take(r.gen_range(2..6))
-                            .map(|code| Besoin {
-                                code,
-                                valeur: pick_enum(r),
-                            })
-                            .collect(),
-                    });
+                d.diagnostic.besoins_par_diagnostic.push(BesoinsParDiagnostic {
+                    id_metier: id_metier.clone(),
+                    besoins: codes
+                        .into_iter()
+                        .take(r.gen_range(2..6))
+                        .map(|code| Besoin { code, valeur: pick_enum(r) })
+                        .collect(),
+                });
                 d.diagnostic.diagnostics.push(DiagnosticMetier {
                     id_metier,
                     nom_metier: libelle.to_string(),
@@ -402,14 +329,8 @@ impl Demo {
                         code,
                         valeur: pick_enum(r),
                         date,
-                        situations: vec![SituationContrainte {
-                            code: pick_enum(r),
-                            valeur: pick_enum(r),
-                        }],
-                        objectifs: vec![ObjectifContrainte {
-                            code: pick_enum(r),
-                            valeur: pick_enum(r),
-                        }],
+                        situations: vec![SituationContrainte { code: pick_enum(r), valeur: pick_enum(r) }],
+                        objectifs: vec![ObjectifContrainte { code: pick_enum(r), valeur: pick_enum(r) }],
                     })
                     .collect(),
             };
@@ -425,10 +346,7 @@ impl Demo {
             let (rome, libelle, appellation) = *pick(r, noms::METIERS);
             d.projets_creation.push(ProjetCref {
                 identifiant: format!("C{i}"),
-                appellation: Appellation {
-                    code: appellation.to_string(),
-                    libelle: libelle.to_string(),
-                },
+                appellation: Appellation { code: appellation.to_string(), libelle: libelle.to_string() },
                 rome: rome.to_string(),
                 mobilites: Vec::new(),
                 type_cref_creation: true,
@@ -439,16 +357,9 @@ impl Demo {
         if d.inscription.historique.evenements().is_empty() {
             return;
         }
-        let modalite: ModaliteAccompagnement = if d.beneficiaire_rsa() && r.gen_bool(0.2) {
-            ModaliteAccompagnement::Global
-        } else {
-            pick_enum(r)
-        };
-        let debut = day_between(
-            r,
-            self.today - Duration::days(700),
-            self.today - Duration::days(1),
-        );
+        let modalite: ModaliteAccompagnement =
+            if d.beneficiaire_rsa() && r.gen_bool(0.2) { ModaliteAccompagnement::Global } else { pick_enum(r) };
+        let debut = day_between(r, self.today - Duration::days(700), self.today - Duration::days(1));
         d.accompagnement = Some(Accompagnement {
             modalite,
             date_debut: debut,
@@ -517,13 +428,7 @@ mod tests {
             let d = demo.dossier(i);
             assert!(nirs.insert(d.nir.expose()), "NIR unique");
             // histories are valid by construction (push checks every transition)
-            assert!(
-                d.inscription
-                    .historique
-                    .evenements()
-                    .iter()
-                    .all(|e| e.date <= demo.today)
-            );
+            assert!(d.inscription.historique.evenements().iter().all(|e| e.date <= demo.today));
         }
     }
 }

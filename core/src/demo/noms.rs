@@ -87,9 +87,8 @@ pub const PRENOMS_H: &[&str] = &[
 ];
 
 pub const PRENOMS_F: &[&str] = &[
-    "Marie", "Nathalie", "Isabelle", "Sylvie", "Sophie", "Julie", "Camille", "Léa", "Manon",
-    "Chloé", "Inès", "Fatima", "Aïcha", "Sarah", "Emma", "Laura", "Céline", "Aurélie", "Mélanie",
-    "Awa",
+    "Marie", "Nathalie", "Isabelle", "Sylvie", "Sophie", "Julie", "Camille", "Léa", "Manon", "Chloé", "Inès", "Fatima",
+    "Aïcha", "Sarah", "Emma", "Laura", "Céline", "Aurélie", "Mélanie", "Awa",
 ];
 
 pub const VOIES: &[&str] = &[
@@ -117,110 +116,31 @@ pub const DEPARTEMENTS: &[(&str, &[(&str, &str)])] = &[
             ("Fontainebleau", "77300"),
         ],
     ),
-    (
-        "77",
-        &[
-            ("Torcy", "77200"),
-            ("Pontault-Combault", "77340"),
-            ("Nemours", "77140"),
-        ],
-    ),
-    (
-        "93",
-        &[
-            ("Saint-Denis", "93200"),
-            ("Montreuil", "93100"),
-            ("Aubervilliers", "93300"),
-            ("Bobigny", "93000"),
-        ],
-    ),
-    (
-        "93",
-        &[("Aulnay-sous-Bois", "93600"), ("Noisy-le-Grand", "93160")],
-    ),
-    (
-        "75",
-        &[("Paris", "75011"), ("Paris", "75018"), ("Paris", "75020")],
-    ),
-    (
-        "13",
-        &[
-            ("Marseille", "13003"),
-            ("Aix-en-Provence", "13100"),
-            ("Arles", "13200"),
-        ],
-    ),
-    (
-        "59",
-        &[
-            ("Lille", "59000"),
-            ("Roubaix", "59100"),
-            ("Dunkerque", "59140"),
-        ],
-    ),
-    (
-        "08",
-        &[
-            ("Charleville-Mézières", "08000"),
-            ("Sedan", "08200"),
-            ("Rethel", "08300"),
-        ],
-    ),
-    (
-        "26",
-        &[
-            ("Valence", "26000"),
-            ("Montélimar", "26200"),
-            ("Loriol-sur-Drôme", "26270"),
-        ],
-    ),
-    (
-        "61",
-        &[
-            ("Alençon", "61000"),
-            ("Camembert", "61120"),
-            ("Argentan", "61200"),
-        ],
-    ),
+    ("77", &[("Torcy", "77200"), ("Pontault-Combault", "77340"), ("Nemours", "77140")]),
+    ("93", &[("Saint-Denis", "93200"), ("Montreuil", "93100"), ("Aubervilliers", "93300"), ("Bobigny", "93000")]),
+    ("93", &[("Aulnay-sous-Bois", "93600"), ("Noisy-le-Grand", "93160")]),
+    ("75", &[("Paris", "75011"), ("Paris", "75018"), ("Paris", "75020")]),
+    ("13", &[("Marseille", "13003"), ("Aix-en-Provence", "13100"), ("Arles", "13200")]),
+    ("59", &[("Lille", "59000"), ("Roubaix", "59100"), ("Dunkerque", "59140")]),
+    ("08", &[("Charleville-Mézières", "08000"), ("Sedan", "08200"), ("Rethel", "08300")]),
+    ("26", &[("Valence", "26000"), ("Montélimar", "26200"), ("Loriol-sur-Drôme", "26270")]),
+    ("61", &[("Alençon", "61000"), ("Camembert", "61120"), ("Argentan", "61200")]),
     ("2A", &[("Ajaccio", "20000"), ("Porto-Vecchio", "20137")]),
-    (
-        "974",
-        &[("Saint-Denis", "97400"), ("Saint-Pierre", "97410")],
-    ),
+    ("974", &[("Saint-Denis", "97400"), ("Saint-Pierre", "97410")]),
 ];
 
 /// ROME code, appellation label, appellation code.
 pub const METIERS: &[(&str, &str, &str)] = &[
-    (
-        "A1101",
-        "Conducteur / Conductrice d'engins d'exploitation agricole",
-        "11450",
-    ),
-    (
-        "K2204",
-        "Agent / Agente de nettoyage en collectivité",
-        "12740",
-    ),
+    ("A1101", "Conducteur / Conductrice d'engins d'exploitation agricole", "11450"),
+    ("K2204", "Agent / Agente de nettoyage en collectivité", "12740"),
     ("N1104", "Pontier élingueur / Pontière élingueuse", "38767"),
     ("G1603", "Commis / Commise de cuisine", "12190"),
     ("J1501", "Aide-soignant / Aide-soignante", "10783"),
-    (
-        "D1106",
-        "Vendeur / Vendeuse en alimentation générale",
-        "38902",
-    ),
+    ("D1106", "Vendeur / Vendeuse en alimentation générale", "38902"),
     ("N4101", "Conducteur / Conductrice de poids lourd", "12917"),
     ("M1607", "Secrétaire", "38585"),
-    (
-        "K1303",
-        "Assistant maternel / Assistante maternelle",
-        "11113",
-    ),
+    ("K1303", "Assistant maternel / Assistante maternelle", "11113"),
     ("F1703", "Maçon / Maçonne", "14521"),
-    (
-        "I1203",
-        "Agent / Agente d'entretien des collectivités",
-        "10398",
-    ),
+    ("I1203", "Agent / Agente d'entretien des collectivités", "10398"),
     ("N1103", "Préparateur / Préparatrice de commandes", "38769"),
 ];

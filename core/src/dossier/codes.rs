@@ -20,19 +20,11 @@ pub trait Coded: Sized + Copy + 'static {
     fn code(self) -> &'static str;
     fn libelle(self) -> &'static str;
     fn from_code(code: &str) -> Result<Self, UnknownCode> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.code() == code)
-            .ok_or_else(|| UnknownCode {
-                enumeration: Self::NAME,
-                value: code.chars().take(40).collect(),
-                allowed: Self::ALL
-                    .iter()
-                    .map(|v| v.code())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
+        Self::ALL.iter().copied().find(|v| v.code() == code).ok_or_else(|| UnknownCode {
+            enumeration: Self::NAME,
+            value: code.chars().take(40).collect(),
+            allowed: Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
+        })
     }
 }
 
@@ -93,9 +85,6 @@ pub struct CodeLibelle {
 
 impl CodeLibelle {
     pub fn of<T: Coded>(v: T) -> Self {
-        Self {
-            code: v.code(),
-            libelle: v.libelle(),
-        }
+        Self { code: v.code(), libelle: v.libelle() }
     }
 }

@@ -3,9 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A French département code: 01–95 (20 excluded), 2A, 2B, 971–976.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(try_from = "String", into = "String")]
 #[schema(value_type = String, example = "77")]
 pub struct Departement(String);
@@ -19,17 +17,11 @@ impl Departement {
         let up = s.trim().to_ascii_uppercase();
         let ok = match up.len() {
             2 if up == "2A" || up == "2B" => true,
-            2 => up
-                .parse::<u8>()
-                .is_ok_and(|n| (1..=95).contains(&n) && n != 20),
+            2 => up.parse::<u8>().is_ok_and(|n| (1..=95).contains(&n) && n != 20),
             3 => up.parse::<u16>().is_ok_and(|n| (971..=976).contains(&n)),
             _ => false,
         };
-        if ok {
-            Ok(Self(up))
-        } else {
-            Err(DepartementError(s.chars().take(8).collect()))
-        }
+        if ok { Ok(Self(up)) } else { Err(DepartementError(s.chars().take(8).collect())) }
     }
 
     /// The département of a postcode (Corsica 20xxx: 2A below 20200, 2B from it; DROM 97x).
@@ -120,21 +112,9 @@ mod tests {
         for bad in ["00", "20", "96", "977", "7", "ABC", ""] {
             assert!(Departement::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            Departement::from_code_postal("77000").unwrap().as_str(),
-            "77"
-        );
-        assert_eq!(
-            Departement::from_code_postal("20000").unwrap().as_str(),
-            "2A"
-        );
-        assert_eq!(
-            Departement::from_code_postal("20200").unwrap().as_str(),
-            "2B"
-        );
-        assert_eq!(
-            Departement::from_code_postal("97400").unwrap().as_str(),
-            "974"
-        );
+        assert_eq!(Departement::from_code_postal("77000").unwrap().as_str(), "77");
+        assert_eq!(Departement::from_code_postal("20000").unwrap().as_str(), "2A");
+        assert_eq!(Departement::from_code_postal("20200").unwrap().as_str(), "2B");
+        assert_eq!(Departement::from_code_postal("97400").unwrap().as_str(), "974");
     }
 }

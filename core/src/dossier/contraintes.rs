@@ -163,15 +163,7 @@ pub struct Contraintes {
 pub fn par_thematique(c: &Contraintes) -> Vec<(Thematique, Vec<&Contrainte>)> {
     Thematique::ALL
         .iter()
-        .map(|t| {
-            (
-                *t,
-                c.contraintes
-                    .iter()
-                    .filter(|x| x.code.thematique() == *t)
-                    .collect::<Vec<_>>(),
-            )
-        })
+        .map(|t| (*t, c.contraintes.iter().filter(|x| x.code.thematique() == *t).collect::<Vec<_>>()))
         .filter(|(_, v)| !v.is_empty())
         .collect()
 }

@@ -126,10 +126,7 @@ impl EvenementInscription {
         motif: MotifInscription,
         situation: SituationEmploi,
     ) -> Self {
-        Self {
-            evenement: TypeEvenement::Reinscription,
-            ..Self::inscription(date, categorie, motif, situation)
-        }
+        Self { evenement: TypeEvenement::Reinscription, ..Self::inscription(date, categorie, motif, situation) }
     }
 
     pub fn cessation(date: NaiveDate, motif: MotifCloture) -> Self {
@@ -144,45 +141,24 @@ impl EvenementInscription {
     }
 
     pub fn radiation(date: NaiveDate, motif: MotifCloture) -> Self {
-        Self {
-            evenement: TypeEvenement::Radiation,
-            ..Self::cessation(date, motif)
-        }
+        Self { evenement: TypeEvenement::Radiation, ..Self::cessation(date, motif) }
     }
 
     /// An inscription or a réinscription: a registration period starts.
     pub fn opens(&self) -> bool {
-        matches!(
-            self.evenement,
-            TypeEvenement::Inscription | TypeEvenement::Reinscription
-        )
+        matches!(self.evenement, TypeEvenement::Inscription | TypeEvenement::Reinscription)
     }
 }
 
 /// A history that would not make sense.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HistoryError {
-    #[error(
-        "événement {index} ({evenement}) du {date} : antérieur à l'événement précédent du {previous}"
-    )]
-    OutOfOrder {
-        index: usize,
-        evenement: &'static str,
-        date: NaiveDate,
-        previous: NaiveDate,
-    },
+    #[error("événement {index} ({evenement}) du {date} : antérieur à l'événement précédent du {previous}")]
+    OutOfOrder { index: usize, evenement: &'static str, date: NaiveDate, previous: NaiveDate },
     #[error("événement {index} ({evenement}) impossible depuis le statut {from}")]
-    Transition {
-        index: usize,
-        evenement: &'static str,
-        from: &'static str,
-    },
+    Transition { index: usize, evenement: &'static str, from: &'static str },
     #[error("événement {index} ({evenement}) : champ {field} obligatoire")]
-    Missing {
-        index: usize,
-        evenement: &'static str,
-        field: &'static str,
-    },
+    Missing { index: usize, evenement: &'static str, field: &'static str },
 }
 
 /// The status at a given day, with the details of the event that set it.
@@ -222,12 +198,7 @@ impl HistoriqueInscription {
         if let Some(last) = self.evenements.last()
             && e.date < last.date
         {
-            return Err(HistoryError::OutOfOrder {
-                index,
-                evenement,
-                date: e.date,
-                previous: last.date,
-            });
+            return Err(HistoryError::OutOfOrder { index, evenement, date: e.date, previous: last.date });
         }
         let from = self.statut_final();
         let allowed = match e.evenement {
@@ -236,17 +207,9 @@ impl HistoriqueInscription {
             TypeEvenement::Cessation | TypeEvenement::Radiation => from == StatutDe::Inscrit,
         };
         if !allowed {
-            return Err(HistoryError::Transition {
-                index,
-                evenement,
-                from: super::codes::Coded::code(from),
-            });
+            return Err(HistoryError::Transition { index, evenement, from: super::codes::Coded::code(from) });
         }
-        let missing = |field| HistoryError::Missing {
-            index,
-            evenement,
-            field,
-        };
+        let missing = |field| HistoryError::Missing { index, evenement, field };
         if e.opens() {
             if e.categorie.is_none() {
                 return Err(missing("categorie"));
@@ -274,34 +237,18 @@ impl HistoriqueInscription {
     }
 
     fn statut_final(&self) -> StatutDe {
-        self.evenements
-            .last()
-            .map_or(StatutDe::Identifie, Self::statut_after)
+        self.evenements.last().map_or(StatutDe::Identifie, Self::statut_after)
     }
 
     /// The status at the end of day `jour` (events dated after it are ignored).
     pub fn statut_au(&self, jour: NaiveDate) -> StatutCourant {
-        let known: Vec<&EvenementInscription> = self
-            .evenements
-            .iter()
-            .take_while(|e| e.date <= jour)
-            .collect();
+        let known: Vec<&EvenementInscription> = self.evenements.iter().take_while(|e| e.date <= jour).collect();
         let Some(last) = known.last() else {
-            return StatutCourant {
-                statut: StatutDe::Identifie,
-                date_effet: None,
-                ouverture: None,
-                cloture: None,
-            };
+            return StatutCourant { statut: StatutDe::Identifie, date_effet: None, ouverture: None, cloture: None };
         };
         let ouverture = known.iter().rev().find(|e| e.opens()).map(|e| (*e).clone());
         let cloture = (!last.opens()).then(|| (*last).clone());
-        StatutCourant {
-            statut: Self::statut_after(last),
-            date_effet: Some(last.date),
-            ouverture,
-            cloture,
-        }
+        StatutCourant { statut: Self::statut_after(last), date_effet: Some(last.date), ouverture, cloture }
     }
 
     /// Registration periods `[start, end)` (end = day of cessation or radiation).
@@ -336,9 +283,7 @@ impl HistoriqueInscription {
             StatutDe::Identifie => false,
             StatutDe::Inscrit => true,
             StatutDe::Cesse | StatutDe::Radie => {
-                let limit = jour
-                    .checked_sub_months(Months::new(36))
-                    .unwrap_or(NaiveDate::MIN);
+                let limit = jour.checked_sub_months(Months::new(36)).unwrap_or(NaiveDate::MIN);
                 s.date_effet.is_some_and(|d| d > limit)
             }
         }
@@ -354,20 +299,10 @@ mod tests {
         s.parse().unwrap()
     }
     fn ins(s: &str) -> EvenementInscription {
-        EvenementInscription::inscription(
-            d(s),
-            Cat1,
-            MotifInscription::FinCdd,
-            SituationEmploi::SansEmploi,
-        )
+        EvenementInscription::inscription(d(s), Cat1, MotifInscription::FinCdd, SituationEmploi::SansEmploi)
     }
     fn reins(s: &str) -> EvenementInscription {
-        EvenementInscription::reinscription(
-            d(s),
-            Cat2,
-            MotifInscription::AutreCas,
-            SituationEmploi::SansEmploi,
-        )
+        EvenementInscription::reinscription(d(s), Cat2, MotifInscription::AutreCas, SituationEmploi::SansEmploi)
     }
     fn cess(s: &str) -> EvenementInscription {
         EvenementInscription::cessation(d(s), MotifCloture::DefautActualisation)
@@ -378,45 +313,25 @@ mod tests {
 
     #[test]
     fn status_is_derived_from_events() {
-        let h = HistoriqueInscription::from_events(vec![
-            ins("2024-01-10"),
-            cess("2024-06-30"),
-            reins("2024-09-01"),
-        ])
-        .unwrap();
+        let h = HistoriqueInscription::from_events(vec![ins("2024-01-10"), cess("2024-06-30"), reins("2024-09-01")])
+            .unwrap();
         assert_eq!(h.statut_au(d("2024-01-09")).statut, StatutDe::Identifie);
         assert_eq!(h.statut_au(d("2024-01-10")).statut, StatutDe::Inscrit);
         let s = h.statut_au(d("2024-07-01"));
-        assert_eq!(
-            (s.statut, s.date_effet),
-            (StatutDe::Cesse, Some(d("2024-06-30")))
-        );
+        assert_eq!((s.statut, s.date_effet), (StatutDe::Cesse, Some(d("2024-06-30"))));
         assert_eq!(s.ouverture.unwrap().categorie, Some(Cat1));
         let s = h.statut_au(d("2025-01-01"));
-        assert_eq!(
-            (s.statut, s.date_effet),
-            (StatutDe::Inscrit, Some(d("2024-09-01")))
-        );
+        assert_eq!((s.statut, s.date_effet), (StatutDe::Inscrit, Some(d("2024-09-01"))));
         assert_eq!(s.ouverture.unwrap().categorie, Some(Cat2));
         assert!(s.cloture.is_none());
     }
 
     #[test]
     fn same_day_reregistration_keeps_recording_order() {
-        let h = HistoriqueInscription::from_events(vec![
-            ins("2024-01-10"),
-            cess("2024-03-31"),
-            reins("2024-03-31"),
-        ])
-        .unwrap();
+        let h = HistoriqueInscription::from_events(vec![ins("2024-01-10"), cess("2024-03-31"), reins("2024-03-31")])
+            .unwrap();
         assert_eq!(h.statut_au(d("2024-03-31")).statut, StatutDe::Inscrit);
-        assert_eq!(
-            h.periodes(),
-            vec![
-                (d("2024-01-10"), Some(d("2024-03-31"))),
-                (d("2024-03-31"), None)
-            ]
-        );
+        assert_eq!(h.periodes(), vec![(d("2024-01-10"), Some(d("2024-03-31"))), (d("2024-03-31"), None)]);
     }
 
     #[test]
@@ -435,41 +350,28 @@ mod tests {
         ));
         let mut no_motif = cess("2024-02-01");
         no_motif.motif_cloture = None;
-        let err =
-            HistoriqueInscription::from_events(vec![ins("2024-01-10"), no_motif]).unwrap_err();
-        assert_eq!(
-            err,
-            HistoryError::Missing {
-                index: 2,
-                evenement: "CESSATION",
-                field: "motifCloture"
-            }
-        );
+        let err = HistoriqueInscription::from_events(vec![ins("2024-01-10"), no_motif]).unwrap_err();
+        assert_eq!(err, HistoryError::Missing { index: 2, evenement: "CESSATION", field: "motifCloture" });
         assert!(err.to_string().contains("motifCloture"));
     }
 
     #[test]
     fn date_inscription_windows() {
-        let h =
-            HistoriqueInscription::from_events(vec![ins("2020-01-15"), rad("2023-05-01")]).unwrap();
+        let h = HistoriqueInscription::from_events(vec![ins("2020-01-15"), rad("2023-05-01")]).unwrap();
         let today = d("2024-11-22");
         assert_eq!(h.date_inscription_dans(today, 12), None);
         assert_eq!(h.date_inscription_dans(today, 24), Some(d("2020-01-15")));
         assert_eq!(h.date_inscription_dans(today, 36), Some(d("2020-01-15")));
         // a period ending exactly at the window's start does not count
         assert_eq!(h.date_inscription_dans(d("2024-05-01"), 12), None);
-        assert_eq!(
-            h.date_inscription_dans(d("2024-04-30"), 12),
-            Some(d("2020-01-15"))
-        );
+        assert_eq!(h.date_inscription_dans(d("2024-04-30"), 12), Some(d("2020-01-15")));
         let open = HistoriqueInscription::from_events(vec![ins("2015-03-01")]).unwrap();
         assert_eq!(open.date_inscription_dans(today, 12), Some(d("2015-03-01")));
     }
 
     #[test]
     fn recherchable_three_years_after_closure() {
-        let h =
-            HistoriqueInscription::from_events(vec![ins("2020-01-15"), rad("2021-11-23")]).unwrap();
+        let h = HistoriqueInscription::from_events(vec![ins("2020-01-15"), rad("2021-11-23")]).unwrap();
         assert!(h.recherchable_au(d("2024-11-22")));
         assert!(!h.recherchable_au(d("2024-11-23")));
         assert!(!HistoriqueInscription::default().recherchable_au(d("2024-11-22")));

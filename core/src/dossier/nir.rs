@@ -13,9 +13,7 @@ use std::fmt;
 pub enum NirError {
     #[error("NIR : longueur {0} au lieu de 13 ou 15 caractères")]
     Length(usize),
-    #[error(
-        "NIR : caractère non admis en position {0} (chiffres attendus, 2A/2B aux positions 6-7)"
-    )]
+    #[error("NIR : caractère non admis en position {0} (chiffres attendus, 2A/2B aux positions 6-7)")]
     Character(usize),
     #[error("NIR : premier caractère (sexe) {0} non admis (1, 2, 3, 4, 7 ou 8)")]
     Sex(char),
@@ -43,11 +41,7 @@ pub struct Nir {
 impl Nir {
     /// Parses and validates a NIR of 13 or 15 characters (spaces are ignored).
     pub fn parse(input: &str) -> Result<Self, NirError> {
-        let s: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let s: String = input.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
         let len = s.chars().count();
         if len != 13 && len != 15 {
             return Err(NirError::Length(len));
@@ -152,11 +146,7 @@ mod tests {
         assert!(Nir::parse(&format!("{b}{kb:02}")).is_ok());
         assert_eq!(
             Nir::parse(&format!("{a}{kb:02}")).unwrap_err(),
-            if ka == kb {
-                unreachable!()
-            } else {
-                NirError::Key
-            }
+            if ka == kb { unreachable!() } else { NirError::Key }
         );
         // lower case is normalised
         assert!(Nir::parse(&format!("{}{ka:02}", a.to_lowercase())).is_ok());
@@ -165,19 +155,10 @@ mod tests {
     #[test]
     fn errors_name_the_problem_without_the_value() {
         assert_eq!(Nir::parse("123").unwrap_err(), NirError::Length(3));
-        assert_eq!(
-            Nir::parse("18412764510X9").unwrap_err(),
-            NirError::Character(12)
-        );
-        assert_eq!(
-            Nir::parse("1841A76451089").unwrap_err(),
-            NirError::Character(5)
-        );
+        assert_eq!(Nir::parse("18412764510X9").unwrap_err(), NirError::Character(12));
+        assert_eq!(Nir::parse("1841A76451089").unwrap_err(), NirError::Character(5));
         assert_eq!(Nir::parse("5841276451089").unwrap_err(), NirError::Sex('5'));
-        assert_eq!(
-            Nir::parse("1841376451089").unwrap_err(),
-            NirError::Month(13)
-        );
+        assert_eq!(Nir::parse("1841376451089").unwrap_err(), NirError::Month(13));
         assert_eq!(Nir::parse("184127645108900").unwrap_err(), NirError::Key);
         let msg = Nir::parse("184127645108900").unwrap_err().to_string();
         assert!(!msg.contains("1841276"), "{msg}");

@@ -84,9 +84,7 @@ impl StaticTokens {
     }
 
     pub fn is_admin(&self, token: &str) -> bool {
-        self.admins.iter().fold(false, |acc, t| {
-            acc | constant_time_eq(t.as_bytes(), token.as_bytes())
-        })
+        self.admins.iter().fold(false, |acc, t| acc | constant_time_eq(t.as_bytes(), token.as_bytes()))
     }
 
     pub fn partners(&self) -> impl Iterator<Item = (&String, &Client)> {
@@ -112,10 +110,7 @@ pub fn agent_from_headers(
     prenom: Option<&str>,
 ) -> Result<Agent, AuthError> {
     fn one(v: Option<&str>, name: &'static str) -> Result<String, AuthError> {
-        let v = v
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .ok_or(AuthError::MissingAgent(name))?;
+        let v = v.map(str::trim).filter(|s| !s.is_empty()).ok_or(AuthError::MissingAgent(name))?;
         if v.chars().count() > 128 {
             return Err(AuthError::AgentTooLong(name));
         }
@@ -147,10 +142,7 @@ mod tests {
         assert_eq!(t.partner("secret").unwrap(), &c);
         assert_eq!(t.partner("secreT"), Err(AuthError::UnknownToken));
         assert!(t.is_admin("adm") && !t.is_admin("secret"));
-        assert_eq!(
-            agent_from_headers(Some("a1"), None, Some("p")),
-            Err(AuthError::MissingAgent("pa-nom-agent"))
-        );
+        assert_eq!(agent_from_headers(Some("a1"), None, Some("p")), Err(AuthError::MissingAgent("pa-nom-agent")));
         assert_eq!(
             agent_from_headers(Some(" "), Some("n"), Some("p")),
             Err(AuthError::MissingAgent("pa-identifiant-agent"))

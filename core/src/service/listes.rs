@@ -48,13 +48,7 @@ pub async fn calculer(
     mois: Mois,
     liste: Liste,
 ) -> Result<ListeMensuelle, StoreError> {
-    let candidates = store
-        .list_candidates(
-            departement.as_str(),
-            mois.previous().first_day(),
-            mois.last_day(),
-        )
-        .await?;
+    let candidates = store.list_candidates(departement.as_str(), mois.previous().first_day(), mois.last_day()).await?;
     let mut lignes: Vec<LigneListe> = candidates
         .iter()
         .filter_map(|c| {
@@ -75,9 +69,7 @@ pub async fn calculer(
             })
         })
         .collect();
-    lignes.sort_by(|a, b| {
-        (a.date_evenement, &a.nom, &a.prenom).cmp(&(b.date_evenement, &b.nom, &b.prenom))
-    });
+    lignes.sort_by(|a, b| (a.date_evenement, &a.nom, &a.prenom).cmp(&(b.date_evenement, &b.nom, &b.prenom)));
     Ok(ListeMensuelle {
         departement: departement.to_string(),
         mois: mois.to_string(),
@@ -90,9 +82,7 @@ pub async fn calculer(
 
 /// The list as CSV: `;`-separated, UTF-8, a header line, as départements read them.
 pub fn to_csv(l: &ListeMensuelle) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
     w.write_record([
         "nom",
         "prenom",

@@ -10,10 +10,7 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Recherche {
     /// S001: exactly one person, with whether the identity is certified.
-    Trouve {
-        id: DossierId,
-        identite_certifiee: bool,
-    },
+    Trouve { id: DossierId, identite_certifiee: bool },
     /// S002: nobody (unknown, never registered, or closed more than three years ago).
     Aucun,
     /// S003: several people match.
@@ -38,12 +35,8 @@ pub async fn rechercher(
     match found.as_slice() {
         [] => Ok(Recherche::Aucun),
         [id] => {
-            let ident: Option<IdentiteSection> =
-                store.load_section(*id, Categorie::Identite).await?;
-            Ok(Recherche::Trouve {
-                id: *id,
-                identite_certifiee: ident.is_some_and(|i| i.identite.identite_certifiee),
-            })
+            let ident: Option<IdentiteSection> = store.load_section(*id, Categorie::Identite).await?;
+            Ok(Recherche::Trouve { id: *id, identite_certifiee: ident.is_some_and(|i| i.identite.identite_certifiee) })
         }
         _ => Ok(Recherche::Plusieurs),
     }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -31,10 +31,7 @@ pub struct Provenance {
 
 impl Provenance {
     pub fn new(source: impl Into<String>, auteur: Option<String>) -> Self {
-        Self {
-            source: source.into(),
-            auteur,
-        }
+        Self { source: source.into(), auteur }
     }
 }
 
@@ -59,20 +56,14 @@ struct InscriptionSection {
 const INSERT_CHUNK: usize = 400;
 
 fn corrupt(id: &str, what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt {
-        dossier: id.to_string(),
-        what: what.to_string(),
-    }
+    StoreError::Corrupt { dossier: id.to_string(), what: what.to_string() }
 }
 
 fn sections_of(d: &Dossier) -> Result<Vec<(Categorie, String)>, serde_json::Error> {
     use serde_json::to_string as j;
     let mut out = vec![(
         Categorie::Identite,
-        j(&IdentiteSection {
-            identite: d.identite.clone(),
-            situation: d.situation.clone(),
-        })?,
+        j(&IdentiteSection { identite: d.identite.clone(), situation: d.situation.clone() })?,
     )];
     if let Some(c) = &d.contact {
         out.push((Categorie::Contact, j(c)?));
@@ -80,9 +71,7 @@ fn sections_of(d: &Dossier) -> Result<Vec<(Categorie, String)>, serde_json::Erro
     if d.inscription.derniere_actualisation.is_some() {
         out.push((
             Categorie::Inscription,
-            j(&InscriptionSection {
-                derniere_actualisation: d.inscription.derniere_actualisation,
-            })?,
+            j(&InscriptionSection { derniere_actualisation: d.inscription.derniere_actualisation })?,
         ));
     }
     if let Some(r) = &d.rsa {
@@ -130,30 +119,18 @@ fn event_row(id: &str, seq: usize, e: &EvenementInscription) -> inscription_even
 }
 
 fn event_of(r: &inscription_evenement::Model) -> Result<EvenementInscription, StoreError> {
-    let c = |what: &str, e: crate::dossier::codes::UnknownCode| {
-        corrupt(&r.dossier_id, format!("{what}: {e}"))
-    };
+    let c = |what: &str, e: crate::dossier::codes::UnknownCode| corrupt(&r.dossier_id, format!("{what}: {e}"));
     Ok(EvenementInscription {
         date: r.date,
         evenement: Coded::from_code(&r.evenement).map_err(|e| c("evenement", e))?,
-        categorie: r
-            .categorie
-            .as_deref()
-            .map(Coded::from_code)
-            .transpose()
-            .map_err(|e| c("categorie", e))?,
+        categorie: r.categorie.as_deref().map(Coded::from_code).transpose().map_err(|e| c("categorie", e))?,
         motif_inscription: r
             .motif_inscription
             .as_deref()
             .map(Coded::from_code)
             .transpose()
             .map_err(|e| c("motif_inscription", e))?,
-        situation: r
-            .situation
-            .as_deref()
-            .map(Coded::from_code)
-            .transpose()
-            .map_err(|e| c("situation", e))?,
+        situation: r.situation.as_deref().map(Coded::from_code).transpose().map_err(|e| c("situation", e))?,
         motif_cloture: r
             .motif_cloture
             .as_deref()
@@ -163,29 +140,18 @@ fn event_of(r: &inscription_evenement::Model) -> Result<EvenementInscription, St
     })
 }
 
-fn historique_of(
-    id: &str,
-    rows: &[inscription_evenement::Model],
-) -> Result<HistoriqueInscription, StoreError> {
+fn historique_of(id: &str, rows: &[inscription_evenement::Model]) -> Result<HistoriqueInscription, StoreError> {
     let events = rows.iter().map(event_of).collect::<Result<Vec<_>, _>>()?;
     HistoriqueInscription::from_events(events).map_err(|e| corrupt(id, e))
 }
 
-fn parse_section<T: DeserializeOwned>(
-    id: &str,
-    cat: Categorie,
-    json: &str,
-) -> Result<T, StoreError> {
+fn parse_section<T: DeserializeOwned>(id: &str, cat: Categorie, json: &str) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| corrupt(id, format!("section {}: {e}", cat.code())))
 }
 
 impl Store {
     /// Inserts new dossiers, their sections and histories in one transaction.
-    pub async fn insert_dossiers(
-        &self,
-        dossiers: &[Dossier],
-        prov: &Provenance,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_dossiers(&self, dossiers: &[Dossier], prov: &Provenance) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
         self.insert_dossiers_in(&txn, dossiers, prov).await?;
         txn.commit().await?;
@@ -230,19 +196,13 @@ impl Store {
             }
         }
         for chunk in rows.chunks(INSERT_CHUNK) {
-            dossier::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(txn)
-                .await?;
+            dossier::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
         }
         for chunk in sections.chunks(INSERT_CHUNK) {
-            dossier_section::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(txn)
-                .await?;
+            dossier_section::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
         }
         for chunk in events.chunks(INSERT_CHUNK) {
-            inscription_evenement::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(txn)
-                .await?;
+            inscription_evenement::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
         }
         Ok(())
     }
@@ -253,11 +213,7 @@ impl Store {
     }
 
     /// Dossiers whose NIR is `nir` and who are born on `date_naissance`.
-    pub async fn find_by_nir(
-        &self,
-        nir: &Nir,
-        date_naissance: NaiveDate,
-    ) -> Result<Vec<DossierId>, StoreError> {
+    pub async fn find_by_nir(&self, nir: &Nir, date_naissance: NaiveDate) -> Result<Vec<DossierId>, StoreError> {
         let rows: Vec<String> = dossier::Entity::find()
             .select_only()
             .column(dossier::Column::Id)
@@ -266,24 +222,16 @@ impl Store {
             .into_tuple()
             .all(self.connection())
             .await?;
-        rows.iter()
-            .map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e)))
-            .collect()
+        rows.iter().map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e))).collect()
     }
 
     /// Whether the dossier exists.
     pub async fn exists(&self, id: DossierId) -> Result<bool, StoreError> {
-        Ok(dossier::Entity::find_by_id(id.to_string())
-            .count(self.connection())
-            .await?
-            > 0)
+        Ok(dossier::Entity::find_by_id(id.to_string()).count(self.connection()).await? > 0)
     }
 
     /// The registration history, `None` when the dossier does not exist.
-    pub async fn load_historique(
-        &self,
-        id: DossierId,
-    ) -> Result<Option<HistoriqueInscription>, StoreError> {
+    pub async fn load_historique(&self, id: DossierId) -> Result<Option<HistoriqueInscription>, StoreError> {
         let sid = id.to_string();
         let rows = inscription_evenement::Entity::find()
             .filter(inscription_evenement::Column::DossierId.eq(sid.as_str()))
@@ -303,20 +251,15 @@ impl Store {
         cat: Categorie,
     ) -> Result<Option<T>, StoreError> {
         let sid = id.to_string();
-        let row = dossier_section::Entity::find_by_id((sid.clone(), cat.code().to_string()))
-            .one(self.connection())
-            .await?;
-        row.map(|r| parse_section(&sid, cat, &r.donnees))
-            .transpose()
+        let row =
+            dossier_section::Entity::find_by_id((sid.clone(), cat.code().to_string())).one(self.connection()).await?;
+        row.map(|r| parse_section(&sid, cat, &r.donnees)).transpose()
     }
 
     /// The whole dossier, NIR decrypted.
     pub async fn load_dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
         let sid = id.to_string();
-        let Some(row) = dossier::Entity::find_by_id(sid.clone())
-            .one(self.connection())
-            .await?
-        else {
+        let Some(row) = dossier::Entity::find_by_id(sid.clone()).one(self.connection()).await? else {
             return Ok(None);
         };
         let nir = self.vault().decrypt(&row.nir_chiffre)?;
@@ -328,11 +271,7 @@ impl Store {
             .map(|s| (s.categorie, s.donnees))
             .collect();
         let get = |cat: Categorie| sections.get(cat.code()).map(String::as_str);
-        fn opt<T: DeserializeOwned>(
-            id: &str,
-            cat: Categorie,
-            s: Option<&str>,
-        ) -> Result<Option<T>, StoreError> {
+        fn opt<T: DeserializeOwned>(id: &str, cat: Categorie, s: Option<&str>) -> Result<Option<T>, StoreError> {
             s.map(|s| parse_section(id, cat, s)).transpose()
         }
         let ident: IdentiteSection = opt(&sid, Categorie::Identite, get(Categorie::Identite))?
@@ -341,42 +280,22 @@ impl Store {
         d.id = id;
         d.situation = ident.situation;
         d.contact = opt(&sid, Categorie::Contact, get(Categorie::Contact))?;
-        let ins: Option<InscriptionSection> =
-            opt(&sid, Categorie::Inscription, get(Categorie::Inscription))?;
+        let ins: Option<InscriptionSection> = opt(&sid, Categorie::Inscription, get(Categorie::Inscription))?;
         d.inscription = Inscription {
             historique: self.load_historique(id).await?.unwrap_or_default(),
             derniere_actualisation: ins.and_then(|i| i.derniere_actualisation),
         };
         d.rsa = opt(&sid, Categorie::Rsa, get(Categorie::Rsa))?;
         d.orientation = opt(&sid, Categorie::Orientation, get(Categorie::Orientation))?;
-        d.diagnostic =
-            opt(&sid, Categorie::Diagnostic, get(Categorie::Diagnostic))?.unwrap_or_default();
-        d.contraintes =
-            opt(&sid, Categorie::Contraintes, get(Categorie::Contraintes))?.unwrap_or_default();
+        d.diagnostic = opt(&sid, Categorie::Diagnostic, get(Categorie::Diagnostic))?.unwrap_or_default();
+        d.contraintes = opt(&sid, Categorie::Contraintes, get(Categorie::Contraintes))?.unwrap_or_default();
         d.pouvoir_agir = opt(&sid, Categorie::PouvoirAgir, get(Categorie::PouvoirAgir))?;
-        d.metiers_recherches = opt(
-            &sid,
-            Categorie::MetiersRecherches,
-            get(Categorie::MetiersRecherches),
-        )?
-        .unwrap_or_default();
-        d.projets_creation = opt(
-            &sid,
-            Categorie::ProjetsCreation,
-            get(Categorie::ProjetsCreation),
-        )?
-        .unwrap_or_default();
-        d.accompagnement = opt(
-            &sid,
-            Categorie::AccompagnementGlobal,
-            get(Categorie::AccompagnementGlobal),
-        )?;
-        d.echanges = opt(
-            &sid,
-            Categorie::ContactsEchanges,
-            get(Categorie::ContactsEchanges),
-        )?
-        .unwrap_or_default();
+        d.metiers_recherches =
+            opt(&sid, Categorie::MetiersRecherches, get(Categorie::MetiersRecherches))?.unwrap_or_default();
+        d.projets_creation =
+            opt(&sid, Categorie::ProjetsCreation, get(Categorie::ProjetsCreation))?.unwrap_or_default();
+        d.accompagnement = opt(&sid, Categorie::AccompagnementGlobal, get(Categorie::AccompagnementGlobal))?;
+        d.echanges = opt(&sid, Categorie::ContactsEchanges, get(Categorie::ContactsEchanges))?.unwrap_or_default();
         Ok(Some(d))
     }
 
@@ -432,17 +351,14 @@ impl Store {
             maj_le: Set(now),
         })
         .on_conflict(
-            OnConflict::columns([
-                dossier_section::Column::DossierId,
-                dossier_section::Column::Categorie,
-            ])
-            .update_columns([
-                dossier_section::Column::Donnees,
-                dossier_section::Column::Source,
-                dossier_section::Column::Auteur,
-                dossier_section::Column::MajLe,
-            ])
-            .to_owned(),
+            OnConflict::columns([dossier_section::Column::DossierId, dossier_section::Column::Categorie])
+                .update_columns([
+                    dossier_section::Column::Donnees,
+                    dossier_section::Column::Source,
+                    dossier_section::Column::Auteur,
+                    dossier_section::Column::MajLe,
+                ])
+                .to_owned(),
         )
         .exec_without_returning(&txn)
         .await?;
@@ -512,22 +428,14 @@ impl Store {
                 let ident: IdentiteSection = parse_section(
                     id,
                     Categorie::Identite,
-                    get(Categorie::Identite)
-                        .ok_or_else(|| corrupt(id, "section identite absente"))?,
+                    get(Categorie::Identite).ok_or_else(|| corrupt(id, "section identite absente"))?,
                 )?;
                 out.push(ListCandidate {
                     id: Uuid::parse_str(id).map_err(|e| corrupt(id, e))?,
                     identite: ident.identite,
-                    contact: get(Categorie::Contact)
-                        .map(|s| parse_section(id, Categorie::Contact, s))
-                        .transpose()?,
-                    rsa: get(Categorie::Rsa)
-                        .map(|s| parse_section(id, Categorie::Rsa, s))
-                        .transpose()?,
-                    historique: historique_of(
-                        id,
-                        events.get(id).map(Vec::as_slice).unwrap_or(&[]),
-                    )?,
+                    contact: get(Categorie::Contact).map(|s| parse_section(id, Categorie::Contact, s)).transpose()?,
+                    rsa: get(Categorie::Rsa).map(|s| parse_section(id, Categorie::Rsa, s)).transpose()?,
+                    historique: historique_of(id, events.get(id).map(Vec::as_slice).unwrap_or(&[]))?,
                 });
             }
         }
@@ -535,11 +443,7 @@ impl Store {
     }
 
     /// Appends registration events to a dossier after checking the transitions.
-    pub async fn append_events(
-        &self,
-        id: DossierId,
-        new: &[EvenementInscription],
-    ) -> Result<bool, StoreError> {
+    pub async fn append_events(&self, id: DossierId, new: &[EvenementInscription]) -> Result<bool, StoreError> {
         let Some(mut h) = self.load_historique(id).await? else {
             return Ok(false);
         };
@@ -548,15 +452,9 @@ impl Store {
         for e in new {
             h.push(e.clone()).map_err(|err| corrupt(&sid, err))?;
         }
-        let rows: Vec<_> = new
-            .iter()
-            .enumerate()
-            .map(|(i, e)| event_row(&sid, start + i + 1, e))
-            .collect();
+        let rows: Vec<_> = new.iter().enumerate().map(|(i, e)| event_row(&sid, start + i + 1, e)).collect();
         let txn = self.connection().begin().await?;
-        inscription_evenement::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
+        inscription_evenement::Entity::insert_many(rows).exec_without_returning(&txn).await?;
         txn.commit().await?;
         Ok(true)
     }

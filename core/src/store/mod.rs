@@ -26,10 +26,7 @@ pub enum StoreError {
     #[error("URL de base de données non prise en charge : {0} (sqlite://… ou postgres://…)")]
     UnsupportedUrl(String),
     #[error("répertoire de la base {path} : {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 }
 
 /// The database and the NIR vault that guards what goes into it.
@@ -45,10 +42,7 @@ impl Store {
     pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
         let db = connect(url).await?;
         dude_migrations::Migrator::up(&db, None).await?;
-        Ok(Self {
-            db,
-            vault: NirVault::new(master),
-        })
+        Ok(Self { db, vault: NirVault::new(master) })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -73,27 +67,17 @@ impl Store {
 /// Opens a pool on `url`.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut opt = ConnectOptions::new(url.to_string());
-    opt.sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10));
+    opt.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
     if let Some(rest) = url.strip_prefix("sqlite://") {
         let path = rest.split('?').next().unwrap_or_default();
         if !path.is_empty()
             && path != ":memory:"
-            && let Some(dir) = Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
+            && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
         }
-        let url = if url.contains('?') {
-            url.to_string()
-        } else {
-            format!("{url}?mode=rwc")
-        };
+        let url = if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") };
         opt = ConnectOptions::new(url);
         opt.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
@@ -110,14 +94,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         opt.max_connections(32).min_connections(1);
     } else {
-        return Err(StoreError::UnsupportedUrl(
-            url.split('@')
-                .next_back()
-                .unwrap_or("")
-                .chars()
-                .take(60)
-                .collect(),
-        ));
+        return Err(StoreError::UnsupportedUrl(url.split('@').next_back().unwrap_or("").chars().take(60).collect()));
     }
     Ok(Database::connect(opt).await?)
 }

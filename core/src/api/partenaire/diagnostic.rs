@@ -15,8 +15,7 @@ use crate::api::problem::{ApiError, Problem};
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;
 use crate::dossier::contraintes::{
-    CodeContrainte, Contrainte, Contraintes, ObjectifContrainte, SituationContrainte,
-    ValeurContrainte, par_thematique,
+    CodeContrainte, Contrainte, Contraintes, ObjectifContrainte, SituationContrainte, ValeurContrainte, par_thematique,
 };
 use crate::dossier::diagnostic::{
     Conseiller, Diagnostic, DiagnosticMetier, PouvoirAgir, StatutDiagnostic, TypologieDiagnostic,
@@ -32,11 +31,7 @@ pub struct CodeLibelleValeur {
 }
 
 fn clv<C: Coded, V: Coded>(c: C, v: V) -> CodeLibelleValeur {
-    CodeLibelleValeur {
-        code: c.code(),
-        libelle: c.libelle(),
-        valeur: v.code(),
-    }
+    CodeLibelleValeur { code: c.code(), libelle: c.libelle(), valeur: v.code() }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -111,10 +106,8 @@ pub struct Enregistrement {
     pub message: &'static str,
 }
 
-const ENREGISTRE: Enregistrement = Enregistrement {
-    code_retour: "S000",
-    message: "L'enregistrement des données s'est bien déroulé",
-};
+const ENREGISTRE: Enregistrement =
+    Enregistrement { code_retour: "S000", message: "L'enregistrement des données s'est bien déroulé" };
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -209,9 +202,7 @@ fn besoins_dto(caller: &Caller, state: &AppState, d: &Diagnostic) -> Vec<Besoins
     d.besoins_par_diagnostic
         .iter()
         .map(|b| BesoinsDiagnosticDto {
-            id_metier: state
-                .ids()
-                .encode_metier(&caller.client.partenaire, &b.id_metier),
+            id_metier: state.ids().encode_metier(&caller.client.partenaire, &b.id_metier),
             besoins: b.besoins.iter().map(|x| clv(x.code, x.valeur)).collect(),
         })
         .collect()
@@ -240,17 +231,9 @@ fn thematiques_dto(c: &Contraintes) -> Vec<ThematiqueDto> {
         .collect()
 }
 
-async fn load_diagnostic(
-    state: &AppState,
-    caller: &Caller,
-    id_national: &str,
-) -> Result<Diagnostic, ApiError> {
+async fn load_diagnostic(state: &AppState, caller: &Caller, id_national: &str) -> Result<Diagnostic, ApiError> {
     let id = dossier_of(state, caller, id_national).await?;
-    Ok(state
-        .store()
-        .load_section(id, Categorie::Diagnostic)
-        .await?
-        .unwrap_or_default())
+    Ok(state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default())
 }
 
 /// Needs per diagnostic.
@@ -266,9 +249,7 @@ pub async fn besoins(
     Path(id_national): Path<String>,
 ) -> Result<Json<BesoinsReponse>, ApiError> {
     let d = load_diagnostic(&state, &caller, &id_national).await?;
-    Ok(Json(BesoinsReponse {
-        besoins_par_diagnostic: besoins_dto(&caller, &state, &d),
-    }))
+    Ok(Json(BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) }))
 }
 
 /// Diagnostics of the person.
@@ -296,9 +277,7 @@ pub async fn diagnostics(
                     structure: x.conseiller.structure.clone(),
                 },
                 est_prioritaire: x.est_prioritaire,
-                id_metier_chiffre: state
-                    .ids()
-                    .encode_metier(&caller.client.partenaire, &x.id_metier),
+                id_metier_chiffre: state.ids().encode_metier(&caller.client.partenaire, &x.id_metier),
                 nom_metier: x.nom_metier.clone(),
                 statut: x.statut,
                 typologie: x.typologie,
@@ -321,9 +300,7 @@ fn apply_diagnostic(
         structure: caller.client.organisation.clone(),
     };
     if let Some(c) = &m.conseiller
-        && (c.nom != conseiller.nom
-            || c.prenom != conseiller.prenom
-            || c.structure != conseiller.structure)
+        && (c.nom != conseiller.nom || c.prenom != conseiller.prenom || c.structure != conseiller.structure)
     {
         return Err(ApiError::invalid(
             "diagnostic[0].conseiller",
@@ -331,9 +308,7 @@ fn apply_diagnostic(
         ));
     }
     let Some(target) = d.diagnostics.iter_mut().find(|x| x.id_metier == id_metier) else {
-        return Err(ApiError::NotFound(
-            "aucun diagnostic pour cet idMetierChiffre".into(),
-        ));
+        return Err(ApiError::NotFound("aucun diagnostic pour cet idMetierChiffre".into()));
     };
     if let Some(n) = &m.nom_metier
         && *n != target.nom_metier
@@ -357,10 +332,7 @@ fn apply_diagnostic(
 
 fn provenance(caller: &Caller) -> Provenance {
     Provenance::new(
-        format!(
-            "partenaire:{}/{}",
-            caller.client.partenaire, caller.client.client_id
-        ),
+        format!("partenaire:{}/{}", caller.client.partenaire, caller.client.client_id),
         Some(caller.agent.identifiant.clone()),
     )
 }
@@ -381,32 +353,18 @@ pub async fn enregistrer_diagnostic(
 ) -> Result<Json<Enregistrement>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
     let [m] = req.diagnostic.as_slice() else {
-        return Err(ApiError::invalid(
-            "diagnostic",
-            "diagnostic : une liste d'un seul élément est attendue",
-        ));
+        return Err(ApiError::invalid("diagnostic", "diagnostic : une liste d'un seul élément est attendue"));
     };
-    let id_metier = state
-        .ids()
-        .decode_metier(&caller.client.partenaire, &m.id_metier_chiffre)
-        .map_err(|e| {
-            ApiError::invalid(
-                "diagnostic[0].idMetierChiffre",
-                format!("diagnostic[0].idMetierChiffre : {e}"),
-            )
-        })?;
+    let id_metier = state.ids().decode_metier(&caller.client.partenaire, &m.id_metier_chiffre).map_err(|e| {
+        ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
+    })?;
     let today = state.clock().today();
     state
         .store()
-        .update_section(
-            id,
-            Categorie::Diagnostic,
-            &provenance(&caller),
-            |d: Option<Diagnostic>| {
-                let mut d = d.unwrap_or_default();
-                apply_diagnostic(&mut d, &id_metier, m, &caller, today).map(|()| d)
-            },
-        )
+        .update_section(id, Categorie::Diagnostic, &provenance(&caller), |d: Option<Diagnostic>| {
+            let mut d = d.unwrap_or_default();
+            apply_diagnostic(&mut d, &id_metier, m, &caller, today).map(|()| d)
+        })
         .await?
         .ok_or_else(|| ApiError::NotFound("aucun dossier pour cet idNational".into()))??;
     Ok(Json(ENREGISTRE))
@@ -425,14 +383,8 @@ pub async fn contraintes(
     Path(id_national): Path<String>,
 ) -> Result<Json<ContraintesReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let c: Contraintes = state
-        .store()
-        .load_section(id, Categorie::Contraintes)
-        .await?
-        .unwrap_or_default();
-    Ok(Json(ContraintesReponse {
-        contraintes_individus: thematiques_dto(&c),
-    }))
+    let c: Contraintes = state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default();
+    Ok(Json(ContraintesReponse { contraintes_individus: thematiques_dto(&c) }))
 }
 
 /// Records constraints: each one given replaces the stored one with the same code.
@@ -453,10 +405,7 @@ pub async fn enregistrer_contraintes(
     let date_exploration = super::usagers::parse_date("dateExploration", &req.date_exploration)?;
     let today = state.clock().today();
     if date_exploration > today {
-        return Err(ApiError::invalid(
-            "dateExploration",
-            "dateExploration : date future non admise",
-        ));
+        return Err(ApiError::invalid("dateExploration", "dateExploration : date future non admise"));
     }
     if req.id_conseiller != caller.agent.identifiant {
         return Err(ApiError::invalid(
@@ -468,40 +417,32 @@ pub async fn enregistrer_contraintes(
         if req.contraintes[..i].iter().any(|o| o.code == c.code) {
             return Err(ApiError::invalid(
                 format!("contraintes[{i}].code"),
-                format!(
-                    "contraintes[{i}].code : contrainte {} en double",
-                    c.code.code()
-                ),
+                format!("contraintes[{i}].code : contrainte {} en double", c.code.code()),
             ));
         }
     }
     state
         .store()
-        .update_section(
-            id,
-            Categorie::Contraintes,
-            &provenance(&caller),
-            |c: Option<Contraintes>| {
-                let mut c = c.unwrap_or_default();
-                for s in &req.contraintes {
-                    let new = Contrainte {
-                        code: s.code,
-                        valeur: s.valeur,
-                        date: today,
-                        situations: s.situations.clone(),
-                        objectifs: s.objectifs.clone(),
-                    };
-                    match c.contraintes.iter_mut().find(|x| x.code == s.code) {
-                        Some(x) => *x = new,
-                        None => c.contraintes.push(new),
-                    }
+        .update_section(id, Categorie::Contraintes, &provenance(&caller), |c: Option<Contraintes>| {
+            let mut c = c.unwrap_or_default();
+            for s in &req.contraintes {
+                let new = Contrainte {
+                    code: s.code,
+                    valeur: s.valeur,
+                    date: today,
+                    situations: s.situations.clone(),
+                    objectifs: s.objectifs.clone(),
+                };
+                match c.contraintes.iter_mut().find(|x| x.code == s.code) {
+                    Some(x) => *x = new,
+                    None => c.contraintes.push(new),
                 }
-                c.date_exploration = Some(date_exploration);
-                c.conseiller = Some(caller.agent.identifiant.clone());
-                c.date_de_modification = Some(today);
-                Ok::<_, ApiError>(c)
-            },
-        )
+            }
+            c.date_exploration = Some(date_exploration);
+            c.conseiller = Some(caller.agent.identifiant.clone());
+            c.date_de_modification = Some(today);
+            Ok::<_, ApiError>(c)
+        })
         .await?
         .ok_or_else(|| ApiError::NotFound("aucun dossier pour cet idNational".into()))??;
     Ok(Json(ENREGISTRE))
@@ -520,16 +461,8 @@ pub async fn dossier(
     Path(id_national): Path<String>,
 ) -> Result<Json<DossierReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let d: Diagnostic = state
-        .store()
-        .load_section(id, Categorie::Diagnostic)
-        .await?
-        .unwrap_or_default();
-    let c: Contraintes = state
-        .store()
-        .load_section(id, Categorie::Contraintes)
-        .await?
-        .unwrap_or_default();
+    let d: Diagnostic = state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default();
+    let c: Contraintes = state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default();
     let p = &caller.client.partenaire;
     let dtos = d
         .besoins_par_diagnostic
@@ -568,10 +501,7 @@ pub async fn pouvoir_agir(
     Path(id_national): Path<String>,
 ) -> Result<Json<PouvoirAgirReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let p: Option<PouvoirAgir> = state
-        .store()
-        .load_section(id, Categorie::PouvoirAgir)
-        .await?;
+    let p: Option<PouvoirAgir> = state.store().load_section(id, Categorie::PouvoirAgir).await?;
     Ok(Json(PouvoirAgirReponse {
         pouvoir_agir: p.map(|p| PouvoirAgirDto {
             confiance: p.confiance.code(),

@@ -131,11 +131,8 @@ pub async fn metiers_recherches(
     Path(id_national): Path<String>,
 ) -> Result<Json<MetiersRecherchesReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let list: Vec<MetierRecherche> = state
-        .store()
-        .load_section(id, Categorie::MetiersRecherches)
-        .await?
-        .unwrap_or_default();
+    let list: Vec<MetierRecherche> =
+        state.store().load_section(id, Categorie::MetiersRecherches).await?.unwrap_or_default();
     let p = &caller.client.partenaire;
     Ok(Json(MetiersRecherchesReponse {
         metier_recherche: list
@@ -156,25 +153,20 @@ pub async fn metiers_recherches(
                     })
                     .collect(),
                 datevalidationpasseportemploi: m.date_validation_passeport_emploi,
-                dureeexperience: m.duree_experience.as_ref().map(|d| DureeExperienceDto {
-                    valeur: d.valeur,
-                    unite: d.unite.code(),
-                }),
-                dureeshebdomadaires: m.durees_hebdomadaires.as_ref().map(|d| {
-                    DureesHebdomadairesDto {
-                        critereore: d.critere_ore,
-                        tempstravail: d.temps_travail.code(),
-                    }
+                dureeexperience: m
+                    .duree_experience
+                    .as_ref()
+                    .map(|d| DureeExperienceDto { valeur: d.valeur, unite: d.unite.code() }),
+                dureeshebdomadaires: m.durees_hebdomadaires.as_ref().map(|d| DureesHebdomadairesDto {
+                    critereore: d.critere_ore,
+                    tempstravail: d.temps_travail.code(),
                 }),
                 mobilitehabitation: m.mobilite_habitation,
                 mobilites: m.mobilites.iter().map(mobilite).collect(),
                 mrs: m.mrs,
                 passeportemploi: m.passeport_emploi,
                 rome: m.rome.clone(),
-                salaire: m.salaire.as_ref().map(|s| SalaireDto {
-                    montant: s.montant,
-                    unite: s.unite.code(),
-                }),
+                salaire: m.salaire.as_ref().map(|s| SalaireDto { montant: s.montant, unite: s.unite.code() }),
                 typologieemploi: m.typologie_emploi.code(),
             })
             .collect(),
@@ -195,11 +187,7 @@ pub async fn projets_creation(
     Path(id_national): Path<String>,
 ) -> Result<Json<ProjetsCrefReponse>, ApiError> {
     let id = dossier_of(&state, &caller, &id_national).await?;
-    let list: Vec<ProjetCref> = state
-        .store()
-        .load_section(id, Categorie::ProjetsCreation)
-        .await?
-        .unwrap_or_default();
+    let list: Vec<ProjetCref> = state.store().load_section(id, Categorie::ProjetsCreation).await?.unwrap_or_default();
     let p = &caller.client.partenaire;
     Ok(Json(ProjetsCrefReponse {
         projet_cref: list

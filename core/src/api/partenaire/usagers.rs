@@ -39,17 +39,10 @@ pub struct RechercheUsagerReponse {
 
 pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
     if s.len() != 10 {
-        return Err(ApiError::invalid(
-            field,
-            format!("{field} : date au format AAAA-MM-JJ attendue"),
-        ));
+        return Err(ApiError::invalid(field, format!("{field} : date au format AAAA-MM-JJ attendue")));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        ApiError::invalid(
-            field,
-            format!("{field} : date au format AAAA-MM-JJ attendue"),
-        )
-    })
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(field, format!("{field} : date au format AAAA-MM-JJ attendue")))
 }
 
 /// Finds a person by NIR and date of birth; returns an `idNational` for the caller.
@@ -71,10 +64,7 @@ pub async fn rechercher_usager(
     let today = state.clock().today();
     let r = usagers::rechercher(state.store(), &nir, date, today).await?;
     Ok(Json(match r {
-        Recherche::Trouve {
-            id,
-            identite_certifiee,
-        } => RechercheUsagerReponse {
+        Recherche::Trouve { id, identite_certifiee } => RechercheUsagerReponse {
             code_retour: "S001",
             message: None,
             id_national: Some(state.ids().encode(&caller.client.partenaire, id)),
@@ -149,9 +139,7 @@ pub async fn statut_usager(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<StatutUsager>, ApiError> {
-    let id = state
-        .ids()
-        .decode(&caller.client.partenaire, &id_national)?;
+    let id = state.ids().decode(&caller.client.partenaire, &id_national)?;
     let h = state
         .store()
         .load_historique(id)

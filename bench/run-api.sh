@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Load benchmark of the partner API (issue 2, item 10).
+# 100,000 demo dossiers in SQLite; a 50/50 mix of rechercher-usager and statut at 64
+# connections for 30 s with wrk on the same machine; then, in the same run, the same load
+# on the trivial /healthz handler of the same binary (the framework's ceiling).
+# Usage: bench/run-api.sh [dossiers] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+SECS=${2:-30}
+CONNS=64
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+cargo build --release -p dude-core --quiet
+BIN=target/release/dude
+WORK=$(mktemp -d)
+SERVER=""
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+export DATABASE_URL="sqlite://$WORK/bench.db"
+export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
+export BENCH_TOKEN="bench-token-cd77-0123456789"
+export DUDE_PARTNER_TOKENS="$BENCH_TOKEN=cd77:Conseil départemental 77:77"
+export DUDE_LOG=warn
+DAY=$(date -u +%F)
+
+echo "== seeding $N demo dossiers"
+/usr/bin/time -f "seeded in %e s, max RSS %M KiB" $BIN demo --count "$N" --date "$DAY"
+PORT=18181
+$BIN serve --bind 127.0.0.1:$PORT >/dev/null 2>"$WORK/serve.log" &
+SERVER=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+echo "== preparing requests (2,000 people: search + status)"
+$BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
+python3 - "$WORK/sample.jsonl" "$WORK/requests.tsv" "$PORT" <<'PY'
+import json, sys, urllib.request, os
+sample, out, port = sys.argv[1], sys.argv[2], sys.argv[3]
+h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
+     "pa-identifiant-agent": "BENCH01", "pa-nom-agent": "Bench", "pa-prenom-agent": "Wrk"}
+with open(out, "w") as f:
+    for line in open(sample):
+        p = json.loads(line)
+        body = json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]})
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/partenaire/v1/rechercher-usager", body.encode(), h)
+        r = json.load(urllib.request.urlopen(req))
+        assert r["codeRetour"] == "S001", r
+        f.write(f"POST\t/partenaire/v1/rechercher-usager\t{body}\n")
+        f.write(f"GET\t/partenaire/v1/usagers/{r['idNational']}/statut\t\n")
+PY
+export BENCH_REQUESTS="$WORK/requests.tsv"
+
+run() { # name, url, script?
+  local out="$WORK/$1.txt"
+  if [ -n "${3:-}" ]; then wrk -t2 -c$CONNS -d${SECS}s --latency -s "$3" "$2" > "$out"; else wrk -t2 -c$CONNS -d${SECS}s --latency "$2" > "$out"; fi
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '$1=="50%" {print $2}' "$out")
+  p99=$(awk '$1=="99%" {print $2}' "$out")
+  errs=$(awk '/Non-2xx/ {print $NF}' "$out"); errs=${errs:-0}
+  echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx $errs" | tee -a "$WORK/summary"
+  echo "$rps" > "$WORK/$1.rps"
+}
+echo "== API mix, $CONNS connections, ${SECS}s"
+run api-mix "http://127.0.0.1:$PORT" bench/api-mix.lua
+echo "== /healthz (framework ceiling), same load"
+run healthz "http://127.0.0.1:$PORT/healthz"
+python3 -c "import sys; a=float(open('$WORK/api-mix.rps').read()); b=float(open('$WORK/healthz.rps').read()); print(f'ratio api-mix / healthz = {a/b:.3f}')"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"
