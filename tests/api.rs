@@ -48,7 +48,7 @@ async fn rechercher_usager(s: &TestServer) {
     assert!(a["message"].is_null());
     let a2 = s.rechercher(TOKEN_77, INSCRITE, BIRTH).await;
     assert_eq!(a["idNational"], a2["idNational"]);
-    let b = s.rechercher(TOKEN_93, INSCRITE, BIRTH).await;
+    let b = s.rechercher(TOKEN_FT, INSCRITE, BIRTH).await;
     assert_ne!(a["idNational"], b["idNational"]);
     // radiated less than 3 years ago: found; more: not found
     assert_eq!(s.rechercher(TOKEN_77, RADIEE_RECENTE, BIRTH).await["codeRetour"], "S001");
@@ -108,7 +108,7 @@ async fn rechercher_usager(s: &TestServer) {
     let r = s
         .client
         .post(s.url("/partenaire/v1/rechercher-usager"))
-        .bearer_auth(TOKEN_77)
+        .bearer_auth(s.jwt(TOKEN_77))
         .header("pa-identifiant-agent", "AG001")
         .header("pa-prenom-agent", "Anne")
         .json(&json!({"nir": nir(INSCRITE), "dateNaissance": BIRTH}))
@@ -154,7 +154,7 @@ async fn statut_usager(s: &TestServer) {
     assert!(v["motifClotureCode"].is_null());
 
     // an id from another partner, a tampered id, garbage
-    let other = s.id_national(TOKEN_93, CESSEE).await;
+    let other = s.id_national(TOKEN_FT, CESSEE).await;
     let r = s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{other}/statut")).send().await.unwrap();
     let v = problem(r, 400, "R997").await;
     assert!(v["detail"].as_str().unwrap().contains("autre partenaire"), "{v}");
@@ -297,8 +297,8 @@ async fn diagnostic_writes(s: &TestServer) {
     let other: Value = s
         .partner(
             Method::GET,
-            TOKEN_93,
-            &format!("/partenaire/v1/usagers/{}/diagnostic/diagnostics", s.id_national(TOKEN_93, who::INSCRITE).await),
+            TOKEN_FT,
+            &format!("/partenaire/v1/usagers/{}/diagnostic/diagnostics", s.id_national(TOKEN_FT, who::INSCRITE).await),
         )
         .send()
         .await
@@ -416,7 +416,7 @@ async fn monthly_lists(s: &TestServer) {
     let r = s
         .client
         .get(s.url("/admin/v1/departements/77/listes-mensuelles/2026-10?liste=inscrits"))
-        .bearer_auth(TOKEN_77)
+        .bearer_auth(s.jwt(TOKEN_77))
         .send()
         .await
         .unwrap();

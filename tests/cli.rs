@@ -119,18 +119,34 @@ async fn serve_demo_answers_a_search() {
         }
     }
     let url = lines[0].split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
-    let token =
-        lines.iter().find(|l| l.contains("partenaire cd77")).unwrap().split_whitespace().nth(2).unwrap().to_string();
+    // "  cd77-sigma  secret <secret>  agent AG077 DUPONT Anne"
+    let app: Vec<&str> =
+        lines.iter().find(|l| l.trim_start().starts_with("cd77-sigma")).unwrap().split_whitespace().collect();
+    let (secret, agent) = (app[2], (app[4], app[5], app[6]));
     assert!(dir.path().join("data/dude.db").exists(), "SQLite database created");
     assert!(dir.path().join("data/demo-master.key").exists(), "demo key generated");
-    let sample = dude().args(["demo", "--sample", "1"]).output().unwrap();
-    let p: Value = serde_json::from_str(String::from_utf8(sample.stdout).unwrap().lines().next().unwrap()).unwrap();
-    let r: Value = reqwest::Client::new()
+    let http = reqwest::Client::new();
+    let tok: Value = http
+        .post(format!("http://{url}/oauth2/token"))
+        .basic_auth("cd77-sigma", Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tok["access_token"].as_str().unwrap().to_string();
+    let sample = dude().args(["demo", "--sample", "200"]).output().unwrap();
+    let people: Vec<Value> =
+        String::from_utf8(sample.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let p = people.iter().find(|p| p["departement"] == "77" && p["rsa"] == true).expect("an RSA beneficiary in 77");
+    let r: Value = http
         .post(format!("http://{url}/partenaire/v1/rechercher-usager"))
         .bearer_auth(&token)
-        .header("pa-identifiant-agent", "AG001")
-        .header("pa-nom-agent", "Dupont")
-        .header("pa-prenom-agent", "Anne")
+        .header("pa-identifiant-agent", agent.0)
+        .header("pa-nom-agent", agent.1)
+        .header("pa-prenom-agent", agent.2)
         .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
         .send()
         .await

@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use crate::crypto::keys::{KeyError, MasterKey};
-use crate::dossier::contact::Departement;
-use crate::habilitation::{Client, StaticTokens};
+use crate::habilitation::AdminTokens;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/dude.db";
 pub const DEMO_KEY_FILE: &str = "data/demo-master.key";
@@ -17,8 +16,10 @@ pub enum ConfigError {
     NoMasterKey,
     #[error(transparent)]
     Key(#[from] KeyError),
-    #[error("{var} : entrée {index} invalide ({why}) ; format attendu jeton=partenaire:organisation[:département]")]
+    #[error("{var} : entrée {index} invalide ({why})")]
     Tokens { var: &'static str, index: usize, why: String },
+    #[error("{var} : {why}")]
+    Invalid { var: &'static str, why: String },
 }
 
 /// Where the master key came from.
@@ -55,33 +56,26 @@ pub fn database_url() -> String {
     std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string())
 }
 
-/// Partner tokens from `DUDE_PARTNER_TOKENS` (`jeton=partenaire:organisation[:dép],…`)
-/// and admin tokens from `DUDE_ADMIN_TOKENS` (`jeton,…`).
-pub fn tokens_from_env() -> Result<StaticTokens, ConfigError> {
-    let mut t = StaticTokens::default();
-    if let Ok(v) = std::env::var("DUDE_PARTNER_TOKENS") {
-        for (index, entry) in v.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
-            let err = |why: &str| ConfigError::Tokens { var: "DUDE_PARTNER_TOKENS", index: index + 1, why: why.into() };
-            let (token, rest) = entry.split_once('=').ok_or_else(|| err("« = » manquant"))?;
-            if token.len() < 16 {
-                return Err(err("jeton trop court (16 caractères au moins)"));
-            }
-            let mut parts = rest.split(':');
-            let partenaire = parts.next().filter(|s| !s.is_empty()).ok_or_else(|| err("partenaire manquant"))?;
-            let organisation = parts.next().filter(|s| !s.is_empty()).ok_or_else(|| err("organisation manquante"))?;
-            let departement = parts.next().map(Departement::parse).transpose().map_err(|e| err(&e.to_string()))?;
-            t.add_partner(
-                token,
-                Client {
-                    client_id: format!("{partenaire}-app"),
-                    partenaire: partenaire.into(),
-                    organisation: organisation.into(),
-                    convention: format!("convention-{partenaire}"),
-                    departement,
-                },
-            );
-        }
+/// Lifetime of partner access tokens (`DUDE_TOKEN_TTL_S`, default 600 s).
+pub fn token_ttl() -> Result<i64, ConfigError> {
+    match std::env::var("DUDE_TOKEN_TTL_S") {
+        Err(_) => Ok(600),
+        Ok(v) => v.parse::<i64>().ok().filter(|n| (30..=86_400).contains(n)).ok_or(ConfigError::Invalid {
+            var: "DUDE_TOKEN_TTL_S",
+            why: "entier de 30 à 86400 secondes attendu".into(),
+        }),
     }
+}
+
+/// Directory holding `model.conf` and `policy.csv` that replace the shipped rules
+/// (`DUDE_AUTHZ_DIR`).
+pub fn authz_dir() -> Option<PathBuf> {
+    std::env::var("DUDE_AUTHZ_DIR").ok().map(PathBuf::from)
+}
+
+/// Admin tokens from `DUDE_ADMIN_TOKENS` (`jeton,…`), until OpenID Connect lands.
+pub fn admin_tokens_from_env() -> Result<AdminTokens, ConfigError> {
+    let mut t = AdminTokens::default();
     if let Ok(v) = std::env::var("DUDE_ADMIN_TOKENS") {
         for (index, tok) in v.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
             if tok.len() < 16 {
@@ -91,34 +85,15 @@ pub fn tokens_from_env() -> Result<StaticTokens, ConfigError> {
                     why: "jeton trop court (16 caractères au moins)".into(),
                 });
             }
-            t.add_admin(tok);
+            t.add(tok);
         }
     }
     Ok(t)
 }
 
-/// Demo tokens, derived from the master key so they survive restarts: two départements'
-/// councils (77 and 93) and an administrator.
-pub fn demo_tokens(master: &MasterKey, t: &mut StaticTokens) {
+/// The demo admin token, derived from the master key so it survives restarts.
+pub fn demo_admin_token(master: &MasterKey) -> String {
     use base64::Engine;
-    let tok = |label: &str| {
-        let b: [u8; 24] = master.derive(format!("dude/demo-token/{label}").as_bytes());
-        format!("demo-{label}-{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
-    };
-    for (p, org, dep) in [
-        ("cd77", "Conseil départemental de Seine-et-Marne", "77"),
-        ("cd93", "Conseil départemental de la Seine-Saint-Denis", "93"),
-    ] {
-        t.add_partner(
-            tok(p),
-            Client {
-                client_id: format!("{p}-demo"),
-                partenaire: p.into(),
-                organisation: org.into(),
-                convention: format!("convention-{p}-demo"),
-                departement: Departement::parse(dep).ok(),
-            },
-        );
-    }
-    t.add_admin(tok("admin"));
+    let b: [u8; 24] = master.derive(b"dude/demo-token/admin");
+    format!("demo-admin-{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
 }

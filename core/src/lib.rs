@@ -10,5 +10,6 @@ pub mod crypto;
 pub mod demo;
 pub mod dossier;
 pub mod habilitation;
+pub mod journal;
 pub mod service;
 pub mod store;

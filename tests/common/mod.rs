@@ -8,9 +8,10 @@ pub mod pg;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use dude_core::api::{self, AppState};
+use std::collections::HashMap;
+
+use dude_core::api::{self, AppState, Services};
 use dude_core::clock::FixedClock;
-use dude_core::crypto::id_national::IdNationalCodec;
 use dude_core::crypto::keys::MasterKey;
 use dude_core::dossier::contact::{Adresse, Contact, Departement};
 use dude_core::dossier::contraintes::*;
@@ -20,12 +21,18 @@ use dude_core::dossier::inscription::*;
 use dude_core::dossier::metiers::*;
 use dude_core::dossier::rsa::*;
 use dude_core::dossier::{Dossier, Nir};
-use dude_core::habilitation::{Client, StaticTokens};
+use dude_core::habilitation::AdminTokens;
+use dude_core::habilitation::agent::{AgentHabilite, Role};
+use dude_core::habilitation::client::{ApiClient, SecretHasher};
+use dude_core::habilitation::convention::{Acces, Convention, Public, Territoire};
+use dude_core::habilitation::organisation::{Organisation, TypeOrganisation};
 use dude_core::store::{Provenance, Store};
 
 pub const TODAY: &str = "2026-11-22";
-pub const TOKEN_77: &str = "test-token-cd77-0123456789";
-pub const TOKEN_93: &str = "test-token-cd93-0123456789";
+/// Keys of the test applications (their access tokens are obtained at start).
+pub const TOKEN_77: &str = "cd77";
+pub const TOKEN_93: &str = "cd93";
+pub const TOKEN_FT: &str = "ft";
 pub const TOKEN_ADMIN: &str = "test-token-admin-0123456789";
 pub const MASTER_KEY: [u8; 32] = [42; 32];
 
@@ -108,7 +115,7 @@ pub mod who {
     pub const RADIEE_ANCIENNE: &str = "2850177000003"; // radiated 2023-11-01 (> 3 years)
     pub const RADIEE_RECENTE: &str = "2850177000004"; // radiated 2026-10-15
     pub const IDENTIFIEE: &str = "2850177000005"; // never registered
-    pub const DOUBLON: &str = "2850177000006"; // two dossiers with the same NIR
+    pub const DOUBLON: &str = "2850177000006"; // two dossiers with the same NIR, RSA 77
     pub const INSCRITE_OCT_NON_RSA: &str = "2850177000007"; // registered in October, no RSA
     pub const INSCRITE_OCT_93: &str = "2850193000008"; // registered in October, RSA, 93
     pub const INSCRITE_OCT: &str = "2850177000009"; // registered 2026-10-31, RSA 77
@@ -190,8 +197,8 @@ pub fn fixtures() -> Vec<Dossier> {
         person(RADIEE_ANCIENNE, "CHARLIE", BIRTH, "77", true, vec![ins("2021-01-10"), rad("2023-11-01")]),
         person(RADIEE_RECENTE, "DELTA", BIRTH, "77", true, vec![ins("2024-01-10"), rad("2026-10-15")]),
         person(IDENTIFIEE, "ECHO", BIRTH, "77", true, vec![]),
-        person(DOUBLON, "FOXTROT", BIRTH, "77", false, vec![ins("2025-01-10")]),
-        person(DOUBLON, "FOXTROT", BIRTH, "77", false, vec![ins("2025-02-10")]),
+        person(DOUBLON, "FOXTROT", BIRTH, "77", true, vec![ins("2025-01-10")]),
+        person(DOUBLON, "FOXTROT", BIRTH, "77", true, vec![ins("2025-02-10")]),
         person(INSCRITE_OCT_NON_RSA, "GOLF", BIRTH, "77", false, vec![ins("2026-10-05")]),
         person(INSCRITE_OCT_93, "HOTEL", BIRTH, "93", true, vec![ins("2026-10-06")]),
         person(INSCRITE_OCT, "INDIA", BIRTH, "77", true, vec![ins("2026-10-31")]),
@@ -214,22 +221,148 @@ pub fn fixtures() -> Vec<Dossier> {
     ]
 }
 
-pub fn tokens() -> StaticTokens {
-    let mut t = StaticTokens::default();
-    for (tok, p, dep) in [(TOKEN_77, "cd77", "77"), (TOKEN_93, "cd93", "93")] {
-        t.add_partner(
-            tok,
-            Client {
-                client_id: format!("{p}-app"),
-                partenaire: p.into(),
-                organisation: format!("Conseil départemental {dep}"),
-                convention: format!("conv-{p}"),
-                departement: Departement::parse(dep).ok(),
-            },
-        );
+/// A test application: client id, secret, and the agent it names in its calls.
+pub struct App {
+    pub client_id: &'static str,
+    pub organisation: &'static str,
+    pub convention: &'static str,
+    pub agent: (&'static str, &'static str, &'static str),
+}
+
+pub const APPS: [(&str, App); 3] = [
+    (
+        TOKEN_77,
+        App {
+            client_id: "cd77-app",
+            organisation: "cd77",
+            convention: "conv-cd77",
+            agent: ("AG001", "Dupont", "Anne"),
+        },
+    ),
+    (
+        TOKEN_93,
+        App {
+            client_id: "cd93-app",
+            organisation: "cd93",
+            convention: "conv-cd93",
+            agent: ("AG093", "Martin", "Karim"),
+        },
+    ),
+    (
+        TOKEN_FT,
+        App { client_id: "ft-app", organisation: "ft", convention: "conv-ft", agent: ("FT001", "Leroy", "Sophie") },
+    ),
+];
+
+pub const SECRET: &str = "secret-de-test-0123456789abcdef";
+
+pub fn cd_categories() -> std::collections::BTreeMap<dude_core::dossier::Categorie, Acces> {
+    use dude_core::dossier::Categorie::*;
+    let mut m = std::collections::BTreeMap::new();
+    for c in [Identite, Nir, Contact, Inscription, Rsa, Orientation, PouvoirAgir, MetiersRecherches, ProjetsCreation] {
+        m.insert(c, Acces::Lecture);
     }
-    t.add_admin(TOKEN_ADMIN);
-    t
+    m.insert(Diagnostic, Acces::Ecriture);
+    m.insert(Contraintes, Acces::Ecriture);
+    m
+}
+
+pub fn convention(id: &str, parties: &[&str], territoire: Territoire, publics: Vec<Public>) -> Convention {
+    Convention {
+        id: id.into(),
+        libelle: format!("Convention {id}"),
+        parties: parties.iter().map(|p| p.to_string()).collect(),
+        territoire,
+        publics,
+        categories: cd_categories(),
+        finalites: vec!["Accompagnement des bénéficiaires du RSA".into()],
+        debut: d("2025-01-01"),
+        fin: d("2027-12-31"),
+        mfa_requise: false,
+        conservation_mois: 36,
+        delai_notification_violation_h: 48,
+        batch_autorise: true,
+        sla: Default::default(),
+        adaptateur: None,
+    }
+}
+
+pub fn organisation(id: &str, nom: &str, t: TypeOrganisation, deps: &[&str]) -> Organisation {
+    Organisation {
+        id: id.into(),
+        nom: nom.into(),
+        type_organisation: t,
+        departements: deps.iter().map(|d| Departement::parse(d).unwrap()).collect(),
+        parent: None,
+    }
+}
+
+pub fn agent(identifiant: &str, org: &str, nom: &str, prenom: &str, role: Role) -> AgentHabilite {
+    AgentHabilite {
+        id: format!("id-{identifiant}"),
+        organisation_id: org.into(),
+        identifiant: identifiant.into(),
+        nom: nom.into(),
+        prenom: prenom.into(),
+        courriel: None,
+        role,
+        habilitation_debut: d("2026-01-01"),
+        habilitation_fin: d("2026-12-31"),
+        certification: Some(d("2026-01-15")),
+        revoque_le: None,
+    }
+}
+
+pub fn client(client_id: &str, org: &str, conv: &str, hasher: &SecretHasher) -> ApiClient {
+    ApiClient {
+        client_id: client_id.into(),
+        nom: client_id.into(),
+        secret_hash: hasher.hash(client_id, SECRET),
+        organisation_id: org.into(),
+        convention_id: conv.into(),
+        scopes: vec!["partenaire".into()],
+        revoque_le: None,
+    }
+}
+
+/// Two départements' councils under RSA conventions of their territory, and France
+/// Travail nationally for every public.
+pub async fn seed_habilitations(store: &Store) {
+    let hasher = SecretHasher::new(&MasterKey::from_bytes(MASTER_KEY));
+    for o in [
+        organisation("cd77", "Conseil départemental 77", TypeOrganisation::ConseilDepartemental, &["77"]),
+        organisation("cd93", "Conseil départemental 93", TypeOrganisation::ConseilDepartemental, &["93"]),
+        organisation("ft", "France Travail", TypeOrganisation::FranceTravailNational, &[]),
+    ] {
+        store.enregistrer_organisation(&o).await.unwrap();
+    }
+    let dep = |d: &str| Departement::parse(d).unwrap();
+    let mut ft = convention("conv-ft", &["ft"], Territoire::National, vec![Public::Tous]);
+    for c in <dude_core::dossier::Categorie as dude_core::dossier::codes::Coded>::ALL {
+        ft.categories.insert(*c, Acces::Ecriture);
+    }
+    for c in [
+        convention(
+            "conv-cd77",
+            &["ft", "cd77"],
+            Territoire::Departements(vec![dep("77")]),
+            vec![Public::BeneficiairesRsa],
+        ),
+        convention(
+            "conv-cd93",
+            &["ft", "cd93"],
+            Territoire::Departements(vec![dep("93")]),
+            vec![Public::BeneficiairesRsa],
+        ),
+        ft,
+    ] {
+        store.enregistrer_convention(&c).await.unwrap();
+    }
+    for (_, app) in &APPS {
+        let role = if app.organisation == "ft" { Role::Conseiller } else { Role::TravailleurSocial };
+        store.enregistrer_agent(&agent(app.agent.0, app.organisation, app.agent.1, app.agent.2, role)).await.unwrap();
+        store.enregistrer_client(&client(app.client_id, app.organisation, app.convention, &hasher)).await.unwrap();
+    }
 }
 
 /// A running server.
@@ -238,6 +371,9 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub database_url: String,
     pub store: Store,
+    pub state: AppState,
+    /// Access tokens by application key.
+    pub jetons: HashMap<&'static str, String>,
     _dir: Option<tempfile::TempDir>,
     _task: tokio::task::JoinHandle<()>,
 }
@@ -255,35 +391,68 @@ impl TestServer {
         let key = MasterKey::from_bytes(MASTER_KEY);
         let store = Store::open(&url, &key).await.expect("store opens");
         store.insert_dossiers(&fixtures(), &Provenance::new("test:fixtures", None)).await.expect("fixtures");
+        seed_habilitations(&store).await;
         let clock = FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
-        let state = AppState::new(store.clone(), IdNationalCodec::new(&key), Arc::new(clock), tokens());
+        let mut admins = AdminTokens::default();
+        admins.add(TOKEN_ADMIN);
+        let services =
+            Services::demarrer(store.clone(), &key, Arc::new(clock), admins, None, 600).await.expect("services");
+        let state = AppState::new(services);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let app = api::router(state.clone());
         let task = tokio::spawn(async move {
-            axum::serve(listener, api::router(state)).await.unwrap();
+            axum::serve(listener, app).await.unwrap();
         });
-        Self {
+        let mut s = Self {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
             database_url: url,
             store,
+            state,
+            jetons: HashMap::new(),
             _dir: dir,
             _task: task,
+        };
+        for (k, app) in &APPS {
+            let t = s.token(app.client_id, SECRET).await;
+            s.jetons.insert(k, t);
         }
+        s
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    /// A partner request with token and agent headers.
-    pub fn partner(&self, method: reqwest::Method, token: &str, path: &str) -> reqwest::RequestBuilder {
+    /// An access token by OAuth2 client credentials.
+    pub async fn token(&self, client_id: &str, secret: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/oauth2/token"))
+            .form(&[("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "token for {client_id}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// The access token of a test application (or the string itself for unknown keys).
+    pub fn jwt(&self, key: &str) -> String {
+        self.jetons.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    /// A partner request with the application's token and its agent's headers.
+    pub fn partner(&self, method: reqwest::Method, key: &str, path: &str) -> reqwest::RequestBuilder {
+        let agent = APPS.iter().find(|(k, _)| *k == key).map(|(_, a)| a.agent).unwrap_or(("AG001", "Dupont", "Anne"));
         self.client
             .request(method, self.url(path))
-            .bearer_auth(token)
-            .header("pa-identifiant-agent", "AG001")
-            .header("pa-nom-agent", "Dupont")
-            .header("pa-prenom-agent", "Anne")
+            .bearer_auth(self.jwt(key))
+            .header("pa-identifiant-agent", agent.0)
+            .header("pa-nom-agent", agent.1)
+            .header("pa-prenom-agent", agent.2)
     }
 
     /// GETs a partner resource that must answer 200, and returns its JSON.

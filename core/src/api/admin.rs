@@ -13,6 +13,7 @@ use super::problem::{ApiError, Problem};
 use crate::dossier::codes::Coded;
 use crate::dossier::contact::Departement;
 use crate::dossier::listes::{Liste, Mois};
+use crate::journal::Entree;
 use crate::service::listes::{self, ListeMensuelle};
 
 pub fn router() -> Router<AppState> {
@@ -63,6 +64,26 @@ pub async fn liste_mensuelle(
     let liste = Liste::from_code(liste).map_err(|e| ApiError::invalid("liste", e.to_string()))?;
     let csv = wants_csv(&headers)?;
     let l = listes::calculer(state.store(), &departement, mois, liste).await?;
+    // The list carries personal data: journaled before it leaves.
+    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(64).collect();
+    state
+        .services()
+        .journal
+        .ecrire(Entree {
+            horodatage: crate::journal::horodatage(state.clock().now()),
+            request_id,
+            agent: Some("administrateur".into()),
+            organisation: None,
+            client: None,
+            convention: None,
+            dossier: None,
+            action: format!("listes-mensuelles:{}:{}:{}", l.departement, l.mois, l.liste),
+            categories: "identite,contact,rsa,inscription".into(),
+            finalite: Some("Listes mensuelles des bénéficiaires du RSA (seed 003 §3)".into()),
+            decision: "ACCEPTE".into(),
+            raison: format!("{} lignes", l.nombre),
+        })
+        .await?;
     if csv {
         let body = listes::to_csv(&l).map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })?;
         let name = format!("attachment; filename=\"liste-{}-{}-{}.csv\"", l.departement, l.mois, l.liste);

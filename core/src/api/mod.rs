@@ -4,6 +4,7 @@ pub mod admin;
 pub mod caller;
 pub mod health;
 pub mod json;
+pub mod oauth;
 pub mod openapi;
 pub mod partenaire;
 pub mod problem;
@@ -16,23 +17,67 @@ use tower_http::trace::TraceLayer;
 
 use crate::clock::SharedClock;
 use crate::crypto::id_national::IdNationalCodec;
-use crate::habilitation::StaticTokens;
+use crate::habilitation::AdminTokens;
+use crate::habilitation::client::SecretHasher;
+use crate::habilitation::jeton::Emetteur;
+use crate::habilitation::registre::Gardien;
+use crate::journal::Journal;
 use crate::store::Store;
 
-struct Inner {
-    store: Store,
-    ids: IdNationalCodec,
-    clock: SharedClock,
-    tokens: StaticTokens,
+/// Everything the handlers share.
+pub struct Services {
+    pub store: Store,
+    pub ids: IdNationalCodec,
+    pub clock: SharedClock,
+    pub gardien: Arc<Gardien>,
+    pub emetteur: Emetteur,
+    pub secrets: SecretHasher,
+    pub journal: Journal,
+    pub admins: AdminTokens,
+}
+
+/// Failures at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum DemarrageError {
+    #[error(transparent)]
+    Habilitations(#[from] crate::habilitation::registre::ReloadError),
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+}
+
+impl Services {
+    /// Loads the habilitations (with the known-answer check of the rules) and starts the
+    /// journal writer.
+    pub async fn demarrer(
+        store: Store,
+        master: &crate::crypto::keys::MasterKey,
+        clock: SharedClock,
+        admins: AdminTokens,
+        authz_dir: Option<std::path::PathBuf>,
+        token_ttl_s: i64,
+    ) -> Result<Self, DemarrageError> {
+        let gardien = Arc::new(Gardien::charger(&store, authz_dir).await?);
+        let (journal, _writer) = Journal::demarrer(store.clone()).await?;
+        Ok(Self {
+            ids: IdNationalCodec::new(master),
+            emetteur: Emetteur::new(master, token_ttl_s),
+            secrets: SecretHasher::new(master),
+            store,
+            clock,
+            gardien,
+            journal,
+            admins,
+        })
+    }
 }
 
 /// What every handler shares.
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
+pub struct AppState(Arc<Services>);
 
 impl AppState {
-    pub fn new(store: Store, ids: IdNationalCodec, clock: SharedClock, tokens: StaticTokens) -> Self {
-        Self(Arc::new(Inner { store, ids, clock, tokens }))
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
     }
     pub fn store(&self) -> &Store {
         &self.0.store
@@ -43,8 +88,8 @@ impl AppState {
     pub fn clock(&self) -> &SharedClock {
         &self.0.clock
     }
-    pub fn tokens(&self) -> &StaticTokens {
-        &self.0.tokens
+    pub fn services(&self) -> &Services {
+        &self.0
     }
 }
 
@@ -54,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
+        .merge(oauth::router())
         .nest("/partenaire/v1", partenaire::router())
         .nest("/admin/v1", admin::router())
         .with_state(state)

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::AppState;
-use super::{admin, health, partenaire};
+use super::{admin, health, oauth, partenaire};
 
 struct Security;
 
@@ -27,6 +27,8 @@ impl Modify for Security {
     paths(
         health::healthz,
         health::readyz,
+        oauth::token,
+        oauth::jwks,
         partenaire::usagers::rechercher_usager,
         partenaire::usagers::statut_usager,
         partenaire::diagnostic::besoins,

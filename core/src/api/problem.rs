@@ -6,7 +6,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::crypto::id_national::IdNationalError;
+use crate::dossier::codes::Coded;
 use crate::habilitation::AuthError;
+use crate::habilitation::authorizer::{AuthzError, Motif};
+use crate::journal::JournalError;
 use crate::store::StoreError;
 
 /// Every error an API handler can return.
@@ -14,8 +17,14 @@ use crate::store::StoreError;
 pub enum ApiError {
     #[error(transparent)]
     Unauthenticated(#[from] AuthError),
-    #[error("{0}")]
-    Forbidden(String),
+    #[error("accès refusé : {}", .0.libelle())]
+    Refuse(Motif),
+    #[error("aucun usager dans le périmètre de la convention")]
+    HorsPerimetre,
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Authz(#[from] AuthzError),
     #[error("{message}")]
     InvalidInput { field: Option<String>, message: String },
     #[error(transparent)]
@@ -50,13 +59,22 @@ pub struct Problem {
     /// The input field at fault, for R997.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub champ: Option<String>,
+    /// Reason of a refusal (R001).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub motif: Option<String>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, title) = match &self {
             ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "R001", "Accès non autorisé"),
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+            ApiError::Refuse(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+            // Out of territory or public: answered like an unknown person, so that a
+            // partner cannot learn who exists outside its perimeter.
+            ApiError::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
+            ApiError::Journal(_) | ApiError::Authz(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
+            }
             ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
             ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
@@ -70,7 +88,15 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %e, "erreur de stockage");
                 "Service momentanément indisponible, réessayer plus tard".to_string()
             }
+            ApiError::Authz(e) => {
+                tracing::error!(error = %e, "moteur d'autorisation");
+                "Service momentanément indisponible, réessayer plus tard".to_string()
+            }
             other => other.to_string(),
+        };
+        let motif = match &self {
+            ApiError::Refuse(m) => Some(m.code().to_string()),
+            _ => None,
         };
         let champ = match &self {
             ApiError::InvalidInput { field, .. } => field.clone(),
@@ -85,6 +111,7 @@ impl IntoResponse for ApiError {
             code_retour: code.to_string(),
             message: detail,
             champ,
+            motif,
         };
         let mut resp = (status, axum::Json(body)).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));

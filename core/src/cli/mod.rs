@@ -8,10 +8,9 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::api::{self, AppState};
+use crate::api::{self, AppState, Services};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{self, KeySource};
-use crate::crypto::id_national::IdNationalCodec;
 use crate::demo::{DEFAULT_SEED, Demo};
 use crate::dossier::codes::Coded;
 use crate::dossier::contact::Departement;
@@ -64,6 +63,11 @@ pub enum Command {
         #[arg(long)]
         date: Option<NaiveDate>,
     },
+    /// The access journal.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
     /// Prints a monthly list of RSA beneficiaries for a département (seed 003 §3).
     ListesMensuelles {
         #[arg(long)]
@@ -77,6 +81,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Re-checks the hash chain and names the first broken entry (exit code 1).
+    Verify,
 }
 
 fn init_tracing() {
@@ -180,6 +190,18 @@ pub async fn run(cli: Cli) -> Result<()> {
                 _ => bail!("préciser --count N ou --sample K"),
             }
         }
+        Command::Journal { command: JournalCommand::Verify } => {
+            let (store, _) = open(cli.demo).await?;
+            match crate::journal::verify::verifier(&store).await? {
+                crate::journal::verify::Verification::Intact { entrees } => {
+                    println!("journal intègre : {entrees} entrées vérifiées");
+                }
+                crate::journal::verify::Verification::Rompu { seq, raison } => {
+                    println!("journal rompu à l'entrée {seq} : {raison}");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::ListesMensuelles { departement, mois, liste, format } => {
             let dep = Departement::parse(&departement)?;
             let mois = Mois::parse(&mois)?;
@@ -194,23 +216,46 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve { bind, demo_count } => {
             let (store, key) = open(cli.demo).await?;
-            let mut tokens = config::tokens_from_env()?;
+            let mut admins = config::admin_tokens_from_env()?;
             let demo = Demo::new(DEFAULT_SEED, clock.today());
+            let mut clients = Vec::new();
             if cli.demo {
-                config::demo_tokens(&key, &mut tokens);
+                admins.add(config::demo_admin_token(&key));
+                clients = crate::demo::habilitations::seed(&store, &key, clock.today()).await?;
                 if store.count_dossiers().await? == 0 {
                     tracing::info!(nombre = demo_count, "chargement des dossiers de démonstration");
                     seed_demo(&store, &demo, demo_count).await?;
                 }
             }
-            let state = AppState::new(store, IdNationalCodec::new(&key), clock.clone(), tokens.clone());
+            let services = Services::demarrer(
+                store,
+                &key,
+                clock.clone(),
+                admins.clone(),
+                config::authz_dir(),
+                config::token_ttl()?,
+            )
+            .await?;
+            let gardien = services.gardien.clone();
+            let reload_store = services.store.clone();
+            // Conventions, agents and clients changed in the database are picked up
+            // without restart; a failed reload keeps the previous version.
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    let _ = gardien.recharger(&reload_store).await;
+                }
+            });
+            let state = AppState::new(services);
             let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("écoute sur {bind}"))?;
             let addr = listener.local_addr()?;
             println!("DUDE à l'écoute sur http://{addr}  (OpenAPI : http://{addr}/openapi.json)");
             if cli.demo {
-                print_demo_help(addr, &tokens, &demo);
+                print_demo_help(addr, &clients, &admins, &demo, &state);
             }
-            axum::serve(listener, api::router(state))
+            axum::serve(listener, api::router(state.clone()))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })
@@ -220,32 +265,54 @@ pub async fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-fn print_demo_help(addr: SocketAddr, tokens: &crate::habilitation::StaticTokens, demo: &Demo) {
-    let mut partners: Vec<_> = tokens.partners().collect();
-    partners.sort_by(|a, b| a.1.partenaire.cmp(&b.1.partenaire));
-    println!("\nJetons de démonstration :");
-    for (t, c) in &partners {
-        println!("  partenaire {:<5} {}  ({})", c.partenaire, t, c.organisation);
+fn print_demo_help(
+    addr: SocketAddr,
+    clients: &[crate::demo::habilitations::DemoClient],
+    admins: &crate::habilitation::AdminTokens,
+    demo: &Demo,
+    state: &AppState,
+) {
+    let s = state.services();
+    let h = s.gardien.courant();
+    println!("\nApplications de démonstration (OAuth2 client credentials sur http://{addr}/oauth2/token) :");
+    for c in clients {
+        println!("  {:<11} secret {}  agent {} {} {}", c.client_id, c.secret, c.agent.0, c.agent.1, c.agent.2);
     }
-    for t in tokens.admins() {
-        println!("  administrateur  {t}");
+    for t in admins.tokens() {
+        println!("  administrateur : jeton {t}");
     }
-    if let (Some((tok, _)), Some(p)) = (partners.first(), sample_lines(demo, 1).first()) {
+    let Some(c) = clients.first() else { return };
+    let Some(client) = h.registre.clients.get(&c.client_id) else { return };
+    let token = s.emetteur.emettre(client, s.clock.now());
+    let people = sample_lines(demo, 200);
+    let p = people.iter().find(|p| p["departement"] == "77" && p["rsa"] == true).or(people.first());
+    let agent = format!(
+        "-H 'pa-identifiant-agent: {}' -H 'pa-nom-agent: {}' -H 'pa-prenom-agent: {}'",
+        c.agent.0, c.agent.1, c.agent.2
+    );
+    println!("\nJeton prêt pour {} (valable {} s) :\n  {token}", c.client_id, s.emetteur.duree_s);
+    println!(
+        "  un nouveau : curl -s -u '{}:{}' -d grant_type=client_credentials http://{addr}/oauth2/token",
+        c.client_id, c.secret
+    );
+    if let Some(p) = p {
         println!(
-            "\nEssai :\n  curl -s http://{addr}/partenaire/v1/rechercher-usager \\\n    -H 'Authorization: Bearer {tok}' -H 'Content-Type: application/json' \\\n    -H 'pa-identifiant-agent: AG001' -H 'pa-nom-agent: Dupont' -H 'pa-prenom-agent: Anne' \\\n    -d '{{\"nir\":\"{}\",\"dateNaissance\":\"{}\"}}'",
+            "\nEssai :\n  curl -s http://{addr}/partenaire/v1/rechercher-usager -H 'Authorization: Bearer {token}' \\\n    -H 'Content-Type: application/json' {agent} \\\n    -d '{{\"nir\":\"{}\",\"dateNaissance\":\"{}\"}}'",
             p["nir"].as_str().unwrap_or_default(),
             p["dateNaissance"].as_str().unwrap_or_default()
         );
         println!(
-            "  puis : curl -s http://{addr}/partenaire/v1/usagers/<idNational>/statut -H 'Authorization: Bearer {tok}' -H 'pa-identifiant-agent: AG001' -H 'pa-nom-agent: Dupont' -H 'pa-prenom-agent: Anne'"
+            "  puis : curl -s http://{addr}/partenaire/v1/usagers/<idNational>/statut -H 'Authorization: Bearer {token}' {agent}"
         );
-        let m = Mois::of(demo.today).previous();
-        if let Some(admin) = tokens.admins().first() {
-            println!(
-                "  liste : curl -s -H 'Authorization: Bearer {admin}' -H 'Accept: text/csv' 'http://{addr}/admin/v1/departements/77/listes-mensuelles/{m}?liste={}'",
-                Liste::Inscrits.code()
-            );
-        }
-        println!("  d'autres personnes : dude demo --sample 10");
     }
+    let m = Mois::of(demo.today).previous();
+    if let Some(admin) = admins.tokens().first() {
+        println!(
+            "  liste : curl -s -H 'Authorization: Bearer {admin}' -H 'Accept: text/csv' 'http://{addr}/admin/v1/departements/77/listes-mensuelles/{m}?liste={}'",
+            Liste::Inscrits.code()
+        );
+    }
+    println!(
+        "  d'autres personnes : dude demo --sample 10 (cd77-sigma voit les bénéficiaires du RSA résidant en Seine-et-Marne)"
+    );
 }

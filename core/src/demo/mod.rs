@@ -3,6 +3,7 @@
 //! Person `i` depends only on the seed, `i` and the reference day, so `dude demo --sample K`
 //! can print people of a database seeded with `dude demo --count N` without reading it.
 
+pub mod habilitations;
 mod noms;
 
 use chrono::{Datelike, Duration, NaiveDate};

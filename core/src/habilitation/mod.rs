@@ -1,46 +1,57 @@
-//! Who calls: partner applications, the convention they act under, and the agent.
-//!
-//! Until the habilitations issue lands, partner applications are recognised by static
-//! bearer tokens from configuration (demo mode generates them); the [`Caller`] they yield
-//! already carries client, partner, convention and agent, so handlers do not change when
-//! real authentication arrives.
+//! Habilitations: organisations, conventions, agents, API clients; authentication of
+//! partner applications (OAuth2 client credentials → JWT) and of their agents; the
+//! [`authorizer::Authorizer`] that decides per data category.
 
-use std::collections::HashMap;
+pub mod agent;
+pub mod authorizer;
+pub mod casbin_authorizer;
+pub mod client;
+pub mod convention;
+pub mod jeton;
+pub mod organisation;
+pub mod perimetre;
+pub mod registre;
 
-use crate::dossier::contact::Departement;
+use std::sync::Arc;
+
+use agent::AgentHabilite;
+use client::ApiClient;
+use convention::Convention;
+use organisation::Organisation;
 
 /// The agent named by the `pa-identifiant-agent`, `pa-nom-agent`, `pa-prenom-agent`
-/// headers of a partner call.
+/// headers of a partner call, as declared.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Agent {
+pub struct AgentDeclare {
     pub identifiant: String,
     pub nom: String,
     pub prenom: String,
 }
 
-impl std::fmt::Debug for Agent {
+impl std::fmt::Debug for AgentDeclare {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Agent({})", self.identifiant)
+        write!(f, "AgentDeclare({})", self.identifiant)
     }
 }
 
-/// A partner application, as configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Client {
-    pub client_id: String,
-    /// The partner organisation: its `idNational` key is derived from this.
-    pub partenaire: String,
-    /// Organisation name shown as the "structure" of the professional.
-    pub organisation: String,
-    pub convention: String,
-    pub departement: Option<Departement>,
+/// An authenticated partner call: application, its organisation and convention, and the
+/// habilitated agent acting.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub client: ApiClient,
+    pub organisation: Organisation,
+    pub convention: Arc<Convention>,
+    pub agent: AgentHabilite,
+    /// The agent authenticated with several factors.
+    pub mfa: bool,
+    pub request_id: String,
 }
 
-/// An authenticated partner call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    pub client: Client,
-    pub agent: Agent,
+impl Caller {
+    /// The key of the partner's identifiers (`idNational`, métier ids): its organisation.
+    pub fn partenaire(&self) -> &str {
+        &self.organisation.id
+    }
 }
 
 /// Why a call is not authenticated.
@@ -48,51 +59,35 @@ pub struct Caller {
 pub enum AuthError {
     #[error("jeton d'accès absent")]
     MissingToken,
-    #[error("jeton d'accès inconnu ou expiré")]
+    #[error("jeton d'accès inconnu, invalide ou expiré")]
     UnknownToken,
+    #[error("application cliente inconnue ou révoquée")]
+    UnknownClient,
     #[error("en-tête {0} absent ou vide : l'agent appelant doit être identifié")]
     MissingAgent(&'static str),
     #[error("en-tête {0} trop long (128 caractères au plus)")]
     AgentTooLong(&'static str),
+    #[error("agent inconnu de l'organisation de l'application, ou nom et prénom différents de l'habilitation")]
+    UnknownAgent,
+    #[error("l'agent BATCH n'est pas autorisé par la convention")]
+    BatchNotAllowed,
 }
 
-/// Static bearer tokens of partner applications and of administrators.
+/// Static bearer tokens of administrators (until OpenID Connect lands).
 #[derive(Debug, Clone, Default)]
-pub struct StaticTokens {
-    partners: HashMap<String, Client>,
-    admins: Vec<String>,
-}
+pub struct AdminTokens(Vec<String>);
 
-impl StaticTokens {
-    pub fn add_partner(&mut self, token: impl Into<String>, client: Client) {
-        self.partners.insert(token.into(), client);
-    }
-
-    pub fn add_admin(&mut self, token: impl Into<String>) {
-        self.admins.push(token.into());
-    }
-
-    pub fn partner(&self, token: &str) -> Result<&Client, AuthError> {
-        // Compare every configured token without early exit on content.
-        let mut found = None;
-        for (t, c) in &self.partners {
-            if constant_time_eq(t.as_bytes(), token.as_bytes()) {
-                found = Some(c);
-            }
-        }
-        found.ok_or(AuthError::UnknownToken)
+impl AdminTokens {
+    pub fn add(&mut self, token: impl Into<String>) {
+        self.0.push(token.into());
     }
 
     pub fn is_admin(&self, token: &str) -> bool {
-        self.admins.iter().fold(false, |acc, t| acc | constant_time_eq(t.as_bytes(), token.as_bytes()))
+        self.0.iter().fold(false, |acc, t| acc | constant_time_eq(t.as_bytes(), token.as_bytes()))
     }
 
-    pub fn partners(&self) -> impl Iterator<Item = (&String, &Client)> {
-        self.partners.iter()
-    }
-
-    pub fn admins(&self) -> &[String] {
-        &self.admins
+    pub fn tokens(&self) -> &[String] {
+        &self.0
     }
 }
 
@@ -108,7 +103,7 @@ pub fn agent_from_headers(
     identifiant: Option<&str>,
     nom: Option<&str>,
     prenom: Option<&str>,
-) -> Result<Agent, AuthError> {
+) -> Result<AgentDeclare, AuthError> {
     fn one(v: Option<&str>, name: &'static str) -> Result<String, AuthError> {
         let v = v.map(str::trim).filter(|s| !s.is_empty()).ok_or(AuthError::MissingAgent(name))?;
         if v.chars().count() > 128 {
@@ -116,11 +111,46 @@ pub fn agent_from_headers(
         }
         Ok(v.to_string())
     }
-    Ok(Agent {
+    Ok(AgentDeclare {
         identifiant: one(identifiant, "pa-identifiant-agent")?,
         nom: one(nom, "pa-nom-agent")?,
         prenom: one(prenom, "pa-prenom-agent")?,
     })
+}
+
+/// Finds the habilitated agent behind the declared one: same organisation as the
+/// application, same name and first name (case-insensitive). `BATCH` stands for the
+/// automated jobs of a convention that allows them.
+pub fn resoudre_agent(
+    registre: &registre::Registre,
+    client: &ApiClient,
+    convention: &Convention,
+    declare: &AgentDeclare,
+) -> Result<AgentHabilite, AuthError> {
+    if declare.identifiant == "BATCH" {
+        if !convention.batch_autorise {
+            return Err(AuthError::BatchNotAllowed);
+        }
+        return Ok(AgentHabilite {
+            id: format!("BATCH/{}", client.client_id),
+            organisation_id: client.organisation_id.clone(),
+            identifiant: "BATCH".into(),
+            nom: declare.nom.clone(),
+            prenom: declare.prenom.clone(),
+            courriel: None,
+            role: agent::Role::Batch,
+            habilitation_debut: convention.debut,
+            habilitation_fin: convention.fin,
+            certification: Some(convention.debut),
+            revoque_le: client.revoque_le,
+        });
+    }
+    let a = registre.agents.get(&declare.identifiant).ok_or(AuthError::UnknownAgent)?;
+    let same = |x: &str, y: &str| x.trim().to_lowercase() == y.trim().to_lowercase();
+    if a.organisation_id != client.organisation_id || !same(&a.nom, &declare.nom) || !same(&a.prenom, &declare.prenom) {
+        return Err(AuthError::UnknownAgent);
+    }
+    Ok(a.clone())
 }
 
 #[cfg(test)]
@@ -128,20 +158,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_and_agents() {
-        let mut t = StaticTokens::default();
-        let c = Client {
-            client_id: "app".into(),
-            partenaire: "cd77".into(),
-            organisation: "CD 77".into(),
-            convention: "conv".into(),
-            departement: None,
-        };
-        t.add_partner("secret", c.clone());
-        t.add_admin("adm");
-        assert_eq!(t.partner("secret").unwrap(), &c);
-        assert_eq!(t.partner("secreT"), Err(AuthError::UnknownToken));
-        assert!(t.is_admin("adm") && !t.is_admin("secret"));
+    fn admin_tokens_and_agent_headers() {
+        let mut t = AdminTokens::default();
+        t.add("adm-0123456789");
+        assert!(t.is_admin("adm-0123456789") && !t.is_admin("adm-012345678"));
         assert_eq!(agent_from_headers(Some("a1"), None, Some("p")), Err(AuthError::MissingAgent("pa-nom-agent")));
         assert_eq!(
             agent_from_headers(Some(" "), Some("n"), Some("p")),

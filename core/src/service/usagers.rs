@@ -3,43 +3,13 @@
 use chrono::NaiveDate;
 
 use crate::dossier::inscription::{HistoriqueInscription, StatutCourant};
-use crate::dossier::{Categorie, DossierId, IdentiteSection, Nir};
+use crate::dossier::{Categorie, DossierId, IdentiteSection};
 use crate::store::{Store, StoreError};
 
-/// Outcome of a search by NIR and date of birth.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Recherche {
-    /// S001: exactly one person, with whether the identity is certified.
-    Trouve { id: DossierId, identite_certifiee: bool },
-    /// S002: nobody (unknown, never registered, or closed more than three years ago).
-    Aucun,
-    /// S003: several people match.
-    Plusieurs,
-}
-
-/// Finds the person: registered, or whose registration ended less than three years ago.
-pub async fn rechercher(
-    store: &Store,
-    nir: &Nir,
-    date_naissance: NaiveDate,
-    today: NaiveDate,
-) -> Result<Recherche, StoreError> {
-    let mut found = Vec::new();
-    for id in store.find_by_nir(nir, date_naissance).await? {
-        if let Some(h) = store.load_historique(id).await?
-            && h.recherchable_au(today)
-        {
-            found.push(id);
-        }
-    }
-    match found.as_slice() {
-        [] => Ok(Recherche::Aucun),
-        [id] => {
-            let ident: Option<IdentiteSection> = store.load_section(*id, Categorie::Identite).await?;
-            Ok(Recherche::Trouve { id: *id, identite_certifiee: ident.is_some_and(|i| i.identite.identite_certifiee) })
-        }
-        _ => Ok(Recherche::Plusieurs),
-    }
+/// "Top identité certifiée".
+pub async fn identite_certifiee(store: &Store, id: DossierId) -> Result<bool, StoreError> {
+    let ident: Option<IdentiteSection> = store.load_section(id, Categorie::Identite).await?;
+    Ok(ident.is_some_and(|i| i.identite.identite_certifiee))
 }
 
 /// Everything the Statut usager API returns, computed from the history.

@@ -225,6 +225,43 @@ impl Store {
         rows.iter().map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e))).collect()
     }
 
+    /// What the caller's perimeter needs of the person; `None` when the dossier does not
+    /// exist. The accompaniment section is read only when `accompagnement` is asked.
+    pub async fn personne(
+        &self,
+        id: DossierId,
+        accompagnement: bool,
+    ) -> Result<Option<crate::habilitation::perimetre::Personne>, StoreError> {
+        let sid = id.to_string();
+        let row: Option<(Option<String>, bool)> = dossier::Entity::find_by_id(sid.clone())
+            .select_only()
+            .column(dossier::Column::Departement)
+            .column(dossier::Column::RsaBeneficiaire)
+            .into_tuple()
+            .one(self.connection())
+            .await?;
+        let Some((departement, beneficiaire_rsa)) = row else {
+            return Ok(None);
+        };
+        let departement = departement
+            .map(|d| crate::dossier::contact::Departement::parse(&d).map_err(|e| corrupt(&sid, e)))
+            .transpose()?;
+        let historique = self.load_historique(id).await?.unwrap_or_default();
+        let accompagnement_global = if accompagnement {
+            let a: Option<crate::dossier::accompagnement::Accompagnement> =
+                self.load_section(id, Categorie::AccompagnementGlobal).await?;
+            a.is_some_and(|a| a.modalite == crate::dossier::accompagnement::ModaliteAccompagnement::Global)
+        } else {
+            false
+        };
+        Ok(Some(crate::habilitation::perimetre::Personne {
+            departement,
+            beneficiaire_rsa,
+            historique,
+            accompagnement_global,
+        }))
+    }
+
     /// Whether the dossier exists.
     pub async fn exists(&self, id: DossierId) -> Result<bool, StoreError> {
         Ok(dossier::Entity::find_by_id(id.to_string()).count(self.connection()).await? > 0)

@@ -3,6 +3,8 @@
 
 pub mod dossiers;
 pub mod entity;
+pub mod habilitations;
+pub mod journal;
 
 use std::path::Path;
 use std::time::Duration;

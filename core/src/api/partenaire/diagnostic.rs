@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::dossier_of;
+use super::Gate;
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::json::Body;
@@ -21,6 +21,7 @@ use crate::dossier::diagnostic::{
     Conseiller, Diagnostic, DiagnosticMetier, PouvoirAgir, StatutDiagnostic, TypologieDiagnostic,
 };
 use crate::habilitation::Caller;
+use crate::habilitation::convention::Action;
 use crate::store::Provenance;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -174,8 +175,12 @@ pub struct BesoinsParDiagnosticIndividuDto {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DossierIndividu {
-    pub besoins_par_diagnostic_individu_dtos: Vec<BesoinsParDiagnosticIndividuDto>,
-    pub contraintes_individus_dto: Vec<ThematiqueDto>,
+    /// Absent when the caller may not read the diagnostic category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub besoins_par_diagnostic_individu_dtos: Option<Vec<BesoinsParDiagnosticIndividuDto>>,
+    /// Absent when the caller may not read the contraintes category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contraintes_individus_dto: Option<Vec<ThematiqueDto>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -202,7 +207,7 @@ fn besoins_dto(caller: &Caller, state: &AppState, d: &Diagnostic) -> Vec<Besoins
     d.besoins_par_diagnostic
         .iter()
         .map(|b| BesoinsDiagnosticDto {
-            id_metier: state.ids().encode_metier(&caller.client.partenaire, &b.id_metier),
+            id_metier: state.ids().encode_metier(caller.partenaire(), &b.id_metier),
             besoins: b.besoins.iter().map(|x| clv(x.code, x.valeur)).collect(),
         })
         .collect()
@@ -231,8 +236,14 @@ fn thematiques_dto(c: &Contraintes) -> Vec<ThematiqueDto> {
         .collect()
 }
 
-async fn load_diagnostic(state: &AppState, caller: &Caller, id_national: &str) -> Result<Diagnostic, ApiError> {
-    let id = dossier_of(state, caller, id_national).await?;
+async fn load_diagnostic(
+    state: &AppState,
+    caller: &Caller,
+    id_national: &str,
+    action: &'static str,
+) -> Result<Diagnostic, ApiError> {
+    let gate = Gate::new(state, caller, action);
+    let id = gate.acceder(id_national, &[(Categorie::Diagnostic, Action::Lire)], false).await?.id;
     Ok(state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default())
 }
 
@@ -248,7 +259,7 @@ pub async fn besoins(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<BesoinsReponse>, ApiError> {
-    let d = load_diagnostic(&state, &caller, &id_national).await?;
+    let d = load_diagnostic(&state, &caller, &id_national, "diagnostic.besoins").await?;
     Ok(Json(BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) }))
 }
 
@@ -264,7 +275,7 @@ pub async fn diagnostics(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<DiagnosticsReponse>, ApiError> {
-    let d = load_diagnostic(&state, &caller, &id_national).await?;
+    let d = load_diagnostic(&state, &caller, &id_national, "diagnostic.diagnostics").await?;
     Ok(Json(DiagnosticsReponse {
         liste_diagnostics: d
             .diagnostics
@@ -277,7 +288,7 @@ pub async fn diagnostics(
                     structure: x.conseiller.structure.clone(),
                 },
                 est_prioritaire: x.est_prioritaire,
-                id_metier_chiffre: state.ids().encode_metier(&caller.client.partenaire, &x.id_metier),
+                id_metier_chiffre: state.ids().encode_metier(caller.partenaire(), &x.id_metier),
                 nom_metier: x.nom_metier.clone(),
                 statut: x.statut,
                 typologie: x.typologie,
@@ -297,7 +308,7 @@ fn apply_diagnostic(
     let conseiller = Conseiller {
         nom: caller.agent.nom.clone(),
         prenom: caller.agent.prenom.clone(),
-        structure: caller.client.organisation.clone(),
+        structure: caller.organisation.nom.clone(),
     };
     if let Some(c) = &m.conseiller
         && (c.nom != conseiller.nom || c.prenom != conseiller.prenom || c.structure != conseiller.structure)
@@ -332,7 +343,7 @@ fn apply_diagnostic(
 
 fn provenance(caller: &Caller) -> Provenance {
     Provenance::new(
-        format!("partenaire:{}/{}", caller.client.partenaire, caller.client.client_id),
+        format!("partenaire:{}/{}", caller.organisation.id, caller.client.client_id),
         Some(caller.agent.identifiant.clone()),
     )
 }
@@ -351,11 +362,12 @@ pub async fn enregistrer_diagnostic(
     Path(id_national): Path<String>,
     Body(req): Body<DiagnosticsEnregistrement>,
 ) -> Result<Json<Enregistrement>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
+    let gate = Gate::new(&state, &caller, "diagnostic.diagnostics.ecrire");
+    let id = gate.acceder(&id_national, &[(Categorie::Diagnostic, Action::Ecrire)], false).await?.id;
     let [m] = req.diagnostic.as_slice() else {
         return Err(ApiError::invalid("diagnostic", "diagnostic : une liste d'un seul élément est attendue"));
     };
-    let id_metier = state.ids().decode_metier(&caller.client.partenaire, &m.id_metier_chiffre).map_err(|e| {
+    let id_metier = state.ids().decode_metier(caller.partenaire(), &m.id_metier_chiffre).map_err(|e| {
         ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
     })?;
     let today = state.clock().today();
@@ -382,7 +394,8 @@ pub async fn contraintes(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<ContraintesReponse>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
+    let gate = Gate::new(&state, &caller, "diagnostic.contraintes");
+    let id = gate.acceder(&id_national, &[(Categorie::Contraintes, Action::Lire)], false).await?.id;
     let c: Contraintes = state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default();
     Ok(Json(ContraintesReponse { contraintes_individus: thematiques_dto(&c) }))
 }
@@ -401,7 +414,8 @@ pub async fn enregistrer_contraintes(
     Path(id_national): Path<String>,
     Body(req): Body<ContraintesEnregistrement>,
 ) -> Result<Json<Enregistrement>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
+    let gate = Gate::new(&state, &caller, "diagnostic.contraintes.ecrire");
+    let id = gate.acceder(&id_national, &[(Categorie::Contraintes, Action::Ecrire)], false).await?.id;
     let date_exploration = super::usagers::parse_date("dateExploration", &req.date_exploration)?;
     let today = state.clock().today();
     if date_exploration > today {
@@ -460,10 +474,24 @@ pub async fn dossier(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<DossierReponse>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
-    let d: Diagnostic = state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default();
-    let c: Contraintes = state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default();
-    let p = &caller.client.partenaire;
+    let gate = Gate::new(&state, &caller, "diagnostic.dossier");
+    let acces = gate
+        .acceder(&id_national, &[(Categorie::Diagnostic, Action::Lire), (Categorie::Contraintes, Action::Lire)], true)
+        .await?;
+    let id = acces.id;
+    let lire_diag = acces.categories.contains(&Categorie::Diagnostic);
+    let lire_contraintes = acces.categories.contains(&Categorie::Contraintes);
+    let d: Diagnostic = if lire_diag {
+        state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default()
+    } else {
+        Diagnostic::default()
+    };
+    let c: Option<Contraintes> = if lire_contraintes {
+        Some(state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default())
+    } else {
+        None
+    };
+    let p = &caller.partenaire();
     let dtos = d
         .besoins_par_diagnostic
         .iter()
@@ -482,8 +510,8 @@ pub async fn dossier(
         .collect();
     Ok(Json(DossierReponse {
         dossier_individu: DossierIndividu {
-            besoins_par_diagnostic_individu_dtos: dtos,
-            contraintes_individus_dto: thematiques_dto(&c),
+            besoins_par_diagnostic_individu_dtos: lire_diag.then_some(dtos),
+            contraintes_individus_dto: c.as_ref().map(thematiques_dto),
         },
     }))
 }
@@ -500,7 +528,8 @@ pub async fn pouvoir_agir(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<PouvoirAgirReponse>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
+    let gate = Gate::new(&state, &caller, "diagnostic.pouvoir-agir");
+    let id = gate.acceder(&id_national, &[(Categorie::PouvoirAgir, Action::Lire)], false).await?.id;
     let p: Option<PouvoirAgir> = state.store().load_section(id, Categorie::PouvoirAgir).await?;
     Ok(Json(PouvoirAgirReponse {
         pouvoir_agir: p.map(|p| PouvoirAgirDto {

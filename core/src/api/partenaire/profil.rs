@@ -6,13 +6,14 @@ use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::dossier_of;
+use super::Gate;
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::problem::{ApiError, Problem};
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;
 use crate::dossier::metiers::{MetierRecherche, Mobilite, ProjetCref};
+use crate::habilitation::convention::Action;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppellationDto {
@@ -130,10 +131,11 @@ pub async fn metiers_recherches(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<MetiersRecherchesReponse>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
+    let gate = Gate::new(&state, &caller, "metiers-recherches");
+    let id = gate.acceder(&id_national, &[(Categorie::MetiersRecherches, Action::Lire)], false).await?.id;
     let list: Vec<MetierRecherche> =
         state.store().load_section(id, Categorie::MetiersRecherches).await?.unwrap_or_default();
-    let p = &caller.client.partenaire;
+    let p = &caller.partenaire();
     Ok(Json(MetiersRecherchesReponse {
         metier_recherche: list
             .iter()
@@ -186,9 +188,10 @@ pub async fn projets_creation(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<ProjetsCrefReponse>, ApiError> {
-    let id = dossier_of(&state, &caller, &id_national).await?;
+    let gate = Gate::new(&state, &caller, "projets-creation-entreprise");
+    let id = gate.acceder(&id_national, &[(Categorie::ProjetsCreation, Action::Lire)], false).await?.id;
     let list: Vec<ProjetCref> = state.store().load_section(id, Categorie::ProjetsCreation).await?.unwrap_or_default();
-    let p = &caller.client.partenaire;
+    let p = &caller.partenaire();
     Ok(Json(ProjetsCrefReponse {
         projet_cref: list
             .iter()

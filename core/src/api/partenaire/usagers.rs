@@ -9,9 +9,14 @@ use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::json::Body;
 use crate::api::problem::{ApiError, Problem};
+use crate::dossier::Categorie;
 use crate::dossier::Nir;
 use crate::dossier::codes::Coded;
-use crate::service::usagers::{self, Recherche};
+use crate::habilitation::authorizer::{Decision, Motif};
+use crate::habilitation::convention::Action;
+use crate::service::usagers;
+
+use super::Gate;
 
 /// Search input.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,28 +66,45 @@ pub async fn rechercher_usager(
 ) -> Result<Json<RechercheUsagerReponse>, ApiError> {
     let nir = Nir::parse(&req.nir).map_err(|e| ApiError::invalid("nir", e.to_string()))?;
     let date = parse_date("dateNaissance", &req.date_naissance)?;
+    let gate = Gate::new(&state, &caller, "rechercher-usager");
+    let asked = [(Categorie::Nir, Action::Lire), (Categorie::Identite, Action::Lire)];
+    gate.sans_personne(&asked).await?;
     let today = state.clock().today();
-    let r = usagers::rechercher(state.store(), &nir, date, today).await?;
-    Ok(Json(match r {
-        Recherche::Trouve { id, identite_certifiee } => RechercheUsagerReponse {
-            code_retour: "S001",
-            message: None,
-            id_national: Some(state.ids().encode(&caller.client.partenaire, id)),
-            top_identite_certifiee: Some(if identite_certifiee { "Oui" } else { "Non" }),
-        },
-        Recherche::Aucun => RechercheUsagerReponse {
-            code_retour: "S002",
-            message: None,
-            id_national: None,
-            top_identite_certifiee: None,
-        },
-        Recherche::Plusieurs => RechercheUsagerReponse {
-            code_retour: "S003",
-            message: None,
-            id_national: None,
-            top_identite_certifiee: None,
-        },
-    }))
+    // Found: registered or closed less than three years ago, and within the perimeter
+    // (others are answered as unknown, so nothing leaks outside it).
+    let mut found = Vec::new();
+    for id in state.store().find_by_nir(&nir, date).await? {
+        if let Some(p) = gate.personne(id).await?
+            && p.historique.recherchable_au(today)
+            && gate.dans_perimetre(&p, Categorie::Identite)?
+        {
+            found.push(id);
+        }
+    }
+    let cats = [Categorie::Nir, Categorie::Identite];
+    let ok = Decision { autorise: true, motif: Motif::Autorise };
+    let reponse = match found.as_slice() {
+        [id] => {
+            gate.journal(Some(*id), &cats, ok).await?;
+            let certifiee = usagers::identite_certifiee(state.store(), *id).await?;
+            RechercheUsagerReponse {
+                code_retour: "S001",
+                message: None,
+                id_national: Some(state.ids().encode(caller.partenaire(), *id)),
+                top_identite_certifiee: Some(if certifiee { "Oui" } else { "Non" }),
+            }
+        }
+        list => {
+            gate.journal(None, &cats, ok).await?;
+            RechercheUsagerReponse {
+                code_retour: if list.is_empty() { "S002" } else { "S003" },
+                message: None,
+                id_national: None,
+                top_identite_certifiee: None,
+            }
+        }
+    };
+    Ok(Json(reponse))
 }
 
 /// Every field of "Statut usager".
@@ -139,13 +161,9 @@ pub async fn statut_usager(
     Partner(caller): Partner,
     Path(id_national): Path<String>,
 ) -> Result<Json<StatutUsager>, ApiError> {
-    let id = state.ids().decode(&caller.client.partenaire, &id_national)?;
-    let h = state
-        .store()
-        .load_historique(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("aucun dossier pour cet idNational".into()))?;
-    let s = usagers::statut(&h, state.clock().today());
+    let gate = Gate::new(&state, &caller, "statut");
+    let acces = gate.acceder(&id_national, &[(Categorie::Inscription, Action::Lire)], false).await?;
+    let s = usagers::statut(&acces.personne.historique, state.clock().today());
     let ouv = s.courant.ouverture.as_ref();
     let (mi_c, mi_l) = pair(ouv.and_then(|e| e.motif_inscription));
     let (ca_c, ca_l) = pair(ouv.and_then(|e| e.categorie));

@@ -1,5 +1,10 @@
 //! sea-orm entities, one per table.
 
+pub mod agent;
+pub mod api_client;
+pub mod convention;
 pub mod dossier;
 pub mod dossier_section;
 pub mod inscription_evenement;
+pub mod journal;
+pub mod organisation;

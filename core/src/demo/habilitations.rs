@@ -1,0 +1,169 @@
+//! Demo organisations, conventions, agents and API clients (secrets derived from the
+//! master key, so `serve --demo` can print them at every start).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use chrono::{Duration, NaiveDate};
+
+use crate::crypto::keys::MasterKey;
+use crate::dossier::Categorie;
+use crate::dossier::contact::Departement;
+use crate::habilitation::agent::{AgentHabilite, Role};
+use crate::habilitation::client::{ApiClient, SecretHasher};
+use crate::habilitation::convention::{Acces, CiblesSla, Convention, Public, Territoire};
+use crate::habilitation::organisation::{Organisation, TypeOrganisation};
+use crate::store::{Store, StoreError};
+
+/// A demo application and the agent it acts for.
+#[derive(Debug, Clone)]
+pub struct DemoClient {
+    pub client_id: String,
+    pub secret: String,
+    pub organisation: String,
+    pub agent: (String, String, String),
+}
+
+fn dep(d: &str) -> Departement {
+    Departement::parse(d).expect("valid")
+}
+
+/// The categories a département's RSA convention grants (seed 002 annex 3: reading, and
+/// writing the diagnostic and the constraints through check boxes).
+pub fn categories_cd() -> BTreeMap<Categorie, Acces> {
+    use Categorie::*;
+    let mut m = BTreeMap::new();
+    for c in [
+        Identite,
+        Nir,
+        Contact,
+        Inscription,
+        Rsa,
+        Orientation,
+        PouvoirAgir,
+        MetiersRecherches,
+        ProjetsCreation,
+        AccompagnementGlobal,
+        ContactsEchanges,
+    ] {
+        m.insert(c, Acces::Lecture);
+    }
+    m.insert(Diagnostic, Acces::Ecriture);
+    m.insert(Contraintes, Acces::Ecriture);
+    m
+}
+
+pub fn convention_cd(id: &str, org: &str, d: &str, delai_h: u16) -> Convention {
+    Convention {
+        id: id.into(),
+        libelle: format!("Expérimentation RSA — France Travail et {org}"),
+        parties: vec!["ft-national".into(), org.into()],
+        territoire: Territoire::Departements(vec![dep(d)]),
+        publics: vec![Public::BeneficiairesRsa],
+        categories: categories_cd(),
+        finalites: vec!["Orientation et accompagnement des bénéficiaires du RSA".into()],
+        debut: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        fin: NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+        mfa_requise: false,
+        conservation_mois: 36,
+        delai_notification_violation_h: delai_h,
+        batch_autorise: true,
+        sla: CiblesSla::default(),
+        adaptateur: None,
+    }
+}
+
+/// Inserts (or refreshes) the demo habilitations; returns the demo applications.
+pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result<Vec<DemoClient>, StoreError> {
+    let orgs = [
+        Organisation {
+            id: "ft-national".into(),
+            nom: "France Travail".into(),
+            type_organisation: TypeOrganisation::FranceTravailNational,
+            departements: vec![],
+            parent: None,
+        },
+        Organisation {
+            id: "cd77".into(),
+            nom: "Conseil départemental de Seine-et-Marne".into(),
+            type_organisation: TypeOrganisation::ConseilDepartemental,
+            departements: vec![dep("77")],
+            parent: None,
+        },
+        Organisation {
+            id: "cd93".into(),
+            nom: "Conseil départemental de la Seine-Saint-Denis".into(),
+            type_organisation: TypeOrganisation::ConseilDepartemental,
+            departements: vec![dep("93")],
+            parent: None,
+        },
+    ];
+    for o in &orgs {
+        store.enregistrer_organisation(o).await?;
+    }
+    let mut ft = convention_cd("conv-ft-national", "ft-national", "77", 48);
+    ft.libelle = "France Travail — accès national".into();
+    ft.parties = vec!["ft-national".into()];
+    ft.territoire = Territoire::National;
+    ft.publics = vec![Public::Tous];
+    ft.categories = toutes_categories_en_ecriture();
+    for c in [convention_cd("conv-cd77-rsa", "cd77", "77", 48), convention_cd("conv-cd93-rsa", "cd93", "93", 36), ft] {
+        store.enregistrer_convention(&c).await?;
+    }
+    let agents = [
+        ("AG077", "cd77", "DUPONT", "Anne", Role::TravailleurSocial),
+        ("AG093", "cd93", "MARTIN", "Karim", Role::TravailleurSocial),
+        ("FT001", "ft-national", "LEROY", "Sophie", Role::Conseiller),
+    ];
+    for (id, org, nom, prenom, role) in agents {
+        store
+            .enregistrer_agent(&AgentHabilite {
+                id: format!("demo-{id}"),
+                organisation_id: org.into(),
+                identifiant: id.into(),
+                nom: nom.into(),
+                prenom: prenom.into(),
+                courriel: None,
+                role,
+                habilitation_debut: today - Duration::days(365),
+                habilitation_fin: today + Duration::days(365),
+                certification: Some(today - Duration::days(300)),
+                revoque_le: None,
+            })
+            .await?;
+    }
+    let hasher = SecretHasher::new(master);
+    let mut out = Vec::new();
+    for (client_id, org, conv, agent) in [
+        ("cd77-sigma", "cd77", "conv-cd77-rsa", ("AG077", "DUPONT", "Anne")),
+        ("cd93-solis", "cd93", "conv-cd93-rsa", ("AG093", "MARTIN", "Karim")),
+        ("ft-dude", "ft-national", "conv-ft-national", ("FT001", "LEROY", "Sophie")),
+    ] {
+        let raw: [u8; 32] = master.derive(format!("dude/demo-secret/{client_id}").as_bytes());
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+        store
+            .enregistrer_client(&ApiClient {
+                client_id: client_id.into(),
+                nom: format!("Application de démonstration {client_id}"),
+                secret_hash: hasher.hash(client_id, &secret),
+                organisation_id: org.into(),
+                convention_id: conv.into(),
+                scopes: vec!["partenaire".into()],
+                revoque_le: None,
+            })
+            .await?;
+        out.push(DemoClient {
+            client_id: client_id.into(),
+            secret,
+            organisation: org.into(),
+            agent: (agent.0.into(), agent.1.into(), agent.2.into()),
+        });
+    }
+    Ok(out)
+}
+
+#[allow(non_snake_case)]
+fn toutes_categories_en_ecriture() -> BTreeMap<Categorie, Acces> {
+    use crate::dossier::codes::Coded;
+    Categorie::ALL.iter().map(|c| (*c, Acces::Ecriture)).collect()
+}

@@ -1,0 +1,152 @@
+//! Conventions between parties: who may see which data of which people, where, when, why.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dossier::Categorie;
+use crate::dossier::codes::coded_enum;
+use crate::dossier::contact::Departement;
+
+coded_enum!(
+    /// Publics of a partner's mission.
+    Public, "public" {
+        BeneficiairesRsa => ("RSA", "Bénéficiaires du RSA"),
+        DemandeursInscrits => ("INSCRITS", "Demandeurs d'emploi inscrits"),
+        AccompagnementGlobal => ("ACCOMPAGNEMENT_GLOBAL", "Participants à l'accompagnement global"),
+        Tous => ("TOUS", "Tous les demandeurs d'emploi"),
+    }
+);
+
+coded_enum!(
+    /// What a caller does with a category.
+    Action, "action" {
+        Lire => ("lire", "Consultation"),
+        Ecrire => ("ecrire", "Saisie"),
+    }
+);
+
+coded_enum!(
+    /// Access granted to a category by a convention (writing implies reading).
+    Acces, "accès" {
+        Lecture => ("lecture", "Lecture"),
+        Ecriture => ("ecriture", "Lecture et écriture"),
+    }
+);
+
+impl Acces {
+    pub fn permet(self, action: Action) -> bool {
+        matches!((self, action), (_, Action::Lire) | (Acces::Ecriture, Action::Ecrire))
+    }
+}
+
+/// Territory of a convention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", tag = "portee", content = "departements")]
+pub enum Territoire {
+    National,
+    Departements(Vec<Departement>),
+}
+
+impl Territoire {
+    pub fn couvre(&self, d: &Departement) -> bool {
+        match self {
+            Territoire::National => true,
+            Territoire::Departements(list) => list.contains(d),
+        }
+    }
+}
+
+/// The adapter a convention binds (used by the adapters issue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdaptateurRef {
+    pub nom: String,
+    /// Semver requirement, e.g. `^0.1`.
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// Service levels agreed (seed 002 annex 2 §3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CiblesSla {
+    /// Monthly availability target, percent.
+    pub disponibilite_pct: f64,
+    /// Share of responses under one second, percent.
+    pub reponses_sous_1s_pct: f64,
+}
+
+impl Default for CiblesSla {
+    fn default() -> Self {
+        Self { disponibilite_pct: 98.0, reponses_sous_1s_pct: 90.0 }
+    }
+}
+
+/// A convention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Convention {
+    pub id: String,
+    pub libelle: String,
+    /// Organisation ids of the parties.
+    pub parties: Vec<String>,
+    pub territoire: Territoire,
+    pub publics: Vec<Public>,
+    /// Categories and the access granted to each.
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub categories: BTreeMap<Categorie, Acces>,
+    pub finalites: Vec<String>,
+    pub debut: NaiveDate,
+    pub fin: NaiveDate,
+    #[serde(default)]
+    pub mfa_requise: bool,
+    /// Retention period of the data exchanged, in months.
+    pub conservation_mois: u16,
+    /// Breach-notice delay in hours (48 or 36 in the seeds).
+    pub delai_notification_violation_h: u16,
+    /// Agent `BATCH` allowed (automated jobs).
+    #[serde(default)]
+    pub batch_autorise: bool,
+    #[serde(default)]
+    pub sla: CiblesSla,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adaptateur: Option<AdaptateurRef>,
+}
+
+impl Convention {
+    pub fn accorde(&self, cat: Categorie, action: Action) -> bool {
+        self.categories.get(&cat).is_some_and(|a| a.permet(action))
+    }
+
+    pub fn en_vigueur(&self, jour: NaiveDate) -> bool {
+        self.debut <= jour && jour <= self.fin
+    }
+
+    /// Checks the convention makes sense.
+    pub fn valider(&self) -> Result<(), String> {
+        if self.id.trim().is_empty() {
+            return Err("id : obligatoire".into());
+        }
+        if self.fin < self.debut {
+            return Err("fin : antérieure au début".into());
+        }
+        if self.parties.is_empty() {
+            return Err("parties : au moins une organisation".into());
+        }
+        if self.publics.is_empty() {
+            return Err("publics : au moins un public".into());
+        }
+        if !matches!(self.delai_notification_violation_h, 1..=72) {
+            return Err("delaiNotificationViolationH : entre 1 et 72 heures".into());
+        }
+        if let Territoire::Departements(d) = &self.territoire
+            && d.is_empty()
+        {
+            return Err("territoire : au moins un département, ou national".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,75 @@
+//! The caller's perimeter: territory (département of residence at the time of access),
+//! publics of the convention, and the typed attributes of an authorization request.
+
+use chrono::NaiveDate;
+
+use super::Caller;
+use super::authorizer::{Attributs, Demande, b, jour};
+use super::convention::{Action, Public};
+use crate::dossier::Categorie;
+use crate::dossier::contact::Departement;
+use crate::dossier::inscription::{HistoriqueInscription, StatutDe};
+
+/// What the perimeter needs to know of the person concerned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Personne {
+    pub departement: Option<Departement>,
+    pub beneficiaire_rsa: bool,
+    pub historique: HistoriqueInscription,
+    pub accompagnement_global: bool,
+}
+
+impl Personne {
+    /// Residence within the caller's territory: the convention covers the département and
+    /// the organisation either has a national scope or is competent there.
+    pub fn dans_territoire(&self, caller: &Caller) -> bool {
+        let Some(d) = &self.departement else {
+            return false;
+        };
+        caller.convention.territoire.couvre(d)
+            && (caller.organisation.type_organisation.portee_nationale()
+                || caller.organisation.departements.contains(d))
+    }
+
+    /// Belongs to one of the convention's publics, today.
+    pub fn dans_publics(&self, caller: &Caller, today: NaiveDate) -> bool {
+        caller.convention.publics.iter().any(|p| match p {
+            Public::Tous => true,
+            Public::BeneficiairesRsa => self.beneficiaire_rsa,
+            Public::DemandeursInscrits => self.historique.statut_au(today).statut == StatutDe::Inscrit,
+            Public::AccompagnementGlobal => self.accompagnement_global,
+        })
+    }
+}
+
+/// The request for `categorie` × `action`, about `personne` when one is concerned.
+pub fn demande(
+    caller: &Caller,
+    categorie: Categorie,
+    action: Action,
+    personne: Option<&Personne>,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Demande {
+    let a = &caller.agent;
+    let c = &caller.convention;
+    Demande {
+        role: a.role,
+        categorie,
+        action,
+        attributs: Attributs {
+            aujourdhui: jour(today),
+            habilitation_debut: jour(a.habilitation_debut),
+            habilitation_fin: jour(a.habilitation_fin),
+            revoque: b(a.revoque_au(now)),
+            certifie: b(a.certification.is_some_and(|d| d <= today)),
+            convention_debut: jour(c.debut),
+            convention_fin: jour(c.fin),
+            categorie_accordee: b(c.accorde(categorie, action)),
+            dans_territoire: personne.map_or(1, |p| b(p.dans_territoire(caller))),
+            dans_public: personne.map_or(1, |p| b(p.dans_publics(caller, today))),
+            mfa_requise: b(c.mfa_requise),
+            mfa: b(caller.mfa),
+        },
+    }
+}
