@@ -372,6 +372,7 @@ pub struct TestServer {
     pub database_url: String,
     pub store: Store,
     pub state: AppState,
+    pub clock: FixedClock,
     /// Access tokens by application key.
     pub jetons: HashMap<&'static str, String>,
     _dir: Option<tempfile::TempDir>,
@@ -395,8 +396,9 @@ impl TestServer {
         let clock = FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
         let mut admins = AdminTokens::default();
         admins.add(TOKEN_ADMIN);
-        let services =
-            Services::demarrer(store.clone(), &key, Arc::new(clock), admins, None, 600).await.expect("services");
+        let services = Services::demarrer(store.clone(), &key, Arc::new(clock.clone()), admins, None, 600)
+            .await
+            .expect("services");
         let state = AppState::new(services);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -410,6 +412,7 @@ impl TestServer {
             database_url: url,
             store,
             state,
+            clock,
             jetons: HashMap::new(),
             _dir: dir,
             _task: task,
