@@ -1,16 +1,18 @@
 -- wrk script: replays a prepared mix of partner API calls (rechercher-usager and statut).
--- BENCH_REQUESTS: file of lines METHOD<TAB>PATH<TAB>BODY; BENCH_TOKEN: partner token.
+-- BENCH_REQUESTS: file of lines METHOD<TAB>PATH<TAB>BODY; BENCH_TOKEN: partner access token;
+-- BENCH_AGENT: "identifiant:nom:prénom" of the habilitated agent.
 local reqs = {}
 local i = 0
 
 function init(args)
   local token = os.getenv("BENCH_TOKEN")
+  local id, nom, prenom = os.getenv("BENCH_AGENT"):match("^([^:]+):([^:]+):(.+)$")
   local headers = {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",
-    ["pa-identifiant-agent"] = "BENCH01",
-    ["pa-nom-agent"] = "Bench",
-    ["pa-prenom-agent"] = "Wrk",
+    ["pa-identifiant-agent"] = id,
+    ["pa-nom-agent"] = nom,
+    ["pa-prenom-agent"] = prenom,
   }
   for line in io.lines(os.getenv("BENCH_REQUESTS")) do
     local method, path, body = line:match("^(%u+)\t([^\t]+)\t?(.*)$")

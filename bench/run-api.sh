@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Load benchmark of the partner API (issue 2, item 10).
+# Load benchmark of the partner API (issue 2 item 10, issue 3 item 11).
 # 100,000 demo dossiers in SQLite; a 50/50 mix of rechercher-usager and statut at 64
-# connections for 30 s with wrk on the same machine; then, in the same run, the same load
-# on the trivial /healthz handler of the same binary (the framework's ceiling).
+# connections for 30 s with wrk on the same machine, with a real OAuth2 token, the
+# authorization of every category and the hash-chained journal committed before each
+# response; then, in the same run, the same load on the trivial /healthz handler of the
+# same binary (the framework's ceiling).
 # Usage: bench/run-api.sh [dossiers] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,25 +19,30 @@ SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export DATABASE_URL="sqlite://$WORK/bench.db"
 export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
-export BENCH_TOKEN="bench-token-cd77-0123456789"
-export DUDE_PARTNER_TOKENS="$BENCH_TOKEN=cd77:Conseil départemental 77:77"
 export DUDE_LOG=warn
+export DUDE_TOKEN_TTL_S=3600
 DAY=$(date -u +%F)
 
 echo "== seeding $N demo dossiers"
 /usr/bin/time -f "seeded in %e s, max RSS %M KiB" $BIN demo --count "$N" --date "$DAY"
 PORT=18181
-$BIN serve --bind 127.0.0.1:$PORT >/dev/null 2>"$WORK/serve.log" &
+# --demo adds the demo organisations, conventions, agents and applications (the 100,000
+# dossiers are already there); ft-dude is France Travail's national application.
+(cd "$WORK" && exec "$OLDPWD/$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
 SERVER=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+for _ in $(seq 100); do grep -q "ft-dude" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
+read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/serve.out")
+export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
+export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
 echo "== preparing requests (2,000 people: search + status)"
 $BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
 python3 - "$WORK/sample.jsonl" "$WORK/requests.tsv" "$PORT" <<'PY'
 import json, sys, urllib.request, os
 sample, out, port = sys.argv[1], sys.argv[2], sys.argv[3]
+aid, anom, aprenom = os.environ["BENCH_AGENT"].split(":")
 h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
-     "pa-identifiant-agent": "BENCH01", "pa-nom-agent": "Bench", "pa-prenom-agent": "Wrk"}
+     "pa-identifiant-agent": aid, "pa-nom-agent": anom, "pa-prenom-agent": aprenom}
 with open(out, "w") as f:
     for line in open(sample):
         p = json.loads(line)
@@ -64,4 +71,5 @@ run api-mix "http://127.0.0.1:$PORT" bench/api-mix.lua
 echo "== /healthz (framework ceiling), same load"
 run healthz "http://127.0.0.1:$PORT/healthz"
 python3 -c "import sys; a=float(open('$WORK/api-mix.rps').read()); b=float(open('$WORK/healthz.rps').read()); print(f'ratio api-mix / healthz = {a/b:.3f}')"
+echo "journal entries written: $($BIN journal verify)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"

@@ -1,5 +1,6 @@
 //! The casbin-rs implementation of [`Authorizer`], and its safe reload.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use casbin::{CoreApi, DefaultModel, Enforcer, MemoryAdapter, MgmtApi};
@@ -36,20 +37,29 @@ pub fn parse_regles(fichier: &str, text: &str) -> Result<Vec<Vec<String>>, Authz
     Ok(out)
 }
 
-/// A casbin enforcer with the DUDE model.
+/// Casbin enforcers with the DUDE model, one per role: casbin-rs evaluates every rule of
+/// an enforcer on each call, so each role's request only scans that role's rules (the
+/// matcher still compares the role, so a rule in the wrong partition could never match).
 pub struct CasbinAuthorizer {
-    enforcer: Enforcer,
+    par_role: HashMap<Role, Enforcer>,
     regles: usize,
 }
 
 impl CasbinAuthorizer {
     pub async fn new(modele: &str, regles: Vec<Vec<String>>) -> Result<Self, AuthzError> {
-        let m = DefaultModel::from_str(modele).await.map_err(|e| AuthzError::Moteur(e.to_string()))?;
-        let mut enforcer =
-            Enforcer::new(m, MemoryAdapter::default()).await.map_err(|e| AuthzError::Moteur(e.to_string()))?;
         let n = regles.len();
-        enforcer.add_policies(regles).await.map_err(|e| AuthzError::Moteur(e.to_string()))?;
-        Ok(Self { enforcer, regles: n })
+        let mut par_role = HashMap::new();
+        for role in Role::ALL {
+            let m = DefaultModel::from_str(modele).await.map_err(|e| AuthzError::Moteur(e.to_string()))?;
+            let mut enforcer =
+                Enforcer::new(m, MemoryAdapter::default()).await.map_err(|e| AuthzError::Moteur(e.to_string()))?;
+            let mine: Vec<Vec<String>> = regles.iter().filter(|r| r[0] == role.code()).cloned().collect();
+            if !mine.is_empty() {
+                enforcer.add_policies(mine).await.map_err(|e| AuthzError::Moteur(e.to_string()))?;
+            }
+            par_role.insert(*role, enforcer);
+        }
+        Ok(Self { par_role, regles: n })
     }
 
     /// The shipped model and rules, or those of `dir` (`model.conf`, `policy.csv`).
@@ -75,8 +85,8 @@ impl CasbinAuthorizer {
 
 impl Authorizer for CasbinAuthorizer {
     fn decide(&self, d: &Demande) -> Result<Decision, AuthzError> {
-        let ok = self
-            .enforcer
+        let enforcer = self.par_role.get(&d.role).ok_or_else(|| AuthzError::Moteur("rôle sans moteur".into()))?;
+        let ok = enforcer
             .enforce((d.role.code(), d.categorie.code(), d.action.code(), d.attributs))
             .map_err(|e| AuthzError::Moteur(e.to_string()))?;
         Ok(if ok {

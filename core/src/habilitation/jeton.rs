@@ -39,9 +39,17 @@ pub enum JetonError {
     Expire,
 }
 
+/// Tokens already verified, so the signature is checked once per token rather than once
+/// per call; bounded, and expiry is still checked on every hit.
+#[derive(Default)]
+struct Verifies(std::sync::RwLock<std::collections::HashMap<String, Claims>>);
+
+const VERIFIES_MAX: usize = 10_000;
+
 /// Issues and checks tokens.
 #[derive(Clone)]
 pub struct Emetteur {
+    verifies: std::sync::Arc<Verifies>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -67,6 +75,7 @@ impl Emetteur {
         validation.validate_exp = false;
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         Self {
+            verifies: Default::default(),
             encoding: EncodingKey::from_ed_der(&der),
             decoding: DecodingKey::from_ed_der(&public),
             validation,
@@ -97,12 +106,28 @@ impl Emetteur {
     }
 
     pub fn verifier(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, JetonError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|_| JetonError::Invalide)?;
-        if data.claims.exp <= now.timestamp() {
+        let known = self.verifies.0.read().ok().and_then(|m| m.get(token).cloned());
+        let claims = match known {
+            Some(c) => c,
+            None => {
+                let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+                    .map_err(|_| JetonError::Invalide)?;
+                if let Ok(mut m) = self.verifies.0.write() {
+                    if m.len() >= VERIFIES_MAX {
+                        m.retain(|_, c| c.exp > now.timestamp());
+                        if m.len() >= VERIFIES_MAX {
+                            m.clear();
+                        }
+                    }
+                    m.insert(token.to_string(), data.claims.clone());
+                }
+                data.claims
+            }
+        };
+        if claims.exp <= now.timestamp() {
             return Err(JetonError::Expire);
         }
-        Ok(data.claims)
+        Ok(claims)
     }
 
     /// The public key set (RFC 7517, OKP / Ed25519).

@@ -233,20 +233,56 @@ impl Store {
         accompagnement: bool,
     ) -> Result<Option<crate::habilitation::perimetre::Personne>, StoreError> {
         let sid = id.to_string();
-        let row: Option<(Option<String>, bool)> = dossier::Entity::find_by_id(sid.clone())
-            .select_only()
-            .column(dossier::Column::Departement)
-            .column(dossier::Column::RsaBeneficiaire)
-            .into_tuple()
-            .one(self.connection())
-            .await?;
-        let Some((departement, beneficiaire_rsa)) = row else {
+        // One query: the dossier's index columns and its events (LEFT JOIN).
+        #[derive(sea_orm::FromQueryResult)]
+        struct Row {
+            departement: Option<String>,
+            rsa_beneficiaire: bool,
+            id: Option<i64>,
+            seq: Option<i32>,
+            date: Option<NaiveDate>,
+            evenement: Option<String>,
+            categorie: Option<String>,
+            motif_inscription: Option<String>,
+            situation: Option<String>,
+            motif_cloture: Option<String>,
+        }
+        let rows = <Row as sea_orm::FromQueryResult>::find_by_statement(sea_orm::Statement::from_sql_and_values(
+            self.backend(),
+            "SELECT d.departement, d.rsa_beneficiaire, e.id, e.seq, e.date, e.evenement, e.categorie, \
+             e.motif_inscription, e.situation, e.motif_cloture \
+             FROM dossier d LEFT JOIN inscription_evenement e ON e.dossier_id = d.id \
+             WHERE d.id = $1 ORDER BY e.seq",
+            [sid.clone().into()],
+        ))
+        .all(self.connection())
+        .await?;
+        let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let departement = departement
-            .map(|d| crate::dossier::contact::Departement::parse(&d).map_err(|e| corrupt(&sid, e)))
+        let departement = first
+            .departement
+            .as_deref()
+            .map(|d| crate::dossier::contact::Departement::parse(d).map_err(|e| corrupt(&sid, e)))
             .transpose()?;
-        let historique = self.load_historique(id).await?.unwrap_or_default();
+        let beneficiaire_rsa = first.rsa_beneficiaire;
+        let events: Vec<inscription_evenement::Model> = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(inscription_evenement::Model {
+                    id: r.id?,
+                    dossier_id: sid.clone(),
+                    seq: r.seq?,
+                    date: r.date?,
+                    evenement: r.evenement?,
+                    categorie: r.categorie,
+                    motif_inscription: r.motif_inscription,
+                    situation: r.situation,
+                    motif_cloture: r.motif_cloture,
+                })
+            })
+            .collect();
+        let historique = historique_of(&sid, &events)?;
         let accompagnement_global = if accompagnement {
             let a: Option<crate::dossier::accompagnement::Accompagnement> =
                 self.load_section(id, Categorie::AccompagnementGlobal).await?;
