@@ -3,7 +3,9 @@
 //!
 //! cargo bench -p dude-core --bench authz
 
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
 use dude_core::dossier::Categorie;
 use dude_core::habilitation::agent::Role;
 use dude_core::habilitation::authorizer::{Authorizer, Demande, motif_refus};
