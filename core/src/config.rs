@@ -97,3 +97,35 @@ pub fn demo_admin_token(master: &MasterKey) -> String {
     let b: [u8; 24] = master.derive(b"dude/demo-token/admin");
     format!("demo-admin-{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b))
 }
+
+/// The administrators' identity provider: `DUDE_OIDC_ISSUER`, `DUDE_OIDC_JWKS_URL` and
+/// `DUDE_OIDC_AUDIENCE` (default `dude-admin`). Absent: only configured admin tokens.
+pub fn oidc() -> Result<Option<crate::habilitation::oidc::OidcConfig>, ConfigError> {
+    match (std::env::var("DUDE_OIDC_ISSUER"), std::env::var("DUDE_OIDC_JWKS_URL")) {
+        (Ok(issuer), Ok(jwks_url)) => Ok(Some(crate::habilitation::oidc::OidcConfig {
+            issuer,
+            jwks_url,
+            audience: std::env::var("DUDE_OIDC_AUDIENCE").unwrap_or_else(|_| "dude-admin".into()),
+        })),
+        (Err(_), Err(_)) => Ok(None),
+        _ => Err(ConfigError::Invalid {
+            var: "DUDE_OIDC_ISSUER",
+            why: "DUDE_OIDC_ISSUER et DUDE_OIDC_JWKS_URL vont ensemble".into(),
+        }),
+    }
+}
+
+/// Where signed checkpoints of the journal go (`DUDE_CHECKPOINT_FILE`), and how often
+/// (`DUDE_CHECKPOINT_INTERVAL_S`, default 60 s).
+pub fn checkpoints() -> Result<(PathBuf, u64), ConfigError> {
+    let file = std::env::var("DUDE_CHECKPOINT_FILE").unwrap_or_else(|_| "data/journal-checkpoints.jsonl".into());
+    let every = match std::env::var("DUDE_CHECKPOINT_INTERVAL_S") {
+        Err(_) => 60,
+        Ok(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or(ConfigError::Invalid { var: "DUDE_CHECKPOINT_INTERVAL_S", why: "entier positif attendu".into() })?,
+    };
+    Ok((PathBuf::from(file), every))
+}

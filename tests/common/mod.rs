@@ -358,10 +358,74 @@ pub async fn seed_habilitations(store: &Store) {
     ] {
         store.enregistrer_convention(&c).await.unwrap();
     }
+    for (ident, org, role) in [
+        ("ADM77", "cd77", Role::Administrateur),
+        ("ADMFT", "ft", Role::Administrateur),
+        ("DPO77", "cd77", Role::AuditeurDpo),
+        ("CONS77", "cd77", Role::Conseiller),
+    ] {
+        store.enregistrer_agent(&agent(ident, org, "Admin", "Test", role)).await.unwrap();
+    }
     for (_, app) in &APPS {
         let role = if app.organisation == "ft" { Role::Conseiller } else { Role::TravailleurSocial };
         store.enregistrer_agent(&agent(app.agent.0, app.organisation, app.agent.1, app.agent.2, role)).await.unwrap();
         store.enregistrer_client(&client(app.client_id, app.organisation, app.convention, &hasher)).await.unwrap();
+    }
+}
+
+/// A local OpenID Connect provider: its JWKS on a random loopback port, tokens signed
+/// with a key generated for the tests.
+pub struct Idp {
+    pub jwks_url: String,
+    encoding: jsonwebtoken::EncodingKey,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+pub const IDP_ISSUER: &str = "https://idp.test";
+
+impl Idp {
+    pub async fn start() -> Self {
+        use base64::Engine;
+        let seed = [7u8; 32];
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key().to_bytes();
+        let mut der =
+            vec![0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+        der.extend_from_slice(&seed);
+        let jwks = serde_json::json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "kid": "idp-1",
+            "x": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public)}]});
+        let app = axum::Router::new().route("/jwks", axum::routing::get(move || async move { axum::Json(jwks) }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            jwks_url: format!("http://{addr}/jwks"),
+            encoding: jsonwebtoken::EncodingKey::from_ed_der(&der),
+            _task: task,
+        }
+    }
+
+    pub fn config(&self) -> dude_core::habilitation::oidc::OidcConfig {
+        dude_core::habilitation::oidc::OidcConfig {
+            issuer: IDP_ISSUER.into(),
+            jwks_url: self.jwks_url.clone(),
+            audience: "dude-admin".into(),
+        }
+    }
+
+    /// A token for `sub`, with these authentication methods, valid until `exp`.
+    pub fn jeton_avec(&self, iss: &str, sub: &str, amr: &[&str], exp: i64) -> String {
+        let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+        h.kid = Some("idp-1".into());
+        let claims = serde_json::json!({"iss": iss, "aud": "dude-admin", "sub": sub, "exp": exp, "amr": amr});
+        jsonwebtoken::encode(&h, &claims, &self.encoding).unwrap()
+    }
+
+    /// A valid token (one hour around the test day) with password and OTP.
+    pub fn jeton(&self, sub: &str) -> String {
+        let exp = Utc.from_utc_datetime(&d(TODAY).and_hms_opt(11, 0, 0).unwrap()).timestamp();
+        self.jeton_avec(IDP_ISSUER, sub, &["pwd", "otp"], exp)
     }
 }
 
@@ -373,6 +437,8 @@ pub struct TestServer {
     pub store: Store,
     pub state: AppState,
     pub clock: FixedClock,
+    /// The administrators' identity provider.
+    pub idp: Idp,
     /// Access tokens by application key.
     pub jetons: HashMap<&'static str, String>,
     _dir: Option<tempfile::TempDir>,
@@ -396,9 +462,11 @@ impl TestServer {
         let clock = FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
         let mut admins = AdminTokens::default();
         admins.add(TOKEN_ADMIN);
-        let services = Services::demarrer(store.clone(), &key, Arc::new(clock.clone()), admins, None, 600)
-            .await
-            .expect("services");
+        let idp = Idp::start().await;
+        let services =
+            Services::demarrer(store.clone(), &key, Arc::new(clock.clone()), admins, None, 600, Some(idp.config()))
+                .await
+                .expect("services");
         let state = AppState::new(services);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -413,6 +481,7 @@ impl TestServer {
             store,
             state,
             clock,
+            idp,
             jetons: HashMap::new(),
             _dir: dir,
             _task: task,

@@ -6,6 +6,10 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use super::problem::ApiError;
+use crate::dossier::contact::Departement;
+use crate::habilitation::agent::Role;
+use crate::habilitation::authorizer::Motif;
+use crate::habilitation::organisation::{Organisation, TypeOrganisation};
 use crate::habilitation::{AuthError, Caller, agent_from_headers, resoudre_agent};
 
 fn bearer(parts: &Parts) -> Result<&str, AuthError> {
@@ -54,14 +58,104 @@ impl FromRequestParts<AppState> for Partner {
     }
 }
 
+/// An authenticated administrator: an agent with the administrator or auditor/DPO role
+/// presenting an OpenID Connect token, or the platform operator with a configured token.
+#[derive(Debug, Clone)]
+pub struct Administrateur {
+    pub identifiant: String,
+    /// `None` for the platform operator.
+    pub organisation: Option<Organisation>,
+    pub role: Role,
+    pub request_id: String,
+}
+
+impl Administrateur {
+    pub fn operateur(&self) -> bool {
+        self.organisation.is_none()
+    }
+
+    /// May manage what belongs to organisation `org`.
+    pub fn gere(&self, org: &str) -> bool {
+        self.operateur()
+            || (self.role == Role::Administrateur && self.organisation.as_ref().is_some_and(|o| o.id == org))
+    }
+
+    /// France Travail's national administrators manage organisations.
+    pub fn gere_organisations(&self) -> bool {
+        self.operateur()
+            || (self.role == Role::Administrateur
+                && self
+                    .organisation
+                    .as_ref()
+                    .is_some_and(|o| o.type_organisation == TypeOrganisation::FranceTravailNational))
+    }
+
+    /// Competent for a département (monthly lists): national scope or that département.
+    pub fn competent_pour(&self, d: &Departement) -> bool {
+        self.operateur()
+            || (self.role == Role::Administrateur
+                && self
+                    .organisation
+                    .as_ref()
+                    .is_some_and(|o| o.type_organisation.portee_nationale() || o.departements.contains(d)))
+    }
+
+    /// Data protection officer (access reports).
+    pub fn dpo(&self) -> bool {
+        self.operateur() || self.role == Role::AuditeurDpo
+    }
+}
+
 /// An authenticated administrator.
 #[derive(Debug, Clone)]
-pub struct Admin;
+pub struct Admin(pub Administrateur);
 
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.services().admins.is_admin(bearer(parts)?) { Ok(Admin) } else { Err(AuthError::UnknownToken.into()) }
+        let s = state.services();
+        let token = bearer(parts)?;
+        let request_id =
+            parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(64).collect();
+        if s.admins.is_admin(token) {
+            return Ok(Admin(Administrateur {
+                identifiant: "operateur".into(),
+                organisation: None,
+                role: Role::Administrateur,
+                request_id,
+            }));
+        }
+        let oidc = s.oidc.as_ref().ok_or(AuthError::UnknownToken)?;
+        let now = s.clock.now();
+        let claims = oidc.verifier(token, now).await.map_err(|_| AuthError::UnknownToken)?;
+        let h = s.gardien.courant();
+        let r = &h.registre;
+        let agent = r.agents.get(&claims.sub).ok_or(AuthError::UnknownAgent)?;
+        let organisation = r.organisations.get(&agent.organisation_id).ok_or(AuthError::UnknownAgent)?;
+        let today = s.clock.today();
+        if !matches!(agent.role, Role::Administrateur | Role::AuditeurDpo) {
+            return Err(ApiError::Refuse(Motif::RoleNonAutorise));
+        }
+        if agent.revoque_au(now) {
+            return Err(ApiError::Refuse(Motif::Revoque));
+        }
+        if today < agent.habilitation_debut {
+            return Err(ApiError::Refuse(Motif::HabilitationNonCommencee));
+        }
+        if today > agent.habilitation_fin {
+            return Err(ApiError::Refuse(Motif::HabilitationExpiree));
+        }
+        // Where a convention of the organisation requires MFA, the token must show it.
+        let mfa_requise = r.conventions.values().any(|c| c.mfa_requise && c.parties.contains(&organisation.id));
+        if mfa_requise && !claims.mfa() {
+            return Err(ApiError::Refuse(Motif::MfaRequise));
+        }
+        Ok(Admin(Administrateur {
+            identifiant: agent.identifiant.clone(),
+            organisation: Some(organisation.clone()),
+            role: agent.role,
+            request_id,
+        }))
     }
 }

@@ -34,6 +34,7 @@ pub struct Services {
     pub secrets: SecretHasher,
     pub journal: Journal,
     pub admins: AdminTokens,
+    pub oidc: Option<crate::habilitation::oidc::Oidc>,
 }
 
 /// Failures at start-up.
@@ -55,6 +56,7 @@ impl Services {
         admins: AdminTokens,
         authz_dir: Option<std::path::PathBuf>,
         token_ttl_s: i64,
+        oidc: Option<crate::habilitation::oidc::OidcConfig>,
     ) -> Result<Self, DemarrageError> {
         let gardien = Arc::new(Gardien::charger(&store, authz_dir).await?);
         let (journal, _writer) = Journal::demarrer(store.clone()).await?;
@@ -67,6 +69,7 @@ impl Services {
             gardien,
             journal,
             admins,
+            oidc: oidc.map(crate::habilitation::oidc::Oidc::new),
         })
     }
 }

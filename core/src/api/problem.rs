@@ -21,6 +21,10 @@ pub enum ApiError {
     Refuse(Motif),
     #[error("aucun usager dans le périmètre de la convention")]
     HorsPerimetre,
+    #[error("{0}")]
+    AdminInterdit(String),
+    #[error("{0}")]
+    Conflit(String),
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(transparent)]
@@ -72,6 +76,8 @@ impl IntoResponse for ApiError {
             // Out of territory or public: answered like an unknown person, so that a
             // partner cannot learn who exists outside its perimeter.
             ApiError::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
+            ApiError::AdminInterdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+            ApiError::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
             ApiError::Journal(_) | ApiError::Authz(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
             }

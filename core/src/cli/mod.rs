@@ -191,10 +191,22 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Journal { command: JournalCommand::Verify } => {
-            let (store, _) = open(cli.demo).await?;
+            let (store, key) = open(cli.demo).await?;
+            let (cp_file, _) = config::checkpoints()?;
+            let checkpoints = crate::journal::checkpoint::Checkpoints::new(&key, cp_file);
             match crate::journal::verify::verifier(&store).await? {
                 crate::journal::verify::Verification::Intact { entrees } => {
-                    println!("journal intègre : {entrees} entrées vérifiées");
+                    // A chain rewritten with recomputed hashes is intact in itself: the
+                    // signed checkpoints outside the database tell.
+                    if let Some((seq, raison)) = checkpoints.controler(&store).await? {
+                        println!("journal rompu à l'entrée {seq} : {raison}");
+                        std::process::exit(1);
+                    }
+                    println!(
+                        "journal intègre : {entrees} entrées vérifiées, {} points de contrôle signés concordants ({})",
+                        checkpoints.lire()?.len(),
+                        checkpoints.fichier().display()
+                    );
                 }
                 crate::journal::verify::Verification::Rompu { seq, raison } => {
                     println!("journal rompu à l'entrée {seq} : {raison}");
@@ -234,6 +246,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 admins.clone(),
                 config::authz_dir(),
                 config::token_ttl()?,
+                config::oidc()?,
             )
             .await?;
             let gardien = services.gardien.clone();
@@ -246,6 +259,19 @@ pub async fn run(cli: Cli) -> Result<()> {
                 loop {
                     tick.tick().await;
                     let _ = gardien.recharger(&reload_store).await;
+                }
+            });
+            let (cp_file, cp_every) = config::checkpoints()?;
+            let checkpoints = crate::journal::checkpoint::Checkpoints::new(&key, cp_file);
+            let cp_store = services.store.clone();
+            let cp_clock = clock.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(cp_every));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = checkpoints.ecrire(&cp_store, cp_clock.now()).await {
+                        tracing::error!(error = %e, "point de contrôle du journal");
+                    }
                 }
             });
             let state = AppState::new(services);

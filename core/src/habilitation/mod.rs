@@ -8,6 +8,7 @@ pub mod casbin_authorizer;
 pub mod client;
 pub mod convention;
 pub mod jeton;
+pub mod oidc;
 pub mod organisation;
 pub mod perimetre;
 pub mod registre;

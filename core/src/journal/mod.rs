@@ -2,6 +2,7 @@
 //! decision and reason — appended to a hash chain (each entry's SHA-256 covers the
 //! previous hash) by a single writer task that batches commits.
 
+pub mod checkpoint;
 pub mod verify;
 pub mod writer;
 

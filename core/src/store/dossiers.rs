@@ -35,6 +35,18 @@ impl Provenance {
     }
 }
 
+/// A stored group of fields with its provenance.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionStockee {
+    pub categorie: String,
+    #[schema(value_type = Object)]
+    pub donnees: serde_json::Value,
+    pub source: String,
+    pub auteur: Option<String>,
+    pub maj_le: chrono::DateTime<Utc>,
+}
+
 /// What a monthly list needs of a candidate.
 #[derive(Debug, Clone)]
 pub struct ListCandidate {
@@ -296,6 +308,33 @@ impl Store {
             historique,
             accompagnement_global,
         }))
+    }
+
+    /// Sections of a dossier with their provenance, restricted to `categories` when given.
+    pub async fn sections(
+        &self,
+        id: DossierId,
+        categories: Option<&[Categorie]>,
+    ) -> Result<Vec<SectionStockee>, StoreError> {
+        let sid = id.to_string();
+        let mut q = dossier_section::Entity::find().filter(dossier_section::Column::DossierId.eq(sid.as_str()));
+        if let Some(cats) = categories {
+            q = q.filter(dossier_section::Column::Categorie.is_in(cats.iter().map(|c| c.code())));
+        }
+        q.order_by_asc(dossier_section::Column::Categorie)
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(SectionStockee {
+                    donnees: serde_json::from_str(&r.donnees).map_err(|e| corrupt(&sid, e))?,
+                    categorie: r.categorie,
+                    source: r.source,
+                    auteur: r.auteur,
+                    maj_le: r.maj_le,
+                })
+            })
+            .collect()
     }
 
     /// Whether the dossier exists.

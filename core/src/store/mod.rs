@@ -15,7 +15,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use crate::crypto::keys::MasterKey;
 use crate::crypto::nir_vault::{NirVault, VaultError};
 
-pub use dossiers::{ListCandidate, Provenance};
+pub use dossiers::{ListCandidate, Provenance, SectionStockee};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,24 +1,18 @@
-//! Admin API v1: monthly lists for départements.
+//! Monthly lists for départements (seed 003 §3).
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
-use super::AppState;
-use super::caller::Admin;
-use super::problem::{ApiError, Problem};
+use crate::api::AppState;
+use crate::api::caller::Admin;
+use crate::api::problem::{ApiError, Problem};
 use crate::dossier::codes::Coded;
 use crate::dossier::contact::Departement;
 use crate::dossier::listes::{Liste, Mois};
 use crate::journal::Entree;
 use crate::service::listes::{self, ListeMensuelle};
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/departements/{code}/listes-mensuelles/{mois}", get(liste_mensuelle))
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListeQuery {
@@ -50,7 +44,7 @@ fn wants_csv(headers: &HeaderMap) -> Result<bool, ApiError> {
     security(("bearer" = [])))]
 pub async fn liste_mensuelle(
     State(state): State<AppState>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path((code, mois)): Path<(String, String)>,
     Query(q): Query<ListeQuery>,
     headers: HeaderMap,
@@ -72,8 +66,8 @@ pub async fn liste_mensuelle(
         .ecrire(Entree {
             horodatage: crate::journal::horodatage(state.clock().now()),
             request_id,
-            agent: Some("administrateur".into()),
-            organisation: None,
+            agent: Some(admin.identifiant.clone()),
+            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
             client: None,
             convention: None,
             dossier: None,

@@ -1,0 +1,73 @@
+//! Admin API v1: habilitations (organisations, conventions, agents, API clients), monthly
+//! lists, access reports. Every change and every read of personal data is journaled.
+
+pub mod habilitations;
+pub mod listes;
+pub mod rapport;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use super::AppState;
+use super::caller::Administrateur;
+use super::problem::ApiError;
+use crate::journal::Entree;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/departements/{code}/listes-mensuelles/{mois}", get(listes::liste_mensuelle))
+        .route("/organisations", get(habilitations::organisations).post(habilitations::creer_organisation))
+        .route("/organisations/{id}", get(habilitations::organisation).put(habilitations::modifier_organisation))
+        .route("/conventions", get(habilitations::conventions).post(habilitations::creer_convention))
+        .route("/conventions/{id}", get(habilitations::convention).put(habilitations::modifier_convention))
+        .route("/agents", get(habilitations::agents).post(habilitations::habiliter_agent))
+        .route("/agents/{identifiant}", get(habilitations::agent))
+        .route("/agents/{identifiant}/renouveler", post(habilitations::renouveler_agent))
+        .route("/agents/{identifiant}/revoquer", post(habilitations::revoquer_agent))
+        .route("/clients", get(habilitations::clients).post(habilitations::creer_client))
+        .route("/clients/{id}", get(habilitations::client))
+        .route("/clients/{id}/revoquer", post(habilitations::revoquer_client))
+        .route("/clients/{id}/secret", post(habilitations::renouveler_secret))
+        .route("/dossiers/rechercher", post(rapport::rechercher_dossier))
+        .route("/dossiers/{id}/rapport-acces", get(rapport::rapport_acces))
+}
+
+/// Journals an administrative act (committed before the answer).
+pub(crate) async fn journaliser(
+    state: &AppState,
+    admin: &Administrateur,
+    action: String,
+    objet: String,
+    dossier: Option<uuid::Uuid>,
+    categories: &str,
+    accepte: bool,
+) -> Result<(), ApiError> {
+    state
+        .services()
+        .journal
+        .ecrire(Entree {
+            horodatage: crate::journal::horodatage(state.clock().now()),
+            request_id: admin.request_id.clone(),
+            agent: Some(admin.identifiant.clone()),
+            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
+            client: None,
+            convention: None,
+            dossier,
+            action,
+            categories: categories.into(),
+            finalite: Some("Administration des habilitations et droits des personnes".into()),
+            decision: if accepte { "ACCEPTE" } else { "REFUSE" }.into(),
+            raison: objet,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Refuses (journaled) an act the administrator may not do.
+pub(crate) async fn interdit(state: &AppState, admin: &Administrateur, action: String, objet: String) -> ApiError {
+    let why = format!("{action} sur {objet} : réservé aux administrateurs de l'organisation concernée");
+    match journaliser(state, admin, action, objet, None, "habilitations", false).await {
+        Ok(()) => ApiError::AdminInterdit(why),
+        Err(e) => e,
+    }
+}
