@@ -123,6 +123,22 @@ async fn agents_must_be_habilitated_in_the_application_organisation() {
     }
     // names are compared without case
     assert_eq!(call(("AG001", "DUPONT", "anne")).await.unwrap().status(), 200);
+    // and may carry accents (UTF-8 header values)
+    let mut accent = agent("AG002", "cd77", "Lefèvre", "Léa", Role::TravailleurSocial);
+    accent.id = "id-AG002".into();
+    s.store.enregistrer_agent(&accent).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    let r = s
+        .client
+        .get(s.url(&path))
+        .bearer_auth(s.jwt(TOKEN_77))
+        .header("pa-identifiant-agent", "AG002")
+        .header("pa-nom-agent", reqwest::header::HeaderValue::from_bytes("LEFÈVRE".as_bytes()).unwrap())
+        .header("pa-prenom-agent", reqwest::header::HeaderValue::from_bytes("léa".as_bytes()).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     // BATCH, allowed by the convention, reads the registration status
     assert_eq!(call(("BATCH", "Import", "Nocturne")).await.unwrap().status(), 200);
     // a revoked agent is refused with the reason, and the refusal is journaled
@@ -299,4 +315,31 @@ async fn a_failed_reload_keeps_the_previous_rules() {
     // the previous enforcer still decides
     assert!(g.courant().authorizer.regles() > 40);
     dude_core::habilitation::casbin_authorizer::known_answers(g.courant().authorizer.as_ref()).unwrap();
+}
+
+#[tokio::test]
+async fn provenance_on_request_for_readable_categories() {
+    let s = TestServer::start(None).await;
+    let id = s.id_national(TOKEN_77, who::INSCRITE).await;
+    let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/dossier?provenance=true")).await;
+    assert_eq!(v["provenance"]["diagnostic"]["source"], "test:fixtures");
+    assert_eq!(v["provenance"]["contraintes"]["source"], "test:fixtures");
+    assert!(v["provenance"].get("identite").is_none(), "only the categories of the response");
+    let plain = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/dossier")).await;
+    assert!(plain.get("provenance").is_none());
+    // after a write by cd77, the diagnostic's provenance names it and its agent
+    let diags = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/diagnostics")).await;
+    let m = diags["listeDiagnostics"][0]["idMetierChiffre"].as_str().unwrap();
+    let r = s
+        .partner(Method::PUT, TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/diagnostics"))
+        .json(&serde_json::json!({"diagnostic": [{"idMetierChiffre": m, "typologie": "PROJET_EVOLUTION"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/diagnostics?provenance=true")).await;
+    assert_eq!(v["provenance"]["diagnostic"]["source"], "partenaire:cd77/cd77-app");
+    assert_eq!(v["provenance"]["diagnostic"]["auteur"], "AG001");
+    assert!(v["provenance"]["diagnostic"]["majLe"].is_string());
+    assert!(v["listeDiagnostics"].is_array(), "the response itself is unchanged");
 }

@@ -43,7 +43,8 @@ impl FromRequestParts<AppState> for Partner {
             .ok_or(AuthError::UnknownClient)?;
         let convention = r.conventions.get(&client.convention_id).ok_or(AuthError::UnknownClient)?;
         let organisation = r.organisations.get(&client.organisation_id).ok_or(AuthError::UnknownClient)?;
-        let hd = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        // Agents' names may carry accents: header values are read as UTF-8, not ASCII only.
+        let hd = |name: &str| parts.headers.get(name).and_then(|v| std::str::from_utf8(v.as_bytes()).ok());
         let declare = agent_from_headers(hd("pa-identifiant-agent"), hd("pa-nom-agent"), hd("pa-prenom-agent"))?;
         let agent = resoudre_agent(r, client, convention, &declare)?;
         let request_id = hd("x-request-id").unwrap_or("").chars().take(64).collect();

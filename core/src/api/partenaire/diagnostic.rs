@@ -3,11 +3,11 @@
 //! refused with R997 naming the field.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::Gate;
+use super::{Accorde, AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::json::Body;
@@ -241,15 +241,16 @@ async fn load_diagnostic(
     caller: &Caller,
     id_national: &str,
     action: &'static str,
-) -> Result<Diagnostic, ApiError> {
+) -> Result<(Diagnostic, Accorde), ApiError> {
     let gate = Gate::new(state, caller, action);
-    let id = gate.acceder(id_national, &[(Categorie::Diagnostic, Action::Lire)], false).await?.id;
-    Ok(state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default())
+    let acces = gate.acceder(id_national, &[(Categorie::Diagnostic, Action::Lire)], false).await?;
+    let id = acces.id;
+    Ok((state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default(), acces))
 }
 
 /// Needs per diagnostic.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/diagnostic/besoins", tag = "API Diagnostic individu",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = BesoinsReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -258,14 +259,16 @@ pub async fn besoins(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<BesoinsReponse>, ApiError> {
-    let d = load_diagnostic(&state, &caller, &id_national, "diagnostic.besoins").await?;
-    Ok(Json(BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) }))
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<BesoinsReponse>>, ApiError> {
+    let (d, acces) = load_diagnostic(&state, &caller, &id_national, "diagnostic.besoins").await?;
+    let reponse = BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }
 
 /// Diagnostics of the person.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/diagnostic/diagnostics", tag = "API Diagnostic individu",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = DiagnosticsReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -274,9 +277,10 @@ pub async fn diagnostics(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<DiagnosticsReponse>, ApiError> {
-    let d = load_diagnostic(&state, &caller, &id_national, "diagnostic.diagnostics").await?;
-    Ok(Json(DiagnosticsReponse {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<DiagnosticsReponse>>, ApiError> {
+    let (d, acces) = load_diagnostic(&state, &caller, &id_national, "diagnostic.diagnostics").await?;
+    let reponse = DiagnosticsReponse {
         liste_diagnostics: d
             .diagnostics
             .iter()
@@ -294,7 +298,8 @@ pub async fn diagnostics(
                 typologie: x.typologie,
             })
             .collect(),
-    }))
+    };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }
 
 /// Applies one modification to the diagnostics, refusing free text.
@@ -384,7 +389,7 @@ pub async fn enregistrer_diagnostic(
 
 /// Constraints by thématique.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/diagnostic/contraintes", tag = "API Diagnostic individu",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = ContraintesReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -393,11 +398,14 @@ pub async fn contraintes(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<ContraintesReponse>, ApiError> {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<ContraintesReponse>>, ApiError> {
     let gate = Gate::new(&state, &caller, "diagnostic.contraintes");
-    let id = gate.acceder(&id_national, &[(Categorie::Contraintes, Action::Lire)], false).await?.id;
+    let acces = gate.acceder(&id_national, &[(Categorie::Contraintes, Action::Lire)], false).await?;
+    let id = acces.id;
     let c: Contraintes = state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default();
-    Ok(Json(ContraintesReponse { contraintes_individus: thematiques_dto(&c) }))
+    let reponse = ContraintesReponse { contraintes_individus: thematiques_dto(&c) };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }
 
 /// Records constraints: each one given replaces the stored one with the same code.
@@ -464,7 +472,7 @@ pub async fn enregistrer_contraintes(
 
 /// The diagnostic dossier: diagnostics with their needs, and constraints.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/diagnostic/dossier", tag = "API Diagnostic individu",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = DossierReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -473,7 +481,8 @@ pub async fn dossier(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<DossierReponse>, ApiError> {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<DossierReponse>>, ApiError> {
     let gate = Gate::new(&state, &caller, "diagnostic.dossier");
     let acces = gate
         .acceder(&id_national, &[(Categorie::Diagnostic, Action::Lire), (Categorie::Contraintes, Action::Lire)], true)
@@ -508,17 +517,18 @@ pub async fn dossier(
             }
         })
         .collect();
-    Ok(Json(DossierReponse {
+    let reponse = DossierReponse {
         dossier_individu: DossierIndividu {
             besoins_par_diagnostic_individu_dtos: lire_diag.then_some(dtos),
             contraintes_individus_dto: c.as_ref().map(thematiques_dto),
         },
-    }))
+    };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }
 
 /// Pouvoir d'agir.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/diagnostic/pouvoir-agir", tag = "API Diagnostic individu",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = PouvoirAgirReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -527,15 +537,18 @@ pub async fn pouvoir_agir(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<PouvoirAgirReponse>, ApiError> {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<PouvoirAgirReponse>>, ApiError> {
     let gate = Gate::new(&state, &caller, "diagnostic.pouvoir-agir");
-    let id = gate.acceder(&id_national, &[(Categorie::PouvoirAgir, Action::Lire)], false).await?.id;
+    let acces = gate.acceder(&id_national, &[(Categorie::PouvoirAgir, Action::Lire)], false).await?;
+    let id = acces.id;
     let p: Option<PouvoirAgir> = state.store().load_section(id, Categorie::PouvoirAgir).await?;
-    Ok(Json(PouvoirAgirReponse {
+    let reponse = PouvoirAgirReponse {
         pouvoir_agir: p.map(|p| PouvoirAgirDto {
             confiance: p.confiance.code(),
             accompagnement: p.accompagnement.code(),
             resultat_analyse: p.resultat_analyse.code(),
         }),
-    }))
+    };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }

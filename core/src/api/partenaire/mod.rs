@@ -37,6 +37,51 @@ pub fn router() -> Router<AppState> {
         .route("/usagers/{id_national}/projets-creation-entreprise", get(profil::projets_creation))
 }
 
+/// `?provenance=true`: each group of fields returned comes with where it came from.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ProvenanceQuery {
+    #[serde(default)]
+    pub provenance: bool,
+}
+
+/// Provenance of a stored group of fields.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvenanceDto {
+    pub source: String,
+    pub auteur: Option<String>,
+    pub maj_le: chrono::DateTime<chrono::Utc>,
+}
+
+/// A response, with the provenance of the categories the caller may read when asked.
+#[derive(Debug, serde::Serialize)]
+pub struct AvecProvenance<T> {
+    #[serde(flatten)]
+    pub reponse: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<std::collections::BTreeMap<String, ProvenanceDto>>,
+}
+
+pub(crate) async fn avec_provenance<T>(
+    state: &AppState,
+    q: &ProvenanceQuery,
+    acces: &Accorde,
+    reponse: T,
+) -> Result<axum::Json<AvecProvenance<T>>, ApiError> {
+    let provenance = if q.provenance {
+        let sections = state.store().sections(acces.id, Some(&acces.categories)).await?;
+        Some(
+            sections
+                .into_iter()
+                .map(|s| (s.categorie, ProvenanceDto { source: s.source, auteur: s.auteur, maj_le: s.maj_le }))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(axum::Json(AvecProvenance { reponse, provenance }))
+}
+
 /// The one gate every read or write of personal data goes through:
 /// authenticated caller → authorize each category → journal (committed) → act.
 pub(crate) struct Gate<'a> {

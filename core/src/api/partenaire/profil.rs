@@ -2,11 +2,11 @@
 //! d'entreprise. Field names are those of seed 002 (lower case).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::Gate;
+use super::{AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::problem::{ApiError, Problem};
@@ -121,7 +121,7 @@ fn mobilite(m: &Mobilite) -> MobiliteDto {
 /// Métiers recherchés and projets d'évolution.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/metiers-recherches",
     tag = "API Métiers recherchés et projets d'évolution",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = MetiersRecherchesReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -130,13 +130,15 @@ pub async fn metiers_recherches(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<MetiersRecherchesReponse>, ApiError> {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<MetiersRecherchesReponse>>, ApiError> {
     let gate = Gate::new(&state, &caller, "metiers-recherches");
-    let id = gate.acceder(&id_national, &[(Categorie::MetiersRecherches, Action::Lire)], false).await?.id;
+    let acces = gate.acceder(&id_national, &[(Categorie::MetiersRecherches, Action::Lire)], false).await?;
+    let id = acces.id;
     let list: Vec<MetierRecherche> =
         state.store().load_section(id, Categorie::MetiersRecherches).await?.unwrap_or_default();
     let p = &caller.partenaire();
-    Ok(Json(MetiersRecherchesReponse {
+    let reponse = MetiersRecherchesReponse {
         metier_recherche: list
             .iter()
             .map(|m| MetierRechercheDto {
@@ -172,13 +174,14 @@ pub async fn metiers_recherches(
                 typologieemploi: m.typologie_emploi.code(),
             })
             .collect(),
-    }))
+    };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }
 
 /// Projets de création, reprise ou franchise d'entreprise.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/projets-creation-entreprise",
     tag = "API Création, reprise ou franchise entreprise",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses((status = 200, body = ProjetsCrefReponse),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
@@ -187,12 +190,14 @@ pub async fn projets_creation(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<ProjetsCrefReponse>, ApiError> {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<ProjetsCrefReponse>>, ApiError> {
     let gate = Gate::new(&state, &caller, "projets-creation-entreprise");
-    let id = gate.acceder(&id_national, &[(Categorie::ProjetsCreation, Action::Lire)], false).await?.id;
+    let acces = gate.acceder(&id_national, &[(Categorie::ProjetsCreation, Action::Lire)], false).await?;
+    let id = acces.id;
     let list: Vec<ProjetCref> = state.store().load_section(id, Categorie::ProjetsCreation).await?.unwrap_or_default();
     let p = &caller.partenaire();
-    Ok(Json(ProjetsCrefReponse {
+    let reponse = ProjetsCrefReponse {
         projet_cref: list
             .iter()
             .map(|x| ProjetCrefDto {
@@ -208,5 +213,6 @@ pub async fn projets_creation(
                 typecrefreprise: x.type_cref_reprise,
             })
             .collect(),
-    }))
+    };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }

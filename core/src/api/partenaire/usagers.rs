@@ -1,7 +1,7 @@
 //! API Recherche usager and API Statut usager.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ use crate::habilitation::authorizer::{Decision, Motif};
 use crate::habilitation::convention::Action;
 use crate::service::usagers;
 
-use super::Gate;
+use super::{AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
 
 /// Search input.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -149,7 +149,7 @@ fn pair<T: Coded>(v: Option<T>) -> (Option<&'static str>, Option<&'static str>) 
 
 /// Registration status, dates and reasons, computed from the dated history.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/statut", tag = "API Statut usager",
-    params(("id_national" = String, Path, description = "Identifiant national chiffré")),
+    params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
     responses(
         (status = 200, body = StatutUsager),
         (status = 400, description = "R997 idNational invalide", body = Problem, content_type = "application/problem+json"),
@@ -160,7 +160,8 @@ pub async fn statut_usager(
     State(state): State<AppState>,
     Partner(caller): Partner,
     Path(id_national): Path<String>,
-) -> Result<Json<StatutUsager>, ApiError> {
+    Query(pq): Query<ProvenanceQuery>,
+) -> Result<Json<AvecProvenance<StatutUsager>>, ApiError> {
     let gate = Gate::new(&state, &caller, "statut");
     let acces = gate.acceder(&id_national, &[(Categorie::Inscription, Action::Lire)], false).await?;
     let s = usagers::statut(&acces.personne.historique, state.clock().today());
@@ -169,7 +170,7 @@ pub async fn statut_usager(
     let (ca_c, ca_l) = pair(ouv.and_then(|e| e.categorie));
     let (si_c, si_l) = pair(ouv.and_then(|e| e.situation));
     let (mc_c, mc_l) = pair(s.courant.cloture.as_ref().and_then(|e| e.motif_cloture));
-    Ok(Json(StatutUsager {
+    let reponse = StatutUsager {
         id_nat: id_national,
         statut_de: s.courant.statut.code(),
         date_effet_statut: s.courant.date_effet,
@@ -185,5 +186,6 @@ pub async fn statut_usager(
         motif_cloture_code: mc_c,
         motif_cloture_lib: mc_l,
         message_erreur: None,
-    }))
+    };
+    avec_provenance(&state, &pq, &acces, reponse).await
 }
