@@ -11,5 +11,6 @@ pub mod demo;
 pub mod dossier;
 pub mod habilitation;
 pub mod journal;
+pub mod plugin;
 pub mod service;
 pub mod store;

@@ -63,6 +63,11 @@ pub enum Command {
         #[arg(long)]
         date: Option<NaiveDate>,
     },
+    /// Department adapters (WebAssembly components).
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
     /// The access journal.
     Journal {
         #[command(subcommand)]
@@ -81,6 +86,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Loads an adapter in the sandbox, prints `describe`, checks the WIT version, and
+    /// runs it on a sample file (counts and row errors; no personal data printed).
+    Check {
+        fichier: std::path::PathBuf,
+        #[arg(long)]
+        sample: Option<std::path::PathBuf>,
+        /// Format of the sample (default: the adapter's first format).
+        #[arg(long)]
+        format: Option<String>,
+        /// Adapter options, `clé=valeur` (repeatable).
+        #[arg(long = "option", value_parser = cle_valeur)]
+        options: Vec<(String, String)>,
+    },
+}
+
+fn cle_valeur(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("« {s} » : clé=valeur attendu"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +217,9 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
                 _ => bail!("préciser --count N ou --sample K"),
             }
+        }
+        Command::Plugin { command: PluginCommand::Check { fichier, sample, format, options } } => {
+            plugin_check(&fichier, sample.as_deref(), format, &options)?;
         }
         Command::Journal { command: JournalCommand::Verify } => {
             let (store, key) = open(cli.demo).await?;
@@ -341,4 +372,60 @@ fn print_demo_help(
     println!(
         "  d'autres personnes : dude demo --sample 10 (cd77-sigma voit les bénéficiaires du RSA résidant en Seine-et-Marne)"
     );
+}
+
+fn plugin_check(
+    fichier: &std::path::Path,
+    sample: Option<&std::path::Path>,
+    format: Option<String>,
+    options: &[(String, String)],
+) -> Result<()> {
+    use crate::plugin::{Adaptateur, Limites, Moteur, tache};
+    let octets = std::fs::read(fichier).with_context(|| format!("lecture de {}", fichier.display()))?;
+    let moteur = Moteur::new(16, Limites::default().memoire_octets)?;
+    let a = Adaptateur::charger(&moteur, &fichier.display().to_string(), &octets, None)?;
+    println!("adaptateur : {} {}", a.nom, a.version);
+    println!("contrat WIT : dude:adapter@{} (accepté : 0.1.x)", a.version_wit);
+    println!("sha256 : {}", a.sha256);
+    println!("formats : {}", a.formats.join(", "));
+    println!("allocation : {}", if moteur.pooling { "pool" } else { "à la demande" });
+    let Some(sample) = sample else { return Ok(()) };
+    let format = format.or_else(|| a.formats.first().cloned()).unwrap_or_default();
+    let mut f = std::fs::File::open(sample).with_context(|| format!("lecture de {}", sample.display()))?;
+    let (mut personnes, mut erreurs) = (0usize, Vec::new());
+    let mut categories = std::collections::BTreeSet::new();
+    let t = std::time::Instant::now();
+    tache::analyser(&a, &format, options, &mut f, &Limites::default(), &mut |b| {
+        personnes += b.personnes.len();
+        for p in &b.personnes {
+            categories.insert("identite");
+            if p.identite.nir.is_some() {
+                categories.insert("nir");
+            }
+            if p.contact.is_some() {
+                categories.insert("contact");
+            }
+            if p.rsa.is_some() {
+                categories.insert("rsa");
+            }
+            if p.orientation.is_some() {
+                categories.insert("orientation");
+            }
+            if p.accompagnement.is_some() {
+                categories.insert("accompagnement");
+            }
+        }
+        erreurs.extend(b.errors);
+    })?;
+    println!(
+        "échantillon {} ({format}) : {personnes} enregistrements, {} lignes en erreur, catégories {}, {} ms",
+        sample.display(),
+        erreurs.len(),
+        categories.into_iter().collect::<Vec<_>>().join(", "),
+        t.elapsed().as_millis()
+    );
+    for e in &erreurs {
+        println!("  ligne {} {} : {}", e.record_number, e.field.as_deref().unwrap_or("-"), e.message);
+    }
+    Ok(())
 }

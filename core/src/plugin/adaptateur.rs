@@ -1,0 +1,101 @@
+//! Loading an adapter: read, sha256, compile (or reuse the cached `.cwasm`, keyed by the
+//! sha256 and the engine settings, written and read by the host only), check the WIT
+//! version, link with no capability, `instantiate_pre`, `describe`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Component, HasSelf, Linker};
+
+use super::PluginError;
+use super::bindings::{Adapter, AdapterPre};
+use super::moteur::Moteur;
+use super::tache::{Hote, Limites, decrire};
+
+/// The contract version this host implements.
+pub const WIT_MAJEURE_MINEURE: (u64, u64) = (0, 1);
+
+/// A loaded adapter, ready to serve jobs.
+pub struct Adaptateur {
+    pub nom: String,
+    pub version: String,
+    pub sha256: String,
+    pub formats: Vec<String>,
+    pub version_wit: String,
+    pub charge_le: DateTime<Utc>,
+    engine: wasmtime::Engine,
+    pre: AdapterPre<Hote>,
+}
+
+impl Adaptateur {
+    pub fn engine(&self) -> &wasmtime::Engine {
+        &self.engine
+    }
+
+    pub(crate) fn pre(&self) -> &AdapterPre<Hote> {
+        &self.pre
+    }
+
+    /// Loads from bytes (blocking: compiles). `cache` holds compiled code by sha256.
+    pub fn charger(moteur: &Moteur, fichier: &str, octets: &[u8], cache: Option<&Path>) -> Result<Self, PluginError> {
+        let invalide = |raison: String| PluginError::Invalide { fichier: fichier.into(), raison };
+        let sha256: String = Sha256::digest(octets).iter().map(|b| format!("{b:02x}")).collect();
+        let engine = &moteur.engine;
+        let component = match cache {
+            Some(dir) => {
+                let path: PathBuf = dir.join(format!("{sha256}-{:016x}.cwasm", moteur.empreinte()));
+                // SAFETY: the cache directory is written by this host only, under names
+                // that include the sha256 of the source and the engine's settings.
+                match unsafe { Component::deserialize_file(engine, &path) } {
+                    Ok(c) => c,
+                    Err(_) => {
+                        let c = Component::new(engine, octets).map_err(|e| invalide(format!("{e:#}")))?;
+                        if let Ok(bytes) = c.serialize() {
+                            let tmp = path.with_extension("tmp");
+                            if std::fs::create_dir_all(dir).is_ok() && std::fs::write(&tmp, bytes).is_ok() {
+                                let _ = std::fs::rename(&tmp, &path);
+                            }
+                        }
+                        c
+                    }
+                }
+            }
+            None => Component::new(engine, octets).map_err(|e| invalide(format!("{e:#}")))?,
+        };
+        // The contract version, from the names of the component's exports.
+        let mut version_wit = None;
+        for (name, _) in component.component_type().exports(engine) {
+            if let Some(v) = name.strip_prefix("dude:adapter/parser@") {
+                version_wit = Some(v.to_string());
+            }
+        }
+        let version_wit =
+            version_wit.ok_or_else(|| invalide("n'exporte pas l'interface dude:adapter/parser".into()))?;
+        let v = semver::Version::parse(&version_wit).map_err(|e| invalide(format!("version {version_wit} : {e}")))?;
+        if (v.major, v.minor) != WIT_MAJEURE_MINEURE {
+            return Err(PluginError::VersionWit { fichier: fichier.into(), trouvee: version_wit });
+        }
+        let mut linker: Linker<Hote> = Linker::new(engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| PluginError::Hote(format!("{e:#}")))?;
+        Adapter::add_to_linker::<Hote, HasSelf<Hote>>(&mut linker, |h| h)
+            .map_err(|e| PluginError::Hote(format!("{e:#}")))?;
+        let pre = linker.instantiate_pre(&component).map_err(|e| invalide(format!("{e:#}")))?;
+        let pre = AdapterPre::new(pre).map_err(|e| invalide(format!("{e:#}")))?;
+        let mut a = Adaptateur {
+            nom: fichier.into(),
+            version: String::new(),
+            sha256,
+            formats: Vec::new(),
+            version_wit,
+            charge_le: Utc::now(),
+            engine: engine.clone(),
+            pre,
+        };
+        let d = decrire(&a, &Limites::default())?;
+        a.nom = d.name;
+        a.version = d.version;
+        a.formats = d.formats;
+        Ok(a)
+    }
+}

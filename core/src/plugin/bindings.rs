@@ -1,0 +1,6 @@
+//! Host bindings generated from `wit/adapter.wit`.
+
+wasmtime::component::bindgen!({
+    world: "adapter",
+    path: "../wit",
+});

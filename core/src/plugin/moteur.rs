@@ -1,0 +1,69 @@
+//! One engine per process: pooling allocator when the machine allows it (start-up probe),
+//! on-demand otherwise; epoch interruption driven by a ticker thread.
+
+use std::time::Duration;
+
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+
+/// Length of one epoch tick.
+pub const TICK: Duration = Duration::from_millis(10);
+
+/// The engine and how it allocates instances.
+#[derive(Clone)]
+pub struct Moteur {
+    pub engine: Engine,
+    pub pooling: bool,
+}
+
+fn base() -> Config {
+    let mut c = Config::new();
+    c.epoch_interruption(true);
+    c
+}
+
+impl Moteur {
+    /// Builds the engine: pooling first, falling back to on-demand allocation when the
+    /// pool cannot be reserved (virtual memory limits).
+    pub fn new(instances: u32, memoire_max: usize) -> Result<Self, super::PluginError> {
+        let mut c = base();
+        let mut pool = PoolingAllocationConfig::new();
+        pool.total_component_instances(instances)
+            .total_core_instances(instances * 8)
+            .total_memories(instances * 2)
+            .total_tables(instances * 8)
+            .max_memory_size(memoire_max)
+            .max_memories_per_component(4)
+            .max_core_instances_per_component(16)
+            .max_tables_per_component(16);
+        c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let (engine, pooling) = match Engine::new(&c) {
+            Ok(e) => (e, true),
+            Err(err) => {
+                tracing::warn!(erreur = %err, "allocateur par pool indisponible : allocation à la demande");
+                let mut c = base();
+                c.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+                (Engine::new(&c).map_err(|e| super::PluginError::Hote(e.to_string()))?, false)
+            }
+        };
+        let weak = engine.weak();
+        std::thread::Builder::new()
+            .name("dude-epoch".into())
+            .spawn(move || {
+                while let Some(e) = weak.upgrade() {
+                    e.increment_epoch();
+                    drop(e);
+                    std::thread::sleep(TICK);
+                }
+            })
+            .map_err(|e| super::PluginError::Hote(e.to_string()))?;
+        Ok(Self { engine, pooling })
+    }
+
+    /// A key of the engine's settings, part of the compiled-code cache key.
+    pub fn empreinte(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.engine.precompile_compatibility_hash().hash(&mut h);
+        h.finish()
+    }
+}

@@ -1,0 +1,163 @@
+//! One job of an adapter: a fresh store and instance from the cached `InstancePre` (a
+//! trapped instance is never reused), memory capped by a resource limiter, time capped
+//! by an epoch deadline per call. Blocking: run it off the async runtime.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use wasmtime::component::ResourceTable;
+use wasmtime::{ResourceLimiter, Store, Trap};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use super::PluginError;
+use super::bindings::dude::adapter::log;
+use super::bindings::dude::adapter::types::{Batch, Description};
+use super::moteur::TICK;
+
+/// Caps of a job, set per convention.
+#[derive(Debug, Clone, Copy)]
+pub struct Limites {
+    pub memoire_octets: usize,
+    /// Deadline of each call into the adapter.
+    pub delai: Duration,
+    pub entree_max: u64,
+    pub morceau: usize,
+}
+
+impl Default for Limites {
+    fn default() -> Self {
+        Self { memoire_octets: 64 << 20, delai: Duration::from_secs(5), entree_max: 512 << 20, morceau: 64 << 10 }
+    }
+}
+
+/// Memory limiter that remembers it refused.
+struct Limiteur {
+    max: usize,
+    depasse: bool,
+}
+
+impl ResourceLimiter for Limiteur {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.max {
+            self.depasse = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+/// What a store holds: no WASI capability (no preopens, environment, arguments or
+/// sockets; output discarded), the limiter, the adapter's name for its logs.
+pub struct Hote {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limiteur: Limiteur,
+    nom: String,
+}
+
+impl WasiView for Hote {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+impl super::bindings::dude::adapter::types::Host for Hote {}
+
+impl log::Host for Hote {
+    fn log(&mut self, level: log::Level, message: String) {
+        let message: String = message.chars().take(2000).collect();
+        match level {
+            log::Level::Debug => tracing::debug!(adaptateur = %self.nom, "{message}"),
+            log::Level::Info => tracing::info!(adaptateur = %self.nom, "{message}"),
+            log::Level::Warn => tracing::warn!(adaptateur = %self.nom, "{message}"),
+            log::Level::Error => tracing::error!(adaptateur = %self.nom, "{message}"),
+        }
+    }
+}
+
+fn store(adaptateur: &super::Adaptateur, limites: &Limites) -> Store<Hote> {
+    let hote = Hote {
+        wasi: WasiCtxBuilder::new().build(),
+        table: ResourceTable::new(),
+        limiteur: Limiteur { max: limites.memoire_octets, depasse: false },
+        nom: adaptateur.nom.clone(),
+    };
+    let mut s = Store::new(adaptateur.engine(), hote);
+    s.limiter(|h| &mut h.limiteur);
+    s
+}
+
+fn ticks(d: Duration) -> u64 {
+    (d.as_millis() / TICK.as_millis()).max(1) as u64 + 1
+}
+
+/// Maps a wasmtime error to a typed one.
+fn erreur(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error) -> PluginError {
+    if store.data().limiteur.depasse {
+        return PluginError::Memoire(nom.into(), (limites.memoire_octets >> 20) as u64);
+    }
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::Interrupt) => PluginError::Delai(nom.into(), limites.delai.as_millis() as u64),
+        Some(t) => PluginError::Trap(nom.into(), t.to_string()),
+        None => PluginError::Trap(nom.into(), format!("{e:#}").chars().take(300).collect()),
+    }
+}
+
+/// `describe()` of the adapter.
+pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Description, PluginError> {
+    let mut s = store(adaptateur, limites);
+    s.set_epoch_deadline(ticks(limites.delai));
+    let nom = adaptateur.nom.clone();
+    let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
+    s.set_epoch_deadline(ticks(limites.delai));
+    inst.call_describe(&mut s).map_err(|e| erreur(&nom, &s, limites, e))
+}
+
+/// Parses `input` in `format`, streaming it in chunks; calls `recu` with each batch.
+/// Returns the number of bytes read.
+pub fn analyser(
+    adaptateur: &super::Adaptateur,
+    format: &str,
+    options: &[(String, String)],
+    input: &mut dyn Read,
+    limites: &Limites,
+    recu: &mut dyn FnMut(Batch),
+) -> Result<u64, PluginError> {
+    let nom = adaptateur.nom.clone();
+    let debut = Instant::now();
+    let mut s = store(adaptateur, limites);
+    s.set_epoch_deadline(ticks(limites.delai));
+    let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
+    let p = inst.dude_adapter_parser().parser();
+    s.set_epoch_deadline(ticks(limites.delai));
+    let h = p.call_constructor(&mut s, format, options).map_err(|e| erreur(&nom, &s, limites, e))?;
+    let mut buf = vec![0u8; limites.morceau];
+    let mut lu = 0u64;
+    loop {
+        let n = input.read(&mut buf).map_err(|e| PluginError::Hote(format!("lecture de l'entrée : {e}")))?;
+        if n == 0 {
+            break;
+        }
+        lu += n as u64;
+        if lu > limites.entree_max {
+            return Err(PluginError::EntreeTropGrande(nom, lu, limites.entree_max));
+        }
+        s.set_epoch_deadline(ticks(limites.delai));
+        match p.call_push(&mut s, h, &buf[..n]).map_err(|e| erreur(&nom, &s, limites, e))? {
+            Ok(b) => recu(b),
+            Err(msg) => return Err(PluginError::Refus(nom, msg)),
+        }
+    }
+    s.set_epoch_deadline(ticks(limites.delai));
+    match p.call_finish(&mut s, h).map_err(|e| erreur(&nom, &s, limites, e))? {
+        Ok(b) => recu(b),
+        Err(msg) => return Err(PluginError::Refus(nom, msg)),
+    }
+    let _ = h.resource_drop(&mut s);
+    tracing::debug!(adaptateur = %nom, octets = lu, duree_ms = debut.elapsed().as_millis() as u64, "analyse terminée");
+    Ok(lu)
+}

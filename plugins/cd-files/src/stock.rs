@@ -1,0 +1,503 @@
+//! The stock-recovery file of seed 002 annex 1 as CSV, with a per-département column
+//! mapping: `;` or `,`, optional BOM, quoted fields, UTF-8 or windows-1252, dates as
+//! JJ/MM/AAAA, AAAA-MM-JJ or JJ-MM-AAAA. Streaming: records come out as chunks arrive.
+//!
+//! Options: `separateur` (`;` default, `,`), `encodage` (`utf-8` default, `windows-1252`),
+//! and `colonne.<champ>` = header of that field in the file, for the fields listed in
+//! [`Champ`]; headers not mapped are recognised by their usual names.
+
+use std::collections::HashMap;
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use crate::model::*;
+use crate::values::{self, normalise};
+
+/// Fields this adapter reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Champ {
+    Civilite,
+    Nom,
+    NomNaissance,
+    Prenom,
+    DateNaissance,
+    Nir,
+    Sexe,
+    Nationalite,
+    Role,
+    Telephone,
+    Courriel,
+    Adresse,
+    Complement,
+    CodePostal,
+    Commune,
+    DateEntreeRsa,
+    Organisme,
+    NumeroAllocataire,
+    TypeParcours,
+    Referent,
+    Structure,
+    DateOrientation,
+}
+
+impl Champ {
+    const ALL: [Champ; 22] = [
+        Champ::Civilite,
+        Champ::Nom,
+        Champ::NomNaissance,
+        Champ::Prenom,
+        Champ::DateNaissance,
+        Champ::Nir,
+        Champ::Sexe,
+        Champ::Nationalite,
+        Champ::Role,
+        Champ::Telephone,
+        Champ::Courriel,
+        Champ::Adresse,
+        Champ::Complement,
+        Champ::CodePostal,
+        Champ::Commune,
+        Champ::DateEntreeRsa,
+        Champ::Organisme,
+        Champ::NumeroAllocataire,
+        Champ::TypeParcours,
+        Champ::Referent,
+        Champ::Structure,
+        Champ::DateOrientation,
+    ];
+
+    /// The option name (`colonne.<name>`) and the field name in errors.
+    pub fn nom(self) -> &'static str {
+        match self {
+            Champ::Civilite => "civilite",
+            Champ::Nom => "nom",
+            Champ::NomNaissance => "nom_naissance",
+            Champ::Prenom => "prenom",
+            Champ::DateNaissance => "date_naissance",
+            Champ::Nir => "nir",
+            Champ::Sexe => "sexe",
+            Champ::Nationalite => "nationalite",
+            Champ::Role => "role",
+            Champ::Telephone => "telephone",
+            Champ::Courriel => "courriel",
+            Champ::Adresse => "adresse",
+            Champ::Complement => "complement",
+            Champ::CodePostal => "code_postal",
+            Champ::Commune => "commune",
+            Champ::DateEntreeRsa => "date_entree_rsa",
+            Champ::Organisme => "organisme",
+            Champ::NumeroAllocataire => "numero_allocataire",
+            Champ::TypeParcours => "type_parcours",
+            Champ::Referent => "referent",
+            Champ::Structure => "structure",
+            Champ::DateOrientation => "date_orientation",
+        }
+    }
+
+    /// Usual header names (normalised) of the field in départements' files.
+    fn synonymes(self) -> &'static [&'static str] {
+        match self {
+            Champ::Civilite => &["civilite"],
+            Champ::Nom => &["nom", "nom d'usage", "nom de famille"],
+            Champ::NomNaissance => &["nom de naissance"],
+            Champ::Prenom => &["prenom"],
+            Champ::DateNaissance => &["date de naissance", "date naissance", "date_naissance"],
+            Champ::Nir => &["nir", "nir/nia", "nia", "numero de securite sociale"],
+            Champ::Sexe => &["sexe"],
+            Champ::Nationalite => &["nationalite"],
+            Champ::Role => &["demandeur ou conjoint", "role", "statut rsa", "role personne"],
+            Champ::Telephone => &["telephone", "numero de telephone"],
+            Champ::Courriel => &["email", "courriel", "adresse electronique", "adresse mail"],
+            Champ::Adresse => &["adresse", "adresse postale"],
+            Champ::Complement => &["adresse (complement)", "complement d'adresse"],
+            Champ::CodePostal => &["code postal", "cp"],
+            Champ::Commune => &["ville", "commune"],
+            Champ::DateEntreeRsa => {
+                &["date d'entree rsa", "date entree rsa", "date d'entree dans le rsa", "date demande rsa"]
+            }
+            Champ::Organisme => &["code organisme", "organisme", "caf/msa", "organisme payeur"],
+            Champ::NumeroAllocataire => &["numero allocataire caf/msa", "numero allocataire", "matricule"],
+            Champ::TypeParcours => &["type de parcours", "orientation", "parcours"],
+            Champ::Referent => &["referent", "referent unique", "accompagnateurs"],
+            Champ::Structure => &["structure", "structure d'accompagnement"],
+            Champ::DateOrientation => &["date d'orientation", "date orientation"],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encodage {
+    Utf8,
+    Windows1252,
+}
+
+/// The streaming parser.
+pub struct StockParser {
+    reader: Reader,
+    encodage: Encodage,
+    mapping: HashMap<Champ, String>,
+    /// Column of each field, once the header is read.
+    colonnes: Option<HashMap<Champ, usize>>,
+    out: Vec<u8>,
+    out_len: usize,
+    ends: Vec<usize>,
+    ends_len: usize,
+    /// Record number (the header is record 1, as a line number).
+    numero: u64,
+    debut: bool,
+    /// Set when the options were unusable: every call reports it.
+    invalide: Option<String>,
+}
+
+impl StockParser {
+    pub fn new(options: &[(String, String)]) -> Result<Self, String> {
+        let mut sep = b';';
+        let mut encodage = Encodage::Utf8;
+        let mut mapping = HashMap::new();
+        for (k, v) in options {
+            match k.as_str() {
+                "separateur" => {
+                    sep = match v.as_str() {
+                        ";" => b';',
+                        "," => b',',
+                        "\\t" | "\t" => b'\t',
+                        _ => return Err(format!("option separateur « {v} » : ; , ou tabulation")),
+                    }
+                }
+                "encodage" => {
+                    encodage = match normalise(v).as_str() {
+                        "utf-8" | "utf8" => Encodage::Utf8,
+                        "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Encodage::Windows1252,
+                        _ => return Err(format!("option encodage « {v} » : utf-8 ou windows-1252")),
+                    }
+                }
+                k if k.starts_with("colonne.") => {
+                    let name = &k["colonne.".len()..];
+                    let champ = Champ::ALL
+                        .into_iter()
+                        .find(|c| c.nom() == name)
+                        .ok_or_else(|| format!("option {k} : champ « {name} » inconnu"))?;
+                    mapping.insert(champ, normalise(v));
+                }
+                _ => return Err(format!("option « {k} » inconnue")),
+            }
+        }
+        Ok(Self {
+            reader: ReaderBuilder::new().delimiter(sep).build(),
+            encodage,
+            mapping,
+            colonnes: None,
+            out: vec![0; 4096],
+            out_len: 0,
+            ends: vec![0; 64],
+            ends_len: 0,
+            numero: 0,
+            debut: true,
+            invalide: None,
+        })
+    }
+
+    /// A parser that only reports `error` (for constructors that cannot fail).
+    pub fn invalide(error: String) -> Self {
+        let mut p = Self::new(&[]).expect("default options are valid");
+        p.invalide = Some(error);
+        p
+    }
+
+    pub fn push(&mut self, mut chunk: &[u8]) -> Result<Batch, String> {
+        if let Some(e) = &self.invalide {
+            return Err(e.clone());
+        }
+        if self.debut && !chunk.is_empty() {
+            self.debut = false;
+            if let Some(rest) = chunk.strip_prefix(b"\xEF\xBB\xBF") {
+                chunk = rest;
+            }
+        }
+        self.lire(chunk)
+    }
+
+    pub fn finish(&mut self) -> Result<Batch, String> {
+        if let Some(e) = &self.invalide {
+            return Err(e.clone());
+        }
+        let b = self.lire(&[])?;
+        if self.colonnes.is_none() {
+            return Err("fichier vide : ligne d'en-tête absente".into());
+        }
+        Ok(b)
+    }
+
+    fn lire(&mut self, mut input: &[u8]) -> Result<Batch, String> {
+        let mut batch = Batch::default();
+        loop {
+            let (res, nin, nout, nend) =
+                self.reader.read_record(input, &mut self.out[self.out_len..], &mut self.ends[self.ends_len..]);
+            input = &input[nin..];
+            self.out_len += nout;
+            self.ends_len += nend;
+            match res {
+                ReadRecordResult::InputEmpty => return Ok(batch),
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.numero += 1;
+                    let fields = self.champs()?;
+                    self.out_len = 0;
+                    self.ends_len = 0;
+                    self.record(fields, &mut batch)?;
+                }
+                ReadRecordResult::End => return Ok(batch),
+            }
+        }
+    }
+
+    fn champs(&self) -> Result<Vec<String>, String> {
+        let mut start = 0;
+        let mut out = Vec::with_capacity(self.ends_len);
+        for &end in &self.ends[..self.ends_len] {
+            let raw = &self.out[start..end];
+            out.push(match self.encodage {
+                Encodage::Utf8 => String::from_utf8(raw.to_vec())
+                    .map_err(|_| format!("ligne {} : texte non UTF-8 (option encodage=windows-1252 ?)", self.numero))?,
+                Encodage::Windows1252 => encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0.into_owned(),
+            });
+            start = end;
+        }
+        Ok(out)
+    }
+
+    fn record(&mut self, fields: Vec<String>, batch: &mut Batch) -> Result<(), String> {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            return Ok(());
+        }
+        let Some(colonnes) = &self.colonnes else {
+            self.colonnes = Some(self.entete(&fields)?);
+            return Ok(());
+        };
+        let numero = self.numero;
+        let get = |c: Champ| {
+            colonnes
+                .get(&c)
+                .and_then(|&i| fields.get(i))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
+                .map(str::to_string)
+        };
+        let mut errors = Vec::new();
+        let mut err = |c: Champ, message: String| {
+            errors.push(RowError { record_number: numero, field: Some(c.nom().into()), message })
+        };
+        let mut coded = |c: Champ, f: fn(&str) -> Result<String, String>| match get(c).map(|v| f(&v)) {
+            Some(Ok(v)) => Some(v),
+            Some(Err(e)) => {
+                err(c, e);
+                None
+            }
+            None => None,
+        };
+        let civilite = coded(Champ::Civilite, values::civilite);
+        let sexe = coded(Champ::Sexe, values::sexe);
+        let nationalite = coded(Champ::Nationalite, values::nationalite);
+        let role = coded(Champ::Role, values::role);
+        let organisme = coded(Champ::Organisme, values::organisme);
+        let type_parcours = coded(Champ::TypeParcours, values::type_parcours);
+        let date_naissance = coded(Champ::DateNaissance, values::date);
+        let date_entree = coded(Champ::DateEntreeRsa, values::date);
+        let date_orientation = coded(Champ::DateOrientation, values::date);
+        let nir = get(Champ::Nir).map(|n| n.split_whitespace().collect::<String>());
+        if let Some(n) = &nir
+            && !(n.len() == 13 || n.len() == 15)
+        {
+            err(Champ::Nir, format!("NIR de {} caractères au lieu de 13 ou 15", n.len()));
+        }
+        let nom = get(Champ::Nom);
+        let prenom = get(Champ::Prenom);
+        if nom.is_none() {
+            err(Champ::Nom, "obligatoire".into());
+        }
+        if prenom.is_none() {
+            err(Champ::Prenom, "obligatoire".into());
+        }
+        if date_naissance.is_none() && get(Champ::DateNaissance).is_none() {
+            err(Champ::DateNaissance, "obligatoire".into());
+        }
+        if !errors.is_empty() {
+            batch.errors.extend(errors);
+            return Ok(());
+        }
+        let adresse = get(Champ::Adresse).map(|ligne1| Adresse {
+            ligne1,
+            ligne2: get(Champ::Complement),
+            code_postal: get(Champ::CodePostal).unwrap_or_default(),
+            commune: get(Champ::Commune).unwrap_or_default(),
+        });
+        let telephone = get(Champ::Telephone).map(|t| t.split(',').next().unwrap_or_default().trim().to_string());
+        let contact = (telephone.is_some() || get(Champ::Courriel).is_some() || adresse.is_some()).then(|| Contact {
+            telephone,
+            courriel: get(Champ::Courriel),
+            adresse,
+        });
+        let rsa =
+            (role.is_some() || date_entree.is_some() || organisme.is_some() || get(Champ::NumeroAllocataire).is_some())
+                .then(|| Rsa {
+                    role,
+                    date_entree,
+                    organisme,
+                    numero_allocataire: get(Champ::NumeroAllocataire),
+                    droits_devoirs: None,
+                    etat_dossier: None,
+                });
+        let (referent_nom, referent_prenom) = match get(Champ::Referent) {
+            Some(r) if !r.contains('@') => {
+                let mut it = r.splitn(2, ' ');
+                (it.next().map(str::to_string), it.next().map(str::to_string))
+            }
+            _ => (None, None),
+        };
+        let orientation = type_parcours.map(|type_parcours| Orientation {
+            type_parcours,
+            date: date_orientation,
+            referent_nom,
+            referent_prenom,
+            structure: get(Champ::Structure),
+        });
+        batch.personnes.push(Personne {
+            numero,
+            identite: Identite {
+                civilite,
+                nom: nom.unwrap_or_default(),
+                nom_naissance: get(Champ::NomNaissance),
+                prenom: prenom.unwrap_or_default(),
+                date_naissance: date_naissance.unwrap_or_default(),
+                sexe,
+                nationalite,
+                nir,
+            },
+            contact,
+            rsa,
+            orientation,
+        });
+        Ok(())
+    }
+
+    fn entete(&self, fields: &[String]) -> Result<HashMap<Champ, usize>, String> {
+        let names: Vec<String> = fields.iter().map(|f| normalise(f)).collect();
+        let mut cols = HashMap::new();
+        for champ in Champ::ALL {
+            let found = match self.mapping.get(&champ) {
+                Some(h) => Some(names.iter().position(|n| n == h).ok_or_else(|| {
+                    format!("en-tête : colonne « {h} » de l'option colonne.{} absente du fichier", champ.nom())
+                })?),
+                None => champ.synonymes().iter().find_map(|s| names.iter().position(|n| n == s)),
+            };
+            if let Some(i) = found {
+                cols.insert(champ, i);
+            }
+        }
+        for required in [Champ::Nom, Champ::Prenom, Champ::DateNaissance] {
+            if !cols.contains_key(&required) {
+                return Err(format!(
+                    "en-tête : colonne {} introuvable (option colonne.{} pour la désigner)",
+                    required.nom(),
+                    required.nom()
+                ));
+            }
+        }
+        Ok(cols)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(bytes: &[u8], opts: &[(&str, &str)], chunk: usize) -> Result<Batch, String> {
+        let opts: Vec<(String, String)> = opts.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let mut p = StockParser::new(&opts)?;
+        let mut b = Batch::default();
+        for c in bytes.chunks(chunk.max(1)) {
+            b.extend(p.push(c)?);
+        }
+        b.extend(p.finish()?);
+        Ok(b)
+    }
+
+    const REF: &str = "../../../shared/reference-formats/carnet-de-bord";
+
+    #[test]
+    fn reference_file_in_any_chunking() {
+        let bytes = std::fs::read(format!("{REF}/import_beneficiaires.csv")).expect("reference file beside the repo");
+        let whole = parse_all(&bytes, &[], 1 << 20).unwrap();
+        assert_eq!(whole.personnes.len(), 4, "{:?}", whole.errors);
+        assert!(whole.errors.is_empty(), "{:?}", whole.errors);
+        let first = &whole.personnes[0];
+        assert_eq!(first.identite.prenom, "Charlotte");
+        assert_eq!(first.identite.date_naissance, "1998-05-25");
+        let adresse = first.contact.as_ref().unwrap().adresse.as_ref().unwrap();
+        assert_eq!(adresse.ligne2.as_deref(), Some("Lieu-dit \"Le sandwich\""), "doubled quotes");
+        assert_eq!(adresse.code_postal, "61120");
+        assert_eq!(first.rsa.as_ref().unwrap().numero_allocataire.as_deref(), Some("2055990"));
+        for size in [1, 7, 64] {
+            assert_eq!(parse_all(&bytes, &[], size).unwrap(), whole, "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn all_date_formats_and_buggy_rows() {
+        let bytes = std::fs::read(format!("{REF}/import_beneficiaires_with_all_date_formats.csv")).unwrap();
+        let b = parse_all(&bytes, &[], 100).unwrap();
+        assert!(b.errors.is_empty(), "{:?}", b.errors);
+        assert!(b.personnes.iter().all(|p| p.identite.date_naissance.len() == 10));
+        let bytes = std::fs::read(format!("{REF}/import_beneficiaires_buggy.csv")).unwrap();
+        let b = parse_all(&bytes, &[], 100).unwrap();
+        assert!(!b.errors.is_empty(), "the buggy file has row errors");
+        assert!(b.errors.iter().all(|e| e.record_number >= 2 && e.field.is_some()), "{:?}", b.errors);
+    }
+
+    #[test]
+    fn mapping_encoding_separator() {
+        let csv = "Civ,NOM USAGE,Prénom,Né le,NIR,Rôle,Type de parcours,Date entrée RSA\r\n\
+                   MME,Lefèvre,Léa,03/02/1990,2900377123456,conjoint,Social,01-09-2024\r\n\
+                   M,Bad,Date,31/02/1990,,,,\r\n";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
+        let opts = [
+            ("separateur", ","),
+            ("encodage", "windows-1252"),
+            ("colonne.civilite", "Civ"),
+            ("colonne.nom", "NOM USAGE"),
+            ("colonne.date_naissance", "Né le"),
+            ("colonne.role", "Rôle"),
+            ("colonne.date_entree_rsa", "Date entrée RSA"),
+        ];
+        let b = parse_all(&bytes, &opts, 5).unwrap();
+        assert_eq!(b.personnes.len(), 1);
+        let p = &b.personnes[0];
+        assert_eq!((p.identite.nom.as_str(), p.identite.prenom.as_str()), ("Lefèvre", "Léa"));
+        assert_eq!(p.identite.civilite.as_deref(), Some("MME"));
+        assert_eq!(p.rsa.as_ref().unwrap().role.as_deref(), Some("CJT"));
+        assert_eq!(p.rsa.as_ref().unwrap().date_entree.as_deref(), Some("2024-09-01"));
+        assert_eq!(p.orientation.as_ref().unwrap().type_parcours, "SOCIAL");
+        assert_eq!(b.errors.len(), 1);
+        assert_eq!(b.errors[0].record_number, 3);
+        assert_eq!(b.errors[0].field.as_deref(), Some("date_naissance"));
+    }
+
+    #[test]
+    fn clear_errors() {
+        let Err(e) = StockParser::new(&[("colonne.age".into(), "x".into())]) else { panic!("refused") };
+        assert!(e.contains("age"), "{e}");
+        let e = parse_all(b"a;b\n1;2\n", &[], 100).unwrap_err();
+        assert!(e.contains("colonne nom"), "{e}");
+        let e = parse_all(b"", &[], 100).unwrap_err();
+        assert!(e.contains("vide"), "{e}");
+        let e = parse_all(b"Nom;Pr\xe9nom;Date de naissance\n", &[], 100).unwrap_err();
+        assert!(e.contains("UTF-8"), "{e}");
+    }
+}

@@ -1,0 +1,92 @@
+//! Black-box tests of the adapter host with the real `.wasm` built from `plugins/`
+//! (tests/run.sh builds them first).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use dude_core::plugin::{Adaptateur, Limites, Moteur, PluginError, tache};
+
+fn wasm(name: &str) -> PathBuf {
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../plugins/target/wasm32-wasip2/release/{name}.wasm"));
+    assert!(
+        p.exists(),
+        "{} missing: build the adapters first (cargo build --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release)",
+        p.display()
+    );
+    p
+}
+
+fn reference(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference-formats/carnet-de-bord").join(name)
+}
+
+#[test]
+fn plugin_check_prints_describe_version_and_sample() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dude"))
+        .args(["plugin", "check"])
+        .arg(wasm("cd_files"))
+        .arg("--sample")
+        .arg(reference("import_beneficiaires_buggy.csv"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("adaptateur : cd-files 0.1.0"), "{text}");
+    assert!(text.contains("contrat WIT : dude:adapter@0.1.0"), "{text}");
+    assert!(text.contains("1 enregistrements, 2 lignes en erreur"), "{text}");
+    assert!(text.contains("ligne 3 date_naissance"), "{text}");
+    assert!(!text.contains("Charlie"), "no personal data printed: {text}");
+}
+
+#[test]
+fn host_streams_a_file_through_the_component() {
+    let moteur = Moteur::new(8, 64 << 20).unwrap();
+    let octets = std::fs::read(wasm("cd_files")).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let a = Adaptateur::charger(&moteur, "cd_files.wasm", &octets, Some(cache.path())).unwrap();
+    assert_eq!((a.nom.as_str(), a.version_wit.as_str()), ("cd-files", "0.1.0"));
+    // the compiled code was cached, and the cache is used the second time
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 1);
+    let b = Adaptateur::charger(&moteur, "cd_files.wasm", &octets, Some(cache.path())).unwrap();
+    assert_eq!(a.sha256, b.sha256);
+    for morceau in [7, 64, 65536] {
+        let limites = Limites { morceau, ..Limites::default() };
+        let mut f = std::fs::File::open(reference("import_beneficiaires.csv")).unwrap();
+        let mut personnes = Vec::new();
+        tache::analyser(&a, "stock-csv", &[], &mut f, &limites, &mut |b| personnes.extend(b.personnes)).unwrap();
+        assert_eq!(personnes.len(), 4, "chunks of {morceau}");
+        assert_eq!(personnes[0].identite.date_naissance, "1998-05-25");
+    }
+    // an unknown format is the adapter's refusal, typed
+    let mut f = std::fs::File::open(reference("import_beneficiaires.csv")).unwrap();
+    let err = tache::analyser(&a, "xml", &[], &mut f, &Limites::default(), &mut |_| {}).unwrap_err();
+    assert!(matches!(&err, PluginError::Refus(n, m) if n == "cd-files" && m.contains("xml")), "{err}");
+}
+
+#[test]
+fn limits_and_bad_files_are_typed_errors() {
+    let moteur = Moteur::new(8, 64 << 20).unwrap();
+    let octets = std::fs::read(wasm("cd_files")).unwrap();
+    // truncated or not a component
+    let err = Adaptateur::charger(&moteur, "tronque.wasm", &octets[..octets.len() / 2], None).err().unwrap();
+    assert!(matches!(err, PluginError::Invalide { .. }), "{err}");
+    let err = Adaptateur::charger(&moteur, "texte.wasm", b"pas du wasm", None).err().unwrap();
+    assert!(err.to_string().contains("texte.wasm"), "{err}");
+    let a = Adaptateur::charger(&moteur, "cd_files.wasm", &octets, None).unwrap();
+    // input larger than allowed
+    let limites = Limites { entree_max: 100, morceau: 64, ..Limites::default() };
+    let mut f = std::fs::File::open(reference("import_beneficiaires.csv")).unwrap();
+    let err = tache::analyser(&a, "stock-csv", &[], &mut f, &limites, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, PluginError::EntreeTropGrande(..)), "{err}");
+    // memory capped below what the guest needs
+    let limites = Limites { memoire_octets: 256 << 10, ..Limites::default() };
+    let mut f = std::fs::File::open(reference("import_beneficiaires.csv")).unwrap();
+    let err = tache::analyser(&a, "stock-csv", &[], &mut f, &limites, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, PluginError::Memoire(..)), "{err}");
+    // and the same adapter still serves the next job
+    let mut f = std::fs::File::open(reference("import_beneficiaires.csv")).unwrap();
+    let mut n = 0;
+    tache::analyser(&a, "stock-csv", &[], &mut f, &Limites::default(), &mut |b| n += b.personnes.len()).unwrap();
+    assert_eq!(n, 4);
+}
