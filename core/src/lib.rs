@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod demo;
 pub mod dossier;
 pub mod habilitation;
+pub mod import;
 pub mod journal;
 pub mod plugin;
 pub mod service;

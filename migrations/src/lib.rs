@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_dossiers;
 mod m20261122_000002_habilitations;
+mod m20261122_000003_imports;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_dossiers::Migration), Box::new(m20261122_000002_habilitations::Migration)]
+        vec![
+            Box::new(m20261122_000001_dossiers::Migration),
+            Box::new(m20261122_000002_habilitations::Migration),
+            Box::new(m20261122_000003_imports::Migration),
+        ]
     }
 }

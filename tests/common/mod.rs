@@ -80,7 +80,7 @@ pub fn person(body: &str, nom: &str, birth: &str, dep: &str, rsa: bool, events: 
             prenom: "Test".into(),
             date_naissance: d(birth),
             sexe: Sexe::Femme,
-            nationalite: Nationalite::Francaise,
+            nationalite: Some(Nationalite::Francaise),
             identite_certifiee: true,
         },
     );
@@ -97,9 +97,9 @@ pub fn person(body: &str, nom: &str, birth: &str, dep: &str, rsa: bool, events: 
     if rsa {
         x.rsa = Some(Rsa {
             beneficiaire: true,
-            role: RoleRsa::Demandeur,
+            role: Some(RoleRsa::Demandeur),
             date_entree: Some(d("2024-01-01")),
-            organisme: OrganismePayeur::Caf,
+            organisme: Some(OrganismePayeur::Caf),
             numero_allocataire: Some(format!("NA-{nom}")),
             droits_devoirs: true,
             etat_dossier: Some(EtatDossierRsa::OuvertVersable),

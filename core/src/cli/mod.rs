@@ -68,6 +68,21 @@ pub enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Imports a partner file through the adapter of a convention.
+    Import {
+        #[arg(long)]
+        convention: String,
+        fichier: std::path::PathBuf,
+        /// Format (default: the adapter's first).
+        #[arg(long)]
+        format: Option<String>,
+        /// Adapter options, `clé=valeur` (repeatable).
+        #[arg(long = "option", value_parser = cle_valeur)]
+        options: Vec<(String, String)>,
+        /// Directory of the adapters (`*.wasm`).
+        #[arg(long, env = "DUDE_PLUGINS_DIR", default_value = "plugins/target/wasm32-wasip2/release")]
+        plugins: std::path::PathBuf,
+    },
     /// The access journal.
     Journal {
         #[command(subcommand)]
@@ -216,6 +231,59 @@ pub async fn run(cli: Cli) -> Result<()> {
                     }
                 }
                 _ => bail!("préciser --count N ou --sample K"),
+            }
+        }
+        Command::Import { convention, fichier, format, options, plugins } => {
+            let (store, key) = open(cli.demo).await?;
+            let registre = store.charger_registre().await?;
+            let conv = registre
+                .conventions
+                .get(&convention)
+                .cloned()
+                .with_context(|| format!("convention {convention} inconnue"))?;
+            let moteur = crate::plugin::Moteur::new(16, crate::plugin::Limites::default().memoire_octets)?;
+            let catalogue = crate::plugin::catalogue::Catalogue::new(moteur, plugins, Some("data/cwasm".into()));
+            let cat = std::sync::Arc::new(catalogue);
+            let c2 = cat.clone();
+            tokio::task::spawn_blocking(move || c2.charger_tout()).await?;
+            let adaptateur = cat.pour(&conv).map_err(|e| anyhow::anyhow!(e))?;
+            let taille =
+                std::fs::metadata(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?.len();
+            let input = std::fs::File::open(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?;
+            let bar = indicatif::ProgressBar::new(taille);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} ({bytes_per_sec})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_message("import");
+            let b2 = bar.clone();
+            let (journal, _w) = crate::journal::Journal::demarrer(store.clone()).await?;
+            let _ = key;
+            let rapport = crate::import::importer(
+                &store,
+                &journal,
+                crate::import::Demande {
+                    format: format.unwrap_or_else(|| adaptateur.formats.first().cloned().unwrap_or_default()),
+                    convention: conv,
+                    adaptateur,
+                    options,
+                    nom_fichier: fichier.display().to_string(),
+                    auteur: "cli".into(),
+                    organisation: None,
+                    request_id: uuid::Uuid::new_v4().to_string(),
+                    limites: crate::plugin::Limites::default(),
+                },
+                Box::new(input),
+                Some(Box::new(move |n| b2.set_position(n))),
+            )
+            .await?;
+            bar.finish_and_clear();
+            println!(
+                "{} : {} créés, {} mis à jour, {} inchangés, {} refusés — {}",
+                rapport.fichier, rapport.crees, rapport.modifies, rapport.inchanges, rapport.refuses, rapport.message
+            );
+            for r in &rapport.lignes_refusees {
+                println!("  ligne {} {} : {}", r.numero, r.champ.as_deref().unwrap_or("-"), r.raison);
             }
         }
         Command::Plugin { command: PluginCommand::Check { fichier, sample, format, options } } => {

@@ -94,13 +94,13 @@ impl Demo {
             prenom: prenom.clone(),
             date_naissance: naissance,
             sexe,
-            nationalite: if r.gen_bool(0.85) {
+            nationalite: Some(if r.gen_bool(0.85) {
                 Nationalite::Francaise
             } else if r.gen_bool(0.4) {
                 Nationalite::UnionEuropeenne
             } else {
                 Nationalite::HorsUnion
-            },
+            }),
             identite_certifiee: r.gen_bool(0.9),
         };
         let mut d = Dossier::new(nir, identite);
@@ -219,9 +219,9 @@ impl Demo {
         let caf = r.gen_bool(0.9);
         d.rsa = Some(Rsa {
             beneficiaire: true,
-            role: if r.gen_bool(0.75) { RoleRsa::Demandeur } else { RoleRsa::Conjoint },
+            role: Some(if r.gen_bool(0.75) { RoleRsa::Demandeur } else { RoleRsa::Conjoint }),
             date_entree: Some(entree),
-            organisme: if caf { OrganismePayeur::Caf } else { OrganismePayeur::Msa },
+            organisme: Some(if caf { OrganismePayeur::Caf } else { OrganismePayeur::Msa }),
             numero_allocataire: Some(format!("{:07}", r.gen_range(0..10_000_000u32))),
             droits_devoirs: r.gen_bool(0.92),
             etat_dossier: Some(if r.gen_bool(0.9) {

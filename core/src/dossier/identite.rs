@@ -49,7 +49,8 @@ pub struct Identite {
     pub prenom: String,
     pub date_naissance: NaiveDate,
     pub sexe: Sexe,
-    pub nationalite: Nationalite,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationalite: Option<Nationalite>,
     /// Identity certified against the national registry ("Top identité certifiée").
     pub identite_certifiee: bool,
 }

@@ -39,10 +39,12 @@ coded_enum!(
 #[serde(rename_all = "camelCase")]
 pub struct Rsa {
     pub beneficiaire: bool,
-    pub role: RoleRsa,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<RoleRsa>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_entree: Option<NaiveDate>,
-    pub organisme: OrganismePayeur,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisme: Option<OrganismePayeur>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numero_allocataire: Option<String>,
     /// Soumis aux droits et devoirs (TOPPERSDRODEVORSA).

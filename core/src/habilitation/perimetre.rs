@@ -31,6 +31,16 @@ impl Personne {
                 || caller.organisation.departements.contains(d))
     }
 
+    /// Belongs to this public (registration taken at the end of its history).
+    pub fn dans_publics_de(&self, p: Public) -> bool {
+        match p {
+            Public::Tous => true,
+            Public::BeneficiairesRsa => self.beneficiaire_rsa,
+            Public::DemandeursInscrits => self.historique.evenements().last().is_some_and(|e| e.opens()),
+            Public::AccompagnementGlobal => self.accompagnement_global,
+        }
+    }
+
     /// Belongs to one of the convention's publics, today.
     pub fn dans_publics(&self, caller: &Caller, today: NaiveDate) -> bool {
         caller.convention.publics.iter().any(|p| match p {

@@ -26,6 +26,21 @@ impl Journal {
         Ok((Self { tx }, task))
     }
 
+    /// Appends several entries (they are committed in the writer's batches); returns once
+    /// all are committed, or the first failure.
+    pub async fn ecrire_lot(&self, entrees: Vec<Entree>) -> Result<(), JournalError> {
+        let mut attentes = Vec::with_capacity(entrees.len());
+        for e in entrees {
+            let (tx, rx) = oneshot::channel();
+            self.tx.send((e, tx)).await.map_err(|_| JournalError::Indisponible("écrivain arrêté".into()))?;
+            attentes.push(rx);
+        }
+        for rx in attentes {
+            rx.await.map_err(|_| JournalError::Indisponible("écrivain arrêté".into()))??;
+        }
+        Ok(())
+    }
+
     /// Appends an entry; returns its sequence number once committed.
     pub async fn ecrire(&self, e: Entree) -> Result<i64, JournalError> {
         let (tx, rx) = oneshot::channel();

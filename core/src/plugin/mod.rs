@@ -5,6 +5,7 @@
 
 pub mod adaptateur;
 pub mod bindings;
+pub mod catalogue;
 pub mod moteur;
 pub mod tache;
 

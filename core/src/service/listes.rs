@@ -58,7 +58,7 @@ pub async fn calculer(
                 prenom: c.identite.prenom.clone(),
                 date_naissance: c.identite.date_naissance,
                 numero_allocataire: c.rsa.as_ref().and_then(|r| r.numero_allocataire.clone()),
-                organisme: c.rsa.as_ref().map(|r| r.organisme.code().to_string()),
+                organisme: c.rsa.as_ref().and_then(|r| r.organisme).map(|o| o.code().to_string()),
                 code_postal: c.contact.as_ref().map(|x| x.adresse.code_postal.clone()),
                 commune: c.contact.as_ref().map(|x| x.adresse.commune.clone()),
                 evenement: e.evenement.code().to_string(),

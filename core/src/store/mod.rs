@@ -4,6 +4,7 @@
 pub mod dossiers;
 pub mod entity;
 pub mod habilitations;
+pub mod imports;
 pub mod journal;
 
 use std::path::Path;

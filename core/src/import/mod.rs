@@ -1,0 +1,351 @@
+//! Imports: partner file → adapter (sandboxed, streaming) → checked records → one
+//! transaction (dossiers, provenance) → report; every record journaled.
+//!
+//! Checks against the convention: the categories the file writes must be writable, the
+//! person must reside in the convention's territory and belong to its publics. A refused
+//! record is reported (line, field, reason) and journaled; the rest of the file proceeds.
+//! Re-importing the same file changes nothing and says so.
+
+pub mod conversion;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::dossier::codes::Coded;
+use crate::dossier::{Categorie, Dossier, IdentiteSection};
+use crate::habilitation::convention::{Action, Convention, Public};
+use crate::journal::{Entree, Journal, JournalError};
+use crate::plugin::{Adaptateur, Limites, PluginError, tache};
+use crate::store::imports::{FichierImporte, MiseAJour};
+use crate::store::{Provenance, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Plugin(#[from] PluginError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("convention {0} : {1}")]
+    Convention(String, String),
+    #[error("import interrompu : {0}")]
+    Interne(String),
+}
+
+/// A refused record.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LigneRefusee {
+    pub numero: u64,
+    pub champ: Option<String>,
+    pub raison: String,
+}
+
+/// The import report.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Rapport {
+    pub fichier: String,
+    pub sha256: String,
+    pub adaptateur: String,
+    pub octets: u64,
+    pub deja_importe_le: Option<DateTime<Utc>>,
+    pub crees: u64,
+    pub modifies: u64,
+    pub inchanges: u64,
+    pub refuses: u64,
+    pub lignes_refusees: Vec<LigneRefusee>,
+    pub message: String,
+}
+
+/// What to import, under which convention, by whom.
+pub struct Demande {
+    pub convention: Arc<Convention>,
+    pub adaptateur: Arc<Adaptateur>,
+    pub format: String,
+    pub options: Vec<(String, String)>,
+    pub nom_fichier: String,
+    pub auteur: String,
+    pub organisation: Option<String>,
+    pub request_id: String,
+    pub limites: Limites,
+}
+
+/// A reader that hashes what goes through it and reports progress.
+struct Tee<R> {
+    inner: R,
+    hash: Sha256,
+    lu: u64,
+    progression: Option<Box<dyn Fn(u64) + Send>>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.lu += n as u64;
+        if let Some(p) = &self.progression {
+            p(self.lu);
+        }
+        Ok(n)
+    }
+}
+
+fn refus(numero: u64, champ: Option<&str>, raison: impl Into<String>) -> LigneRefusee {
+    LigneRefusee { numero, champ: champ.map(str::to_string), raison: raison.into() }
+}
+
+/// Runs an import. The file streams through the adapter off the async runtime; the
+/// writes are one transaction; the journal entries are committed before it.
+pub async fn importer(
+    store: &Store,
+    journal: &Journal,
+    d: Demande,
+    input: Box<dyn Read + Send>,
+    progression: Option<Box<dyn Fn(u64) + Send>>,
+) -> Result<Rapport, ImportError> {
+    let conv = d.convention.clone();
+    for cat in [Categorie::Identite, Categorie::Nir] {
+        if !conv.accorde(cat, Action::Ecrire) {
+            return Err(ImportError::Convention(
+                conv.id.clone(),
+                format!("la catégorie {} n'y est pas en écriture : import impossible", cat.code()),
+            ));
+        }
+    }
+    // 1. parse, streaming, in the sandbox
+    let adaptateur = d.adaptateur.clone();
+    let (format, options, limites) = (d.format.clone(), d.options.clone(), d.limites);
+    let (personnes, erreurs, sha256, octets) = tokio::task::spawn_blocking(move || {
+        let mut tee = Tee { inner: input, hash: Sha256::new(), lu: 0, progression };
+        let mut personnes = Vec::new();
+        let mut erreurs = Vec::new();
+        tache::analyser(&adaptateur, &format, &options, &mut tee, &limites, &mut |b| {
+            personnes.extend(b.personnes);
+            erreurs.extend(b.errors);
+        })?;
+        let sha: String = tee.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok::<_, PluginError>((personnes, erreurs, sha, tee.lu))
+    })
+    .await
+    .map_err(|e| ImportError::Interne(e.to_string()))??;
+    let deja = store.import_precedent(&conv.id, &sha256).await?;
+
+    // 2. check every record against the convention; prepare the changes
+    let mut refuses: Vec<LigneRefusee> =
+        erreurs.into_iter().map(|e| refus(e.record_number, e.field.as_deref(), e.message)).collect();
+    let mut refus_dossier: Vec<Option<uuid::Uuid>> = vec![None; refuses.len()];
+    let mut nouveaux: Vec<Dossier> = Vec::new();
+    let mut maj: Vec<MiseAJour> = Vec::new();
+    let mut inchanges = 0u64;
+    let mut vus: HashMap<String, u64> = HashMap::new();
+    for p in &personnes {
+        let e = match conversion::convertir(p) {
+            Ok(e) => e,
+            Err((champ, raison)) => {
+                refuses.push(refus(p.numero, Some(&champ), raison));
+                refus_dossier.push(None);
+                continue;
+            }
+        };
+        if let Some(premier) = vus.insert(e.nir.expose(), e.numero) {
+            refuses.push(refus(e.numero, Some("nir"), format!("même personne qu'à la ligne {premier}")));
+            refus_dossier.push(None);
+            continue;
+        }
+        let mut cats = vec![Categorie::Identite, Categorie::Nir];
+        if e.contact.is_some() {
+            cats.push(Categorie::Contact);
+        }
+        if e.rsa.is_some() {
+            cats.push(Categorie::Rsa);
+        }
+        if e.orientation.is_some() {
+            cats.push(Categorie::Orientation);
+        }
+        if let Some(c) = cats.iter().find(|c| !conv.accorde(**c, Action::Ecrire)) {
+            refuses.push(refus(
+                e.numero,
+                Some(c.code()),
+                format!("catégorie {} non modifiable selon la convention", c.code()),
+            ));
+            refus_dossier.push(None);
+            continue;
+        }
+        let existants = store.find_by_nir(&e.nir, e.identite.date_naissance).await?;
+        if existants.len() > 1 {
+            refuses.push(refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance"));
+            refus_dossier.push(None);
+            continue;
+        }
+        let existant = match existants.first() {
+            Some(id) => {
+                store.personne(*id, conv.publics.contains(&Public::AccompagnementGlobal)).await?.map(|p| (*id, p))
+            }
+            None => None,
+        };
+        let departement = e
+            .contact
+            .as_ref()
+            .map(|c| c.departement.clone())
+            .or_else(|| existant.as_ref().and_then(|x| x.1.departement.clone()));
+        let dossier_id = existant.as_ref().map(|x| x.0);
+        let Some(dep) = departement else {
+            refuses.push(refus(
+                e.numero,
+                Some("code_postal"),
+                "département de résidence inconnu : territoire invérifiable",
+            ));
+            refus_dossier.push(dossier_id);
+            continue;
+        };
+        if !conv.territoire.couvre(&dep) {
+            refuses.push(refus(
+                e.numero,
+                Some("code_postal"),
+                format!("résidence dans le département {dep}, hors du territoire de la convention"),
+            ));
+            refus_dossier.push(dossier_id);
+            continue;
+        }
+        let dans_public = conv.publics.iter().any(|pu| match pu {
+            Public::Tous => true,
+            Public::BeneficiairesRsa => e.rsa.is_some() || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa),
+            Public::DemandeursInscrits | Public::AccompagnementGlobal => {
+                existant.as_ref().is_some_and(|x| x.1.dans_publics_de(*pu))
+            }
+        });
+        if !dans_public {
+            refuses.push(refus(e.numero, None, "personne hors des publics de la convention"));
+            refus_dossier.push(dossier_id);
+            continue;
+        }
+        match existant {
+            None => {
+                let mut dossier = Dossier::new(e.nir, e.identite);
+                dossier.contact = e.contact;
+                dossier.rsa = e.rsa;
+                dossier.orientation = e.orientation;
+                nouveaux.push(dossier);
+            }
+            Some((id, _)) => {
+                let stored = store.sections_json(id, &cats).await?;
+                let mut sections = Vec::new();
+                let ancienne: Option<IdentiteSection> =
+                    stored.get(&Categorie::Identite).and_then(|s| serde_json::from_str(s).ok());
+                let mut identite = e.identite;
+                if let Some(a) = &ancienne {
+                    // certification is not the file's to remove
+                    identite.identite_certifiee |= a.identite.identite_certifiee;
+                }
+                let section =
+                    IdentiteSection { identite, situation: ancienne.map(|a| a.situation).unwrap_or_default() };
+                let mut push = |cat: Categorie, json: Result<String, serde_json::Error>| {
+                    if let Ok(j) = json
+                        && stored.get(&cat) != Some(&j)
+                    {
+                        sections.push((cat, j));
+                    }
+                };
+                push(Categorie::Identite, serde_json::to_string(&section));
+                if let Some(c) = &e.contact {
+                    push(Categorie::Contact, serde_json::to_string(c));
+                }
+                if let Some(r) = &e.rsa {
+                    push(Categorie::Rsa, serde_json::to_string(r));
+                }
+                if let Some(o) = &e.orientation {
+                    push(Categorie::Orientation, serde_json::to_string(o));
+                }
+                if sections.is_empty() {
+                    inchanges += 1;
+                } else {
+                    maj.push(MiseAJour {
+                        id,
+                        sections,
+                        departement: e.contact.as_ref().map(|c| c.departement.to_string()),
+                        rsa_beneficiaire: e.rsa.as_ref().map(|r| r.beneficiaire),
+                    });
+                }
+            }
+        }
+    }
+
+    // 3. journal (committed first: fail closed), then one transaction
+    let now = crate::journal::horodatage(Utc::now());
+    let action = format!("import:{}:{}", d.adaptateur.nom, &sha256[..12]);
+    let entree = |dossier: Option<uuid::Uuid>, categories: String, accepte: bool, raison: String| Entree {
+        horodatage: now,
+        request_id: d.request_id.clone(),
+        agent: Some(d.auteur.clone()),
+        organisation: d.organisation.clone(),
+        client: None,
+        convention: Some(conv.id.clone()),
+        dossier,
+        action: action.clone(),
+        categories,
+        finalite: conv.finalites.first().cloned(),
+        decision: if accepte { "ACCEPTE" } else { "REFUSE" }.into(),
+        raison,
+    };
+    let mut entrees = Vec::new();
+    for n in &nouveaux {
+        entrees.push(entree(Some(n.id), "identite,nir,contact,rsa,orientation".into(), true, "création".into()));
+    }
+    for m in &maj {
+        let cats = m.sections.iter().map(|(c, _)| c.code()).collect::<Vec<_>>().join(",");
+        entrees.push(entree(Some(m.id), cats, true, "mise à jour".into()));
+    }
+    for (r, dossier) in refuses.iter().zip(&refus_dossier) {
+        let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
+        entrees.push(entree(*dossier, String::new(), false, raison));
+    }
+    journal.ecrire_lot(entrees).await?;
+    let (crees, modifies) = (nouveaux.len() as u64, maj.len() as u64);
+    let prov = Provenance::new(
+        format!("adaptateur:{}@{}/convention:{}", d.adaptateur.nom, d.adaptateur.version, conv.id),
+        Some(d.auteur.clone()),
+    );
+    store
+        .appliquer_import(
+            &nouveaux,
+            &maj,
+            &FichierImporte {
+                convention_id: conv.id.clone(),
+                sha256: sha256.clone(),
+                nom_fichier: d.nom_fichier.clone(),
+                adaptateur: format!("{}@{}", d.adaptateur.nom, d.adaptateur.version),
+                crees: crees as i64,
+                modifies: modifies as i64,
+                inchanges: inchanges as i64,
+                refuses: refuses.len() as i64,
+            },
+            &prov,
+        )
+        .await?;
+    refuses.sort_by_key(|r| r.numero);
+    let message = match (&deja, crees + modifies) {
+        (Some(t), 0) => format!("fichier déjà importé le {} : aucune modification", t.format("%d/%m/%Y %H:%M")),
+        (None, 0) => "aucune modification".to_string(),
+        (_, n) => format!("{n} dossiers créés ou mis à jour"),
+    };
+    Ok(Rapport {
+        fichier: d.nom_fichier,
+        sha256,
+        adaptateur: format!("{} {}", d.adaptateur.nom, d.adaptateur.version),
+        octets,
+        deja_importe_le: deja,
+        crees,
+        modifies,
+        inchanges,
+        refuses: refuses.len() as u64,
+        lignes_refusees: refuses,
+        message,
+    })
+}

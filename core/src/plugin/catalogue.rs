@@ -1,0 +1,96 @@
+//! The adapters of a directory, by name; the one a convention binds (name, semver
+//! requirement, optional sha256 pin).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use super::{Adaptateur, Moteur, PluginError};
+use crate::habilitation::convention::Convention;
+
+/// Loaded adapters.
+pub struct Catalogue {
+    pub moteur: Moteur,
+    pub repertoire: PathBuf,
+    cache: Option<PathBuf>,
+    adaptateurs: RwLock<HashMap<String, Arc<Adaptateur>>>,
+    /// Last load failure per file.
+    pub erreurs: RwLock<HashMap<String, String>>,
+}
+
+impl Catalogue {
+    pub fn new(moteur: Moteur, repertoire: PathBuf, cache: Option<PathBuf>) -> Self {
+        Self { moteur, repertoire, cache, adaptateurs: Default::default(), erreurs: Default::default() }
+    }
+
+    /// Loads every `*.wasm` of the directory (blocking: compiles). A file that fails is
+    /// reported and leaves what was loaded from it before in place.
+    pub fn charger_tout(&self) -> usize {
+        let Ok(rd) = std::fs::read_dir(&self.repertoire) else {
+            return 0;
+        };
+        let mut n = 0;
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "wasm") && self.charger_fichier(&p).is_ok() {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    pub fn charger_fichier(&self, p: &Path) -> Result<Arc<Adaptateur>, PluginError> {
+        let fichier = p.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+        let res = std::fs::read(p)
+            .map_err(|e| PluginError::Invalide { fichier: fichier.clone(), raison: e.to_string() })
+            .and_then(|octets| Adaptateur::charger(&self.moteur, &fichier, &octets, self.cache.as_deref()));
+        match res {
+            Ok(a) => {
+                let a = Arc::new(a);
+                self.adaptateurs.write().expect("lock").insert(a.nom.clone(), a.clone());
+                self.erreurs.write().expect("lock").remove(&fichier);
+                tracing::info!(adaptateur = %a.nom, version = %a.version, sha256 = %a.sha256, "adaptateur chargé");
+                Ok(a)
+            }
+            Err(e) => {
+                tracing::error!(fichier = %fichier, erreur = %e, "adaptateur refusé : la version précédente reste en service");
+                self.erreurs.write().expect("lock").insert(fichier, e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    pub fn tous(&self) -> Vec<Arc<Adaptateur>> {
+        let mut v: Vec<_> = self.adaptateurs.read().expect("lock").values().cloned().collect();
+        v.sort_by(|a, b| a.nom.cmp(&b.nom));
+        v
+    }
+
+    /// The adapter a convention binds, if loaded and matching its requirement and pin.
+    pub fn pour(&self, c: &Convention) -> Result<Arc<Adaptateur>, String> {
+        let r = c.adaptateur.as_ref().ok_or_else(|| format!("la convention {} ne désigne pas d'adaptateur", c.id))?;
+        let a = self
+            .adaptateurs
+            .read()
+            .expect("lock")
+            .get(&r.nom)
+            .cloned()
+            .ok_or_else(|| format!("adaptateur {} non chargé (répertoire {})", r.nom, self.repertoire.display()))?;
+        let req = semver::VersionReq::parse(&r.version)
+            .map_err(|e| format!("exigence de version « {} » : {e}", r.version))?;
+        let v = semver::Version::parse(&a.version)
+            .map_err(|e| format!("version « {} » de l'adaptateur : {e}", a.version))?;
+        if !req.matches(&v) {
+            return Err(format!("adaptateur {} {} : la convention exige {}", a.nom, a.version, r.version));
+        }
+        if let Some(pin) = &r.sha256
+            && !pin.eq_ignore_ascii_case(&a.sha256)
+        {
+            return Err(format!(
+                "adaptateur {} : sha256 {} différent de celui épinglé par la convention",
+                a.nom, a.sha256
+            ));
+        }
+        Ok(a)
+    }
+}

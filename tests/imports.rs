@@ -1,0 +1,180 @@
+//! Imports through the real cd-files component: checks against the convention, one
+//! transaction, re-import idempotent, report, journal; the CLI.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use common::*;
+use dude_core::dossier::Categorie;
+use dude_core::dossier::contact::Departement;
+use dude_core::habilitation::convention::{Acces, AdaptateurRef, Public, Territoire};
+use dude_core::import::{Demande, importer};
+use dude_core::plugin::catalogue::Catalogue;
+use dude_core::plugin::{Limites, Moteur};
+
+fn plugins_dir() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release");
+    assert!(p.join("cd_files.wasm").exists(), "build the adapters first (tests/run.sh does)");
+    p
+}
+
+const ENTETE: &str = "Civilité;Nom;Prénom;Date de naissance;NIR;Demandeur ou conjoint;Téléphone;Adresse;Code postal;Ville;\
+Date d'entrée RSA;Code organisme;Numéro allocataire CAF/MSA;Type de parcours;Structure;Date d'orientation";
+
+fn fichier() -> String {
+    let new_nir = nir("1900377000201");
+    let mut bad = nir("1900377000202");
+    bad.replace_range(13.., "00");
+    format!(
+        "\u{feff}{ENTETE}\n\
+         M;NOUVEAU;Paul;03/03/1990;{new_nir};demandeur;0611111111;2 rue Neuve;77000;Melun;01/02/2024;CAF;7000001;social;CCAS Melun;15/02/2024\n\
+         MME;ALPHA;Test;15/01/1985;{};demandeur;0622222222;1 rue de la Paix;77000;Ville;;;;;;\n\
+         M;AILLEURS;Jean;04/04/1990;{};demandeur;;3 rue Loin;93200;Saint-Denis;;CAF;;;;\n\
+         M;MAUVAISE;Cle;05/05/1990;{bad};demandeur;;4 rue X;77000;Melun;;;;;;\n\
+         M;SANSNIR;Paul;06/06/1990;;demandeur;;5 rue Y;77000;Melun;;;;;;\n\
+         M;NOUVEAU;Paul;03/03/1990;{new_nir};demandeur;;2 rue Neuve;77000;Melun;;;;;;\n\
+         M;DATE;Fausse;31/02/1990;{};demandeur;;6 rue Z;77000;Melun;;;;;;\n",
+        nir(who::INSCRITE),
+        nir("1900493000203"),
+        nir("1900577000204"),
+    )
+}
+
+async fn setup() -> (TestServer, Arc<Catalogue>) {
+    let s = TestServer::start(None).await;
+    let mut c = convention(
+        "conv-import-77",
+        &["ft", "cd77"],
+        Territoire::Departements(vec![Departement::parse("77").unwrap()]),
+        vec![Public::BeneficiairesRsa],
+    );
+    for cat in [Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa, Categorie::Orientation] {
+        c.categories.insert(cat, Acces::Ecriture);
+    }
+    c.adaptateur = Some(AdaptateurRef { nom: "cd-files".into(), version: "^0.1".into(), sha256: None });
+    s.store.enregistrer_convention(&c).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    let cat = Arc::new(Catalogue::new(Moteur::new(8, 64 << 20).unwrap(), plugins_dir(), None));
+    let c2 = cat.clone();
+    tokio::task::spawn_blocking(move || c2.charger_tout()).await.unwrap();
+    (s, cat)
+}
+
+async fn run(
+    s: &TestServer,
+    cat: &Catalogue,
+    contenu: String,
+) -> Result<dude_core::import::Rapport, dude_core::import::ImportError> {
+    let conv = s.state.services().gardien.courant().registre.conventions["conv-import-77"].clone();
+    let adaptateur = cat.pour(&conv).unwrap();
+    importer(
+        &s.store,
+        &s.state.services().journal,
+        Demande {
+            convention: conv,
+            adaptateur,
+            format: "stock-csv".into(),
+            options: vec![],
+            nom_fichier: "stock-77.csv".into(),
+            auteur: "ADM77".into(),
+            organisation: Some("cd77".into()),
+            request_id: "req-import".into(),
+            limites: Limites { morceau: 97, ..Limites::default() },
+        },
+        Box::new(std::io::Cursor::new(contenu.into_bytes())),
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn import_checks_records_against_the_convention() {
+    let (s, cat) = setup().await;
+    let avant = s.store.count_dossiers().await.unwrap();
+    let r = run(&s, &cat, fichier()).await.unwrap();
+    assert_eq!((r.crees, r.modifies, r.inchanges, r.refuses), (1, 1, 0, 5), "{r:#?}");
+    let refus: Vec<(u64, Option<&str>)> = r.lignes_refusees.iter().map(|l| (l.numero, l.champ.as_deref())).collect();
+    assert_eq!(
+        refus,
+        [(4, Some("code_postal")), (5, Some("nir")), (6, Some("nir")), (7, Some("nir")), (8, Some("date_naissance"))],
+        "{:#?}",
+        r.lignes_refusees
+    );
+    assert!(r.lignes_refusees[0].raison.contains("93"), "territory named: {:?}", r.lignes_refusees[0]);
+    assert!(r.lignes_refusees[3].raison.contains("ligne 2"), "duplicate names its first line");
+    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
+
+    // the created person exists, identified (never registered, so search does not find
+    // them yet), within cd77's perimeter; the update carries its provenance
+    let nouveau =
+        s.store.find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03")).await.unwrap();
+    assert_eq!(nouveau.len(), 1);
+    let idn = dude_core::crypto::id_national::IdNationalCodec::new(&dude_core::crypto::keys::MasterKey::from_bytes(
+        MASTER_KEY,
+    ))
+    .encode("cd77", nouveau[0]);
+    let st = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{idn}/statut")).await;
+    assert_eq!(st["statutDE"], "Identifié");
+    let id = s.id_national(TOKEN_77, who::INSCRITE).await;
+    let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/dossier?provenance=true")).await;
+    assert!(v["provenance"].is_object());
+    let ids =
+        s.store.find_by_nir(&dude_core::dossier::Nir::parse(who::INSCRITE).unwrap(), d(who::BIRTH)).await.unwrap();
+    let sections = s.store.sections(ids[0], Some(&[Categorie::Contact])).await.unwrap();
+    assert_eq!(sections[0].source, "adaptateur:cd-files@0.1.0/convention:conv-import-77");
+    assert_eq!(sections[0].donnees["telephone"], "0622222222");
+
+    // every record is journaled: creations, updates, refusals
+    let j = s.store.journal_page(0, 1000).await.unwrap();
+    let imports: Vec<_> = j.iter().filter(|e| e.entree.action.starts_with("import:cd-files:")).collect();
+    assert_eq!(imports.iter().filter(|e| e.entree.decision == "ACCEPTE").count(), 2);
+    assert_eq!(imports.iter().filter(|e| e.entree.decision == "REFUSE").count(), 5);
+    assert!(imports.iter().all(|e| e.entree.convention.as_deref() == Some("conv-import-77")));
+
+    // the same file again changes nothing, and says so
+    let r2 = run(&s, &cat, fichier()).await.unwrap();
+    assert_eq!((r2.crees, r2.modifies, r2.inchanges), (0, 0, 2), "{r2:#?}");
+    assert!(r2.deja_importe_le.is_some());
+    assert!(r2.message.contains("déjà importé"), "{}", r2.message);
+    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
+}
+
+#[tokio::test]
+async fn a_failed_import_leaves_nothing() {
+    let (s, cat) = setup().await;
+    let avant = s.store.count_dossiers().await.unwrap();
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = s.store.connection();
+    db.execute_raw(Statement::from_string(db.get_database_backend(), "DROP TABLE import_fichier")).await.unwrap();
+    assert!(run(&s, &cat, fichier()).await.is_err());
+    assert_eq!(s.store.count_dossiers().await.unwrap(), avant, "no dossier half-imported");
+    let found =
+        s.store.find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03")).await.unwrap();
+    assert!(found.is_empty());
+}
+
+#[tokio::test]
+async fn import_command() {
+    let (s, _) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("stock.csv");
+    std::fs::write(&f, fichier()).unwrap();
+    use base64::Engine;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+        .args(["import", "--convention", "conv-import-77"])
+        .arg(&f)
+        .arg("--plugins")
+        .arg(plugins_dir())
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &s.database_url)
+        .env("DUDE_MASTER_KEY", base64::engine::general_purpose::STANDARD.encode(MASTER_KEY))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("1 créés, 1 mis à jour, 0 inchangés, 5 refusés"), "{text}");
+    assert!(text.contains("ligne 4 code_postal"), "{text}");
+    assert!(!text.contains("NOUVEAU") && !text.contains("0611111111"), "no personal data in the report: {text}");
+}
