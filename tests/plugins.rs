@@ -1,6 +1,8 @@
 //! Black-box tests of the adapter host with the real `.wasm` built from `plugins/`
 //! (tests/run.sh builds them first).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -89,4 +91,75 @@ fn limits_and_bad_files_are_typed_errors() {
     let mut n = 0;
     tache::analyser(&a, "stock-csv", &[], &mut f, &Limites::default(), &mut |b| n += b.personnes.len()).unwrap();
     assert_eq!(n, 4);
+}
+
+fn hostile() -> (Moteur, Adaptateur) {
+    let moteur = Moteur::new(8, 64 << 20).unwrap();
+    let octets = std::fs::read(wasm("hostile")).unwrap();
+    let a = Adaptateur::charger(&moteur, "hostile.wasm", &octets, None).unwrap();
+    (moteur, a)
+}
+
+fn job(a: &Adaptateur, format: &str, limites: &Limites) -> Result<u64, PluginError> {
+    let mut input = std::io::Cursor::new(b"x".to_vec());
+    tache::analyser(a, format, &[], &mut input, limites, &mut |_| {})
+}
+
+#[test]
+fn hostile_guests_fail_their_job_only() {
+    let (_m, a) = hostile();
+    // an endless loop: a deadline error within twice the deadline
+    let limites = Limites { delai: std::time::Duration::from_millis(300), ..Limites::default() };
+    let t = std::time::Instant::now();
+    let err = job(&a, "boucle", &limites).unwrap_err();
+    assert!(matches!(err, PluginError::Delai(..)), "{err}");
+    assert!(t.elapsed() < std::time::Duration::from_millis(600), "stopped after {:?}", t.elapsed());
+    // a memory bomb: the limit error
+    let limites = Limites { memoire_octets: 32 << 20, ..Limites::default() };
+    let err = job(&a, "memoire", &limites).unwrap_err();
+    assert!(matches!(err, PluginError::Memoire(_, 32)), "{err}");
+    // a panic: a typed trap
+    let err = job(&a, "panique", &Limites::default()).unwrap_err();
+    assert!(matches!(err, PluginError::Trap(..)), "{err}");
+    // the same adapter serves the next job (fresh store, never the trapped one)
+    assert!(job(&a, "sage", &Limites::default()).is_ok());
+    use std::sync::atomic::Ordering::Relaxed;
+    assert_eq!(a.compteurs.travaux.load(Relaxed), 4);
+    assert_eq!(a.compteurs.pieges.load(Relaxed), 3);
+}
+
+#[test]
+fn an_adapter_failing_in_a_row_is_quarantined() {
+    let (_m, a) = hostile();
+    for _ in 0..5 {
+        assert!(matches!(job(&a, "panique", &Limites::default()), Err(PluginError::Trap(..))));
+    }
+    let err = job(&a, "sage", &Limites::default()).unwrap_err();
+    assert!(matches!(err, PluginError::Quarantaine(..)), "{err}");
+    assert!(err.to_string().contains("quarantaine"));
+}
+
+#[tokio::test]
+async fn the_server_keeps_answering_while_guests_misbehave() {
+    let (_m, a) = hostile();
+    let a = std::sync::Arc::new(a);
+    let limites =
+        Limites { delai: std::time::Duration::from_millis(500), memoire_octets: 32 << 20, ..Limites::default() };
+    let mut jobs = Vec::new();
+    for f in ["boucle", "memoire", "panique", "boucle"] {
+        let a = a.clone();
+        jobs.push(tokio::task::spawn_blocking(move || job(&a, f, &limites)));
+    }
+    // the real router on a random port answers meanwhile, partner calls included
+    let s = common::TestServer::start(None).await;
+    for _ in 0..3 {
+        assert_eq!(s.client.get(s.url("/readyz")).send().await.unwrap().status(), 200);
+        assert_eq!(
+            s.rechercher(common::TOKEN_77, common::who::INSCRITE, common::who::BIRTH).await["codeRetour"],
+            "S001"
+        );
+    }
+    for j in jobs {
+        assert!(j.await.unwrap().is_err());
+    }
 }

@@ -122,7 +122,8 @@ pub async fn importer(
     // 1. parse, streaming, in the sandbox
     let adaptateur = d.adaptateur.clone();
     let (format, options, limites) = (d.format.clone(), d.options.clone(), d.limites);
-    let (personnes, erreurs, sha256, octets) = tokio::task::spawn_blocking(move || {
+    let nom = d.adaptateur.nom.clone();
+    let job = tokio::task::spawn_blocking(move || {
         let mut tee = Tee { inner: input, hash: Sha256::new(), lu: 0, progression };
         let mut personnes = Vec::new();
         let mut erreurs = Vec::new();
@@ -132,9 +133,11 @@ pub async fn importer(
         })?;
         let sha: String = tee.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
         Ok::<_, PluginError>((personnes, erreurs, sha, tee.lu))
-    })
-    .await
-    .map_err(|e| ImportError::Interne(e.to_string()))??;
+    });
+    let (personnes, erreurs, sha256, octets) = tokio::time::timeout(limites.delai_total, job)
+        .await
+        .map_err(|_| PluginError::Delai(nom, limites.delai_total.as_millis() as u64))?
+        .map_err(|e| ImportError::Interne(e.to_string()))??;
     let deja = store.import_precedent(&conv.id, &sha256).await?;
 
     // 2. check every record against the convention; prepare the changes

@@ -13,6 +13,18 @@ use super::bindings::{Adapter, AdapterPre};
 use super::moteur::Moteur;
 use super::tache::{Hote, Limites, decrire};
 
+/// Consecutive failed jobs after which an adapter is quarantined.
+pub const ECHECS_AVANT_QUARANTAINE: u32 = 5;
+
+/// Counters of an adapter's jobs.
+#[derive(Debug, Default)]
+pub struct Compteurs {
+    pub travaux: std::sync::atomic::AtomicU64,
+    pub echecs: std::sync::atomic::AtomicU64,
+    pub pieges: std::sync::atomic::AtomicU64,
+    pub echecs_consecutifs: std::sync::atomic::AtomicU32,
+}
+
 /// The contract version this host implements.
 pub const WIT_MAJEURE_MINEURE: (u64, u64) = (0, 1);
 
@@ -24,6 +36,7 @@ pub struct Adaptateur {
     pub formats: Vec<String>,
     pub version_wit: String,
     pub charge_le: DateTime<Utc>,
+    pub compteurs: Compteurs,
     engine: wasmtime::Engine,
     pre: AdapterPre<Hote>,
 }
@@ -35,6 +48,32 @@ impl Adaptateur {
 
     pub(crate) fn pre(&self) -> &AdapterPre<Hote> {
         &self.pre
+    }
+
+    pub fn en_quarantaine(&self) -> bool {
+        self.compteurs.echecs_consecutifs.load(std::sync::atomic::Ordering::Relaxed) >= ECHECS_AVANT_QUARANTAINE
+    }
+
+    /// Counts a finished job.
+    pub(crate) fn compter(&self, r: &Result<u64, PluginError>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let c = &self.compteurs;
+        c.travaux.fetch_add(1, Relaxed);
+        match r {
+            Ok(_) | Err(PluginError::Refus(..)) | Err(PluginError::EntreeTropGrande(..)) => {
+                c.echecs_consecutifs.store(0, Relaxed);
+            }
+            Err(e) => {
+                c.echecs.fetch_add(1, Relaxed);
+                if matches!(e, PluginError::Trap(..) | PluginError::Delai(..) | PluginError::Memoire(..)) {
+                    c.pieges.fetch_add(1, Relaxed);
+                }
+                let n = c.echecs_consecutifs.fetch_add(1, Relaxed) + 1;
+                if n == ECHECS_AVANT_QUARANTAINE {
+                    tracing::error!(adaptateur = %self.nom, echecs = n, "adaptateur mis en quarantaine");
+                }
+            }
+        }
     }
 
     /// Loads from bytes (blocking: compiles). `cache` holds compiled code by sha256.
@@ -89,6 +128,7 @@ impl Adaptateur {
             formats: Vec::new(),
             version_wit,
             charge_le: Utc::now(),
+            compteurs: Compteurs::default(),
             engine: engine.clone(),
             pre,
         };

@@ -32,4 +32,6 @@ pub enum PluginError {
     Refus(String, String),
     #[error("hôte des adaptateurs : {0}")]
     Hote(String),
+    #[error("adaptateur {0} en quarantaine après {1} échecs consécutifs : recharger une version corrigée")]
+    Quarantaine(String, u32),
 }

@@ -18,15 +18,23 @@ use super::moteur::TICK;
 #[derive(Debug, Clone, Copy)]
 pub struct Limites {
     pub memoire_octets: usize,
-    /// Deadline of each call into the adapter.
+    /// Deadline of each call into the adapter (epoch interruption).
     pub delai: Duration,
+    /// Deadline of the whole job (a tokio timeout around it).
+    pub delai_total: Duration,
     pub entree_max: u64,
     pub morceau: usize,
 }
 
 impl Default for Limites {
     fn default() -> Self {
-        Self { memoire_octets: 64 << 20, delai: Duration::from_secs(5), entree_max: 512 << 20, morceau: 64 << 10 }
+        Self {
+            memoire_octets: 64 << 20,
+            delai: Duration::from_secs(5),
+            delai_total: Duration::from_secs(600),
+            entree_max: 512 << 20,
+            morceau: 64 << 10,
+        }
     }
 }
 
@@ -120,6 +128,22 @@ pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Desc
 /// Parses `input` in `format`, streaming it in chunks; calls `recu` with each batch.
 /// Returns the number of bytes read.
 pub fn analyser(
+    adaptateur: &super::Adaptateur,
+    format: &str,
+    options: &[(String, String)],
+    input: &mut dyn Read,
+    limites: &Limites,
+    recu: &mut dyn FnMut(Batch),
+) -> Result<u64, PluginError> {
+    if adaptateur.en_quarantaine() {
+        return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
+    }
+    let r = analyser_sans_compter(adaptateur, format, options, input, limites, recu);
+    adaptateur.compter(&r);
+    r
+}
+
+fn analyser_sans_compter(
     adaptateur: &super::Adaptateur,
     format: &str,
     options: &[(String, String)],
