@@ -163,3 +163,99 @@ async fn the_server_keeps_answering_while_guests_misbehave() {
         assert!(j.await.unwrap().is_err());
     }
 }
+
+/// The component with a custom section appended: same code, another sha256.
+fn variante(octets: &[u8], i: u8) -> Vec<u8> {
+    let name = b"dude-test";
+    let payload = [i; 4];
+    let mut v = octets.to_vec();
+    v.push(0); // custom section
+    v.push((1 + name.len() + payload.len()) as u8);
+    v.push(name.len() as u8);
+    v.extend_from_slice(name);
+    v.extend_from_slice(&payload);
+    v
+}
+
+fn sha(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn hot_reload_under_load_never_serves_a_broken_file() {
+    use dude_core::plugin::catalogue::Catalogue;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read(wasm("cd_files")).unwrap();
+    let cible = dir.path().join("cd_files.wasm");
+    std::fs::write(&cible, &original).unwrap();
+    let cat = Arc::new(Catalogue::new(Moteur::new(16, 64 << 20).unwrap(), dir.path().to_path_buf(), None));
+    assert_eq!(cat.charger_tout(), 1);
+    let _surveillance = dude_core::plugin::surveillance::surveiller(cat.clone()).unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (jobs, echecs) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let servis = Arc::new(Mutex::new(std::collections::HashSet::new()));
+    let csv = std::fs::read(reference("import_beneficiaires.csv")).unwrap();
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (cat, stop, jobs, echecs, servis, csv) =
+                (cat.clone(), stop.clone(), jobs.clone(), echecs.clone(), servis.clone(), csv.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Relaxed) {
+                    let a = cat.tous().into_iter().find(|a| a.nom == "cd-files").unwrap();
+                    servis.lock().unwrap().insert(a.sha256.clone());
+                    let mut n = 0;
+                    let r = tache::analyser(
+                        &a,
+                        "stock-csv",
+                        &[],
+                        &mut std::io::Cursor::new(&csv),
+                        &Limites::default(),
+                        &mut |b| n += b.personnes.len(),
+                    );
+                    if r.is_err() || n != 4 {
+                        echecs.fetch_add(1, Relaxed);
+                    }
+                    jobs.fetch_add(1, Relaxed);
+                }
+            })
+        })
+        .collect();
+
+    let attendre = |f: &dyn Fn() -> bool| {
+        let t = std::time::Instant::now();
+        while !f() {
+            assert!(t.elapsed() < std::time::Duration::from_secs(20), "reload not seen");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    let mut derniere = sha(&original);
+    let mut cassee = String::new();
+    for i in 0..10u8 {
+        let octets = if i == 5 { original[..original.len() / 3].to_vec() } else { variante(&original, i) };
+        let tmp = dir.path().join("cd_files.wasm.tmp");
+        std::fs::write(&tmp, &octets).unwrap();
+        std::fs::rename(&tmp, &cible).unwrap();
+        if i == 5 {
+            cassee = sha(&octets);
+            attendre(&|| cat.erreurs.read().unwrap().contains_key("cd_files.wasm"));
+            // the previous version still serves
+            assert_eq!(cat.tous()[0].sha256, derniere);
+        } else {
+            derniere = sha(&octets);
+            attendre(&|| cat.tous()[0].sha256 == derniere);
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    stop.store(true, Relaxed);
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert_eq!(echecs.load(Relaxed), 0, "zero failed jobs");
+    assert!(jobs.load(Relaxed) >= 10, "jobs ran throughout: {}", jobs.load(Relaxed));
+    assert!(!servis.lock().unwrap().contains(&cassee), "the broken file was never served");
+    assert!(cat.erreurs.read().unwrap().is_empty(), "the next good version clears the error");
+}

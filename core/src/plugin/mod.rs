@@ -7,6 +7,7 @@ pub mod adaptateur;
 pub mod bindings;
 pub mod catalogue;
 pub mod moteur;
+pub mod surveillance;
 pub mod tache;
 
 pub use adaptateur::Adaptateur;
