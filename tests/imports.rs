@@ -43,7 +43,10 @@ fn fichier() -> String {
 }
 
 async fn setup() -> (TestServer, Arc<Catalogue>) {
-    let s = TestServer::start(None).await;
+    let cat = Arc::new(Catalogue::new(Moteur::new(8, 64 << 20).unwrap(), plugins_dir(), None));
+    let c2 = cat.clone();
+    tokio::task::spawn_blocking(move || c2.charger_tout()).await.unwrap();
+    let s = TestServer::start_avec(None, Some(cat.clone())).await;
     let mut c = convention(
         "conv-import-77",
         &["ft", "cd77"],
@@ -56,9 +59,6 @@ async fn setup() -> (TestServer, Arc<Catalogue>) {
     c.adaptateur = Some(AdaptateurRef { nom: "cd-files".into(), version: "^0.1".into(), sha256: None });
     s.store.enregistrer_convention(&c).await.unwrap();
     s.state.services().gardien.recharger(&s.store).await.unwrap();
-    let cat = Arc::new(Catalogue::new(Moteur::new(8, 64 << 20).unwrap(), plugins_dir(), None));
-    let c2 = cat.clone();
-    tokio::task::spawn_blocking(move || c2.charger_tout()).await.unwrap();
     (s, cat)
 }
 
@@ -177,4 +177,63 @@ async fn import_command() {
     assert!(text.contains("1 créés, 1 mis à jour, 0 inchangés, 5 refusés"), "{text}");
     assert!(text.contains("ligne 4 code_postal"), "{text}");
     assert!(!text.contains("NOUVEAU") && !text.contains("0611111111"), "no personal data in the report: {text}");
+}
+
+#[tokio::test]
+async fn admin_api_imports_and_lists_adapters() {
+    let (s, _) = setup().await;
+    let adm77 = s.idp.jeton("ADM77");
+    let r = s
+        .client
+        .post(s.url("/admin/v1/conventions/conv-import-77/imports?nom=stock-77.csv"))
+        .bearer_auth(&adm77)
+        .body(fichier())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (v["crees"].as_u64(), v["modifies"].as_u64(), v["refuses"].as_u64()),
+        (Some(1), Some(1), Some(5)),
+        "{v}"
+    );
+    assert_eq!(v["lignesRefusees"][0]["numero"], 4);
+    // an administrator of another département may not import under cd77's convention
+    let r = s
+        .client
+        .post(s.url("/admin/v1/conventions/conv-import-77/imports"))
+        .bearer_auth(s.idp.jeton("ADMFT"))
+        .body(fichier())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "France Travail is a party");
+    // the adapters, with their counters
+    let v: serde_json::Value =
+        s.client.get(s.url("/admin/v1/plugins")).bearer_auth(&adm77).send().await.unwrap().json().await.unwrap();
+    let cd = v["adaptateurs"].as_array().unwrap().iter().find(|a| a["nom"] == "cd-files").unwrap();
+    assert_eq!(cd["versionWit"], "0.1.0");
+    assert!(cd["travaux"].as_u64().unwrap() >= 2);
+    // upload: a broken file is refused before anything is written
+    let r = s
+        .client
+        .post(s.url("/admin/v1/plugins?fichier=casse.wasm"))
+        .bearer_auth(TOKEN_ADMIN)
+        .body(b"\0asm pas un composant".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(!plugins_dir().join("casse.wasm").exists());
+    // a département's administrator may not upload adapters
+    let r = s
+        .client
+        .post(s.url("/admin/v1/plugins?fichier=x.wasm"))
+        .bearer_auth(&adm77)
+        .body(vec![0u8])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 }

@@ -448,6 +448,14 @@ pub struct TestServer {
 impl TestServer {
     /// Starts on SQLite (a fresh file) or on `database_url`, with the fixtures loaded.
     pub async fn start(database_url: Option<String>) -> Self {
+        Self::start_avec(database_url, None).await
+    }
+
+    /// Same, with department adapters.
+    pub async fn start_avec(
+        database_url: Option<String>,
+        catalogue: Option<Arc<dude_core::plugin::catalogue::Catalogue>>,
+    ) -> Self {
         let (url, dir) = match database_url {
             Some(u) => (u, None),
             None => {
@@ -467,6 +475,10 @@ impl TestServer {
             Services::demarrer(store.clone(), &key, Arc::new(clock.clone()), admins, None, 600, Some(idp.config()))
                 .await
                 .expect("services");
+        let services = match catalogue {
+            Some(c) => services.avec_catalogue(c),
+            None => services,
+        };
         let state = AppState::new(services);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -35,6 +35,8 @@ pub struct Services {
     pub journal: Journal,
     pub admins: AdminTokens,
     pub oidc: Option<crate::habilitation::oidc::Oidc>,
+    /// Loaded department adapters, when a plugins directory is configured.
+    pub catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
 }
 
 /// Failures at start-up.
@@ -70,7 +72,16 @@ impl Services {
             journal,
             admins,
             oidc: oidc.map(crate::habilitation::oidc::Oidc::new),
+            catalogue: None,
         })
+    }
+}
+
+impl Services {
+    /// With the adapters of a catalogue.
+    pub fn avec_catalogue(mut self, c: Arc<crate::plugin::catalogue::Catalogue>) -> Self {
+        self.catalogue = Some(c);
+        self
     }
 }
 

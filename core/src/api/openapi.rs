@@ -60,6 +60,9 @@ impl Modify for Security {
         admin::habilitations::revoquer_client,
         admin::habilitations::renouveler_secret,
         admin::rapport::rechercher_dossier,
+        admin::adaptateurs::lister,
+        admin::adaptateurs::televerser,
+        admin::adaptateurs::importer_fichier,
         admin::rapport::rapport_acces,
     )
 )]

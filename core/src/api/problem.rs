@@ -26,6 +26,8 @@ pub enum ApiError {
     #[error("{0}")]
     Conflit(String),
     #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(transparent)]
     Authz(#[from] AuthzError),
@@ -78,6 +80,16 @@ impl IntoResponse for ApiError {
             ApiError::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
             ApiError::AdminInterdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
             ApiError::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
+            ApiError::Import(e) => match e {
+                crate::import::ImportError::Store(_) | crate::import::ImportError::Journal(_) => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
+                }
+                crate::import::ImportError::Convention(..)
+                | crate::import::ImportError::Plugin(crate::plugin::PluginError::Refus(..)) => {
+                    (StatusCode::BAD_REQUEST, "R997", "Fichier refusé")
+                }
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
+            },
             ApiError::Journal(_) | ApiError::Authz(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
             }

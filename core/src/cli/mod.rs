@@ -348,6 +348,27 @@ pub async fn run(cli: Cli) -> Result<()> {
                 config::oidc()?,
             )
             .await?;
+            // Department adapters: loaded from DUDE_PLUGINS_DIR and hot-reloaded.
+            let dir = std::path::PathBuf::from(
+                std::env::var("DUDE_PLUGINS_DIR").unwrap_or_else(|_| "plugins/target/wasm32-wasip2/release".into()),
+            );
+            let mut _surveillance = None;
+            let services = if dir.is_dir() {
+                let moteur = crate::plugin::Moteur::new(64, crate::plugin::Limites::default().memoire_octets)?;
+                let cat = std::sync::Arc::new(crate::plugin::catalogue::Catalogue::new(
+                    moteur,
+                    dir,
+                    Some("data/cwasm".into()),
+                ));
+                let c2 = cat.clone();
+                let n = tokio::task::spawn_blocking(move || c2.charger_tout()).await?;
+                tracing::info!(adaptateurs = n, repertoire = %cat.repertoire.display(), "adaptateurs chargés");
+                _surveillance = Some(crate::plugin::surveillance::surveiller(cat.clone())?);
+                services.avec_catalogue(cat)
+            } else {
+                tracing::warn!(repertoire = %dir.display(), "pas de répertoire d'adaptateurs : imports indisponibles");
+                services
+            };
             let gardien = services.gardien.clone();
             let reload_store = services.store.clone();
             // Conventions, agents and clients changed in the database are picked up

@@ -1,6 +1,7 @@
 //! Admin API v1: habilitations (organisations, conventions, agents, API clients), monthly
 //! lists, access reports. Every change and every read of personal data is journaled.
 
+pub mod adaptateurs;
 pub mod habilitations;
 pub mod listes;
 pub mod rapport;
@@ -12,6 +13,9 @@ use super::AppState;
 use super::caller::Administrateur;
 use super::problem::ApiError;
 use crate::journal::Entree;
+
+/// Largest file accepted by upload and import.
+pub const TAILLE_MAX: usize = 512 << 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,8 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{id}", get(habilitations::client))
         .route("/clients/{id}/revoquer", post(habilitations::revoquer_client))
         .route("/clients/{id}/secret", post(habilitations::renouveler_secret))
+        .route("/plugins", get(adaptateurs::lister).post(adaptateurs::televerser))
+        .route("/conventions/{id}/imports", post(adaptateurs::importer_fichier))
         .route("/dossiers/rechercher", post(rapport::rechercher_dossier))
         .route("/dossiers/{id}/rapport-acces", get(rapport::rapport_acces))
+        .layer(axum::extract::DefaultBodyLimit::max(TAILLE_MAX))
 }
 
 /// Journals an administrative act (committed before the answer).

@@ -1,0 +1,198 @@
+//! Adapters: what is loaded (version, sha256, counters, last error), upload of a new
+//! version, and imports through a convention's adapter.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{interdit, journaliser};
+use crate::api::AppState;
+use crate::api::caller::Admin;
+use crate::api::problem::{ApiError, Problem};
+use crate::import::{Demande, Rapport, importer};
+use crate::plugin::{Adaptateur, Limites};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdaptateurInfo {
+    pub nom: String,
+    pub version: String,
+    pub sha256: String,
+    pub version_wit: String,
+    pub formats: Vec<String>,
+    pub charge_le: DateTime<Utc>,
+    pub travaux: u64,
+    pub echecs: u64,
+    pub pieges: u64,
+    pub quarantaine: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Adaptateurs {
+    pub repertoire: String,
+    pub adaptateurs: Vec<AdaptateurInfo>,
+    /// Last failure per file (the previous version, if any, still serves).
+    pub erreurs: std::collections::BTreeMap<String, String>,
+}
+
+fn info(a: &Adaptateur) -> AdaptateurInfo {
+    use std::sync::atomic::Ordering::Relaxed;
+    AdaptateurInfo {
+        nom: a.nom.clone(),
+        version: a.version.clone(),
+        sha256: a.sha256.clone(),
+        version_wit: a.version_wit.clone(),
+        formats: a.formats.clone(),
+        charge_le: a.charge_le,
+        travaux: a.compteurs.travaux.load(Relaxed),
+        echecs: a.compteurs.echecs.load(Relaxed),
+        pieges: a.compteurs.pieges.load(Relaxed),
+        quarantaine: a.en_quarantaine(),
+    }
+}
+
+fn catalogue(state: &AppState) -> Result<&std::sync::Arc<crate::plugin::catalogue::Catalogue>, ApiError> {
+    state
+        .services()
+        .catalogue
+        .as_ref()
+        .ok_or_else(|| ApiError::NotFound("aucun répertoire d'adaptateurs configuré (DUDE_PLUGINS_DIR)".into()))
+}
+
+/// Loaded adapters and the last failures.
+#[utoipa::path(get, path = "/admin/v1/plugins", tag = "adaptateurs", responses((status = 200, body = Adaptateurs)), security(("bearer" = [])))]
+pub async fn lister(State(state): State<AppState>, Admin(_a): Admin) -> Result<Json<Adaptateurs>, ApiError> {
+    let c = catalogue(&state)?;
+    Ok(Json(Adaptateurs {
+        repertoire: c.repertoire.display().to_string(),
+        adaptateurs: c.tous().iter().map(|a| info(a)).collect::<Vec<_>>(),
+        erreurs: c.erreurs.read().map(|e| e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Televersement {
+    /// File name in the adapters' directory, `*.wasm`.
+    pub fichier: String,
+}
+
+/// Uploads a new version: checked in the sandbox first, then written to a temporary
+/// file and renamed into place (the watcher of every instance reloads it).
+#[utoipa::path(post, path = "/admin/v1/plugins", tag = "adaptateurs", params(Televersement),
+    request_body(content = Vec<u8>, content_type = "application/wasm"),
+    responses((status = 201, body = AdaptateurInfo), (status = 400, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn televerser(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Query(q): Query<Televersement>,
+    octets: Bytes,
+) -> Result<(StatusCode, Json<AdaptateurInfo>), ApiError> {
+    let nom_ok = q.fichier.ends_with(".wasm")
+        && q.fichier.len() <= 64
+        && q.fichier.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        && !q.fichier.starts_with('.');
+    if !nom_ok {
+        return Err(ApiError::invalid("fichier", "fichier : nom.wasm (lettres, chiffres, - et _)"));
+    }
+    if !admin.gere_organisations() {
+        return Err(interdit(&state, &admin, "admin.adaptateur.televerser".into(), q.fichier).await);
+    }
+    let c = catalogue(&state)?.clone();
+    let fichier = q.fichier.clone();
+    let a = tokio::task::spawn_blocking(move || {
+        // check in the sandbox before anything is written
+        Adaptateur::charger(&c.moteur, &fichier, &octets, None)?;
+        let cible = c.repertoire.join(&fichier);
+        let tmp = c.repertoire.join(format!(".{fichier}.tmp"));
+        std::fs::write(&tmp, &octets).map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
+        std::fs::rename(&tmp, &cible).map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
+        c.charger_fichier(&cible)
+    })
+    .await
+    .map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })?
+    .map_err(|e| ApiError::invalid("fichier", e.to_string()))?;
+    journaliser(
+        &state,
+        &admin,
+        "admin.adaptateur.televerser".into(),
+        format!("{} {} {}", a.nom, a.version, a.sha256),
+        None,
+        "adaptateurs",
+        true,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(info(&a))))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ParametresImport {
+    /// Format (default: the adapter's first).
+    pub format: Option<String>,
+    /// Name of the file, for the report.
+    pub nom: Option<String>,
+    /// Adapter options, `clé=valeur`, comma-separated.
+    pub options: Option<String>,
+}
+
+/// Imports a file through the convention's adapter (administrators of a party).
+#[utoipa::path(post, path = "/admin/v1/conventions/{id}/imports", tag = "adaptateurs", params(("id" = String, Path), ParametresImport),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = Rapport), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn importer_fichier(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    Query(q): Query<ParametresImport>,
+    octets: Bytes,
+) -> Result<Json<Rapport>, ApiError> {
+    let conv = state
+        .services()
+        .gardien
+        .courant()
+        .registre
+        .conventions
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))?;
+    if !conv.parties.iter().any(|p| admin.gere(p)) {
+        return Err(interdit(&state, &admin, "admin.import".into(), id).await);
+    }
+    let adaptateur = catalogue(&state)?.pour(&conv).map_err(|e| ApiError::invalid("convention", e))?;
+    let options = match &q.options {
+        Some(o) => o
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .ok_or_else(|| ApiError::invalid("options", format!("options : « {kv} » n'est pas clé=valeur")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => vec![],
+    };
+    let rapport = importer(
+        state.store(),
+        &state.services().journal,
+        Demande {
+            format: q.format.clone().unwrap_or_else(|| adaptateur.formats.first().cloned().unwrap_or_default()),
+            convention: conv,
+            adaptateur,
+            options,
+            nom_fichier: q.nom.clone().unwrap_or_else(|| "fichier".into()),
+            auteur: admin.identifiant.clone(),
+            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
+            request_id: admin.request_id.clone(),
+            limites: Limites::default(),
+        },
+        Box::new(std::io::Cursor::new(octets)),
+        None,
+    )
+    .await?;
+    Ok(Json(rapport))
+}
