@@ -259,3 +259,13 @@ fn hot_reload_under_load_never_serves_a_broken_file() {
     assert!(!servis.lock().unwrap().contains(&cassee), "the broken file was never served");
     assert!(cat.erreurs.read().unwrap().is_empty(), "the next good version clears the error");
 }
+
+#[test]
+fn a_component_of_contract_0_2_is_refused_clearly() {
+    let moteur = Moteur::new(4, 64 << 20).unwrap();
+    let octets = std::fs::read(wasm("contrat_0_2")).unwrap();
+    let err = Adaptateur::charger(&moteur, "contrat_0_2.wasm", &octets, None).err().unwrap();
+    assert!(matches!(&err, PluginError::VersionWit { trouvee, .. } if trouvee == "0.2.0"), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("contrat_0_2.wasm") && msg.contains("0.2.0") && msg.contains("0.1.x"), "{msg}");
+}
