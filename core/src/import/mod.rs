@@ -148,11 +148,17 @@ pub async fn importer(
     let mut maj: Vec<MiseAJour> = Vec::new();
     let mut inchanges = 0u64;
     let mut vus: HashMap<String, u64> = HashMap::new();
-    for p in &personnes {
-        let e = match conversion::convertir(p) {
+    // Convert everything first, then look the NIRs up in batches.
+    let converties: Vec<(u64, Result<conversion::Enregistrement, conversion::Probleme>)> =
+        personnes.iter().map(|p| (p.numero, conversion::convertir(p))).collect();
+    let index: Vec<String> =
+        converties.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|e| store.vault().index(&e.nir)).collect();
+    let connus = store.dossiers_par_index(&index).await?;
+    for (numero, r) in converties {
+        let e = match r {
             Ok(e) => e,
             Err((champ, raison)) => {
-                refuses.push(refus(p.numero, Some(&champ), raison));
+                refuses.push(refus(numero, Some(&champ), raison));
                 refus_dossier.push(None);
                 continue;
             }
@@ -181,7 +187,10 @@ pub async fn importer(
             refus_dossier.push(None);
             continue;
         }
-        let existants = store.find_by_nir(&e.nir, e.identite.date_naissance).await?;
+        let existants: Vec<uuid::Uuid> = connus
+            .get(&store.vault().index(&e.nir))
+            .map(|v| v.iter().filter(|(_, d)| *d == e.identite.date_naissance).map(|(id, _)| *id).collect())
+            .unwrap_or_default();
         if existants.len() > 1 {
             refuses.push(refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance"));
             refus_dossier.push(None);

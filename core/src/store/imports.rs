@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
 use super::entity::{dossier, dossier_section, import_fichier};
 use super::{Provenance, Store, StoreError};
@@ -43,6 +43,31 @@ impl Store {
             .one(self.connection())
             .await?
             .map(|m| m.importe_le))
+    }
+
+    /// Dossiers by NIR index, for many NIRs at once: index → (id, date of birth).
+    pub async fn dossiers_par_index(
+        &self,
+        index: &[String],
+    ) -> Result<HashMap<String, Vec<(DossierId, chrono::NaiveDate)>>, StoreError> {
+        let mut out: HashMap<String, Vec<(DossierId, chrono::NaiveDate)>> = HashMap::new();
+        for chunk in index.chunks(500) {
+            let rows: Vec<(String, String, chrono::NaiveDate)> = dossier::Entity::find()
+                .select_only()
+                .column(dossier::Column::NirIndex)
+                .column(dossier::Column::Id)
+                .column(dossier::Column::DateNaissance)
+                .filter(dossier::Column::NirIndex.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(self.connection())
+                .await?;
+            for (ix, id, d) in rows {
+                let id = uuid::Uuid::parse_str(&id)
+                    .map_err(|e| StoreError::Corrupt { dossier: id.clone(), what: e.to_string() })?;
+                out.entry(ix).or_default().push((id, d));
+            }
+        }
+        Ok(out)
     }
 
     /// Stored JSON of some sections of a dossier.

@@ -1,0 +1,188 @@
+//! Adapters (issue 4, item 10), all in one run:
+//! - a 100,000-row département CSV parsed natively (the adapter crate compiled for the
+//!   host) and through the Wasm component: rows/s and the Wasm/native ratio;
+//! - the same file imported end to end into SQLite (adapter, checks, one transaction,
+//!   journal): rows/s;
+//! - per-job overhead (fresh store + instance, constructor, one push, finish);
+//! - reload latency: file renamed into the watched directory → new version serving.
+//!
+//! cargo build --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release
+//! cargo bench -p dude-core --bench adaptateurs
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dude_core::crypto::keys::MasterKey;
+use dude_core::dossier::Categorie;
+use dude_core::dossier::contact::Departement;
+use dude_core::habilitation::convention::{Acces, AdaptateurRef, CiblesSla, Convention, Public, Territoire};
+use dude_core::import::{Demande, importer};
+use dude_core::plugin::catalogue::Catalogue;
+use dude_core::plugin::{Adaptateur, Limites, Moteur, tache};
+use dude_core::store::Store;
+
+const LIGNES: u64 = 100_000;
+
+fn csv() -> Vec<u8> {
+    let mut s = String::from(
+        "Civilité;Nom;Prénom;Date de naissance;NIR;Demandeur ou conjoint;Téléphone;Adresse;Code postal;Ville;\
+Date d'entrée RSA;Code organisme;Numéro allocataire CAF/MSA;Type de parcours;Structure;Date d'orientation\n",
+    );
+    for i in 0..LIGNES {
+        let (mois, jour) = (1 + i % 12, 1 + i % 28);
+        let body = format!("1{:02}{mois:02}77{:03}{:03}", 60 + i % 40, (i / 1000) % 1000, i % 1000);
+        let nir = dude_core::dossier::Nir::parse(&body).unwrap().expose();
+        s.push_str(&format!(
+            "M;NOM{i};Prénom;{jour:02}/{mois:02}/19{:02};{nir};demandeur;06{:08};{} rue de la Gare;77000;Melun;\
+01/02/2024;CAF;{:07};socioprofessionnel;Pôle insertion;15/02/2024\n",
+            60 + i % 40,
+            i,
+            1 + i % 90,
+            i
+        ));
+    }
+    s.into_bytes()
+}
+
+fn wasm() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release/cd_files.wasm")
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let donnees = csv();
+    println!("fichier : {} lignes, {:.1} Mio", LIGNES, donnees.len() as f64 / (1 << 20) as f64);
+
+    // native
+    let t = Instant::now();
+    let mut p = cd_files::parser("stock-csv", &[]).unwrap();
+    let mut n = 0;
+    for c in donnees.chunks(64 << 10) {
+        n += p.push(c).unwrap().personnes.len();
+    }
+    n += p.finish().unwrap().personnes.len();
+    let natif = t.elapsed();
+    assert_eq!(n as u64, LIGNES);
+
+    // Wasm
+    let moteur = Moteur::new(16, 64 << 20).unwrap();
+    let octets = std::fs::read(wasm()).expect("build the adapters first");
+    let t = Instant::now();
+    let a = Arc::new(Adaptateur::charger(&moteur, "cd_files.wasm", &octets, None).unwrap());
+    let compilation = t.elapsed();
+    let t = Instant::now();
+    let mut n = 0;
+    tache::analyser(&a, "stock-csv", &[], &mut std::io::Cursor::new(&donnees), &Limites::default(), &mut |b| {
+        n += b.personnes.len()
+    })
+    .unwrap();
+    let wasm_duree = t.elapsed();
+    assert_eq!(n as u64, LIGNES);
+
+    // per-job overhead
+    let petit = b"Nom;Prenom;Date de naissance\nA;B;01/01/1990\n".to_vec();
+    let jobs = 200;
+    let t = Instant::now();
+    for _ in 0..jobs {
+        tache::analyser(&a, "stock-csv", &[], &mut std::io::Cursor::new(&petit), &Limites::default(), &mut |_| {})
+            .unwrap();
+    }
+    let par_job = t.elapsed() / jobs;
+
+    // end to end into SQLite
+    let (bout_en_bout, crees) = rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            Store::open(&format!("sqlite://{}/bench.db", dir.path().display()), &MasterKey::from_bytes([3; 32]))
+                .await
+                .unwrap();
+        let (journal, _w) = dude_core::journal::Journal::demarrer(store.clone()).await.unwrap();
+        let mut categories = std::collections::BTreeMap::new();
+        for c in [Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa, Categorie::Orientation] {
+            categories.insert(c, Acces::Ecriture);
+        }
+        let conv = Arc::new(Convention {
+            id: "conv-bench".into(),
+            libelle: "bench".into(),
+            parties: vec!["cd77".into()],
+            territoire: Territoire::Departements(vec![Departement::parse("77").unwrap()]),
+            publics: vec![Public::BeneficiairesRsa],
+            categories,
+            finalites: vec!["bench".into()],
+            debut: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            fin: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+            mfa_requise: false,
+            conservation_mois: 36,
+            delai_notification_violation_h: 48,
+            batch_autorise: false,
+            sla: CiblesSla::default(),
+            adaptateur: Some(AdaptateurRef { nom: "cd-files".into(), version: "^0.1".into(), sha256: None }),
+        });
+        let t = Instant::now();
+        let r = importer(
+            &store,
+            &journal,
+            Demande {
+                convention: conv,
+                adaptateur: a.clone(),
+                format: "stock-csv".into(),
+                options: vec![],
+                nom_fichier: "bench.csv".into(),
+                auteur: "bench".into(),
+                organisation: None,
+                request_id: "bench".into(),
+                limites: Limites::default(),
+            },
+            Box::new(std::io::Cursor::new(donnees.clone())),
+            None,
+        )
+        .await
+        .unwrap();
+        (t.elapsed(), r.crees)
+    });
+    assert_eq!(crees, LIGNES);
+
+    // reload latency
+    let dir = tempfile::tempdir().unwrap();
+    let cible = dir.path().join("cd_files.wasm");
+    std::fs::write(&cible, &octets).unwrap();
+    let cat = Arc::new(Catalogue::new(moteur.clone(), dir.path().to_path_buf(), None));
+    cat.charger_tout();
+    let _s = dude_core::plugin::surveillance::surveiller(cat.clone()).unwrap();
+    let mut latences = Vec::new();
+    for i in 0..5u8 {
+        let mut v = octets.clone();
+        v.extend_from_slice(&[0, 14, 9]);
+        v.extend_from_slice(b"dude-test");
+        v.extend_from_slice(&[i; 4]);
+        let avant = cat.tous()[0].sha256.clone();
+        let tmp = dir.path().join("x.tmp");
+        std::fs::write(&tmp, &v).unwrap();
+        let t = Instant::now();
+        std::fs::rename(&tmp, &cible).unwrap();
+        while cat.tous()[0].sha256 == avant {
+            assert!(t.elapsed() < Duration::from_secs(30));
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        latences.push(t.elapsed());
+    }
+    latences.sort();
+
+    let rps = |d: Duration| LIGNES as f64 / d.as_secs_f64();
+    println!("analyse native (crate cd-files) : {:>9.0} lignes/s ({:?})", rps(natif), natif);
+    println!("analyse Wasm (composant)        : {:>9.0} lignes/s ({:?})", rps(wasm_duree), wasm_duree);
+    println!("rapport Wasm / natif (durées)    : {:.2}", wasm_duree.as_secs_f64() / natif.as_secs_f64());
+    println!(
+        "import de bout en bout (SQLite)  : {:>9.0} lignes/s ({:?}, {crees} dossiers créés)",
+        rps(bout_en_bout),
+        bout_en_bout
+    );
+    println!("surcoût par tâche (instance, constructeur, push, finish) : {:?}", par_job);
+    println!("compilation du composant (sans cache) : {:?}", compilation);
+    println!(
+        "rechargement (fichier renommé → nouvelle version servie) : médiane {:?}, max {:?}",
+        latences[2], latences[4]
+    );
+    println!("allocation : {}", if moteur.pooling { "pool" } else { "à la demande" });
+}
