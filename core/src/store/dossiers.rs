@@ -157,6 +157,38 @@ fn historique_of(id: &str, rows: &[inscription_evenement::Model]) -> Result<Hist
     HistoriqueInscription::from_events(events).map_err(|e| corrupt(id, e))
 }
 
+/// Inserts or replaces one section with its provenance.
+pub(super) async fn ecrire_section(
+    db: &impl sea_orm::ConnectionTrait,
+    sid: &str,
+    cat: Categorie,
+    json: String,
+    prov: &Provenance,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    dossier_section::Entity::insert(dossier_section::ActiveModel {
+        dossier_id: Set(sid.to_string()),
+        categorie: Set(cat.code().to_string()),
+        donnees: Set(json),
+        source: Set(prov.source.clone()),
+        auteur: Set(prov.auteur.clone()),
+        maj_le: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([dossier_section::Column::DossierId, dossier_section::Column::Categorie])
+            .update_columns([
+                dossier_section::Column::Donnees,
+                dossier_section::Column::Source,
+                dossier_section::Column::Auteur,
+                dossier_section::Column::MajLe,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
 fn parse_section<T: DeserializeOwned>(id: &str, cat: Categorie, json: &str) -> Result<T, StoreError> {
     serde_json::from_str(json).map_err(|e| corrupt(id, format!("section {}: {e}", cat.code())))
 }
@@ -454,26 +486,7 @@ impl Store {
         };
         let json = serde_json::to_string(&new).map_err(|e| corrupt(&sid, e))?;
         let now = Utc::now();
-        dossier_section::Entity::insert(dossier_section::ActiveModel {
-            dossier_id: Set(sid.clone()),
-            categorie: Set(cat.code().to_string()),
-            donnees: Set(json),
-            source: Set(prov.source.clone()),
-            auteur: Set(prov.auteur.clone()),
-            maj_le: Set(now),
-        })
-        .on_conflict(
-            OnConflict::columns([dossier_section::Column::DossierId, dossier_section::Column::Categorie])
-                .update_columns([
-                    dossier_section::Column::Donnees,
-                    dossier_section::Column::Source,
-                    dossier_section::Column::Auteur,
-                    dossier_section::Column::MajLe,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        ecrire_section(&txn, &sid, cat, json, prov, now).await?;
         dossier::Entity::update_many()
             .col_expr(dossier::Column::MajLe, Expr::value(now))
             .filter(dossier::Column::Id.eq(sid.as_str()))

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
 use super::entity::{dossier, dossier_section, import_fichier};
@@ -98,26 +98,7 @@ impl Store {
         for m in maj {
             let sid = m.id.to_string();
             for (cat, json) in &m.sections {
-                dossier_section::Entity::insert(dossier_section::ActiveModel {
-                    dossier_id: Set(sid.clone()),
-                    categorie: Set(cat.code().to_string()),
-                    donnees: Set(json.clone()),
-                    source: Set(prov.source.clone()),
-                    auteur: Set(prov.auteur.clone()),
-                    maj_le: Set(now),
-                })
-                .on_conflict(
-                    OnConflict::columns([dossier_section::Column::DossierId, dossier_section::Column::Categorie])
-                        .update_columns([
-                            dossier_section::Column::Donnees,
-                            dossier_section::Column::Source,
-                            dossier_section::Column::Auteur,
-                            dossier_section::Column::MajLe,
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
+                super::dossiers::ecrire_section(&txn, &sid, *cat, json.clone(), prov, now).await?;
             }
             let mut u = dossier::Entity::update_many().col_expr(dossier::Column::MajLe, Expr::value(now));
             if let Some(d) = &m.departement {
