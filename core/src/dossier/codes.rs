@@ -75,16 +75,3 @@ macro_rules! coded_enum {
     };
 }
 pub(crate) use coded_enum;
-
-/// Serialises a coded value as `{code, libelle}`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct CodeLibelle {
-    pub code: &'static str,
-    pub libelle: &'static str,
-}
-
-impl CodeLibelle {
-    pub fn of<T: Coded>(v: T) -> Self {
-        Self { code: v.code(), libelle: v.libelle() }
-    }
-}

@@ -149,14 +149,25 @@ pub async fn importer(
     let mut inchanges = 0u64;
     let mut vus: HashMap<String, u64> = HashMap::new();
     // Convert everything first, then look the NIRs up in batches.
-    let converties: Vec<(u64, Result<conversion::Enregistrement, conversion::Probleme>)> =
-        personnes.iter().map(|p| (p.numero, conversion::convertir(p))).collect();
-    let index: Vec<String> =
-        converties.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|e| store.vault().index(&e.nir)).collect();
+    // (the keyed NIR index is computed once per record)
+    type Converti = Result<(conversion::Enregistrement, String), conversion::Probleme>;
+    let converties: Vec<(u64, Converti)> = personnes
+        .iter()
+        .map(|p| {
+            (
+                p.numero,
+                conversion::convertir(p).map(|e| {
+                    let ix = store.vault().index(&e.nir);
+                    (e, ix)
+                }),
+            )
+        })
+        .collect();
+    let index: Vec<String> = converties.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|(_, ix)| ix.clone()).collect();
     let connus = store.dossiers_par_index(&index).await?;
     for (numero, r) in converties {
-        let e = match r {
-            Ok(e) => e,
+        let (e, nir_index) = match r {
+            Ok(x) => x,
             Err((champ, raison)) => {
                 refuses.push(refus(numero, Some(&champ), raison));
                 refus_dossier.push(None);
@@ -188,7 +199,7 @@ pub async fn importer(
             continue;
         }
         let existants: Vec<uuid::Uuid> = connus
-            .get(&store.vault().index(&e.nir))
+            .get(&nir_index)
             .map(|v| v.iter().filter(|(_, d)| *d == e.identite.date_naissance).map(|(id, _)| *id).collect())
             .unwrap_or_default();
         if existants.len() > 1 {

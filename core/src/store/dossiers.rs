@@ -566,21 +566,4 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Appends registration events to a dossier after checking the transitions.
-    pub async fn append_events(&self, id: DossierId, new: &[EvenementInscription]) -> Result<bool, StoreError> {
-        let Some(mut h) = self.load_historique(id).await? else {
-            return Ok(false);
-        };
-        let start = h.evenements().len();
-        let sid = id.to_string();
-        for e in new {
-            h.push(e.clone()).map_err(|err| corrupt(&sid, err))?;
-        }
-        let rows: Vec<_> = new.iter().enumerate().map(|(i, e)| event_row(&sid, start + i + 1, e)).collect();
-        let txn = self.connection().begin().await?;
-        inscription_evenement::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-        txn.commit().await?;
-        Ok(true)
-    }
 }
