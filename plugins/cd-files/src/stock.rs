@@ -145,8 +145,6 @@ pub struct StockParser {
     /// Record number (the header is record 1, as a line number).
     numero: u64,
     debut: bool,
-    /// Set when the options were unusable: every call reports it.
-    invalide: Option<String>,
 }
 
 impl StockParser {
@@ -193,21 +191,10 @@ impl StockParser {
             ends_len: 0,
             numero: 0,
             debut: true,
-            invalide: None,
         })
     }
 
-    /// A parser that only reports `error` (for constructors that cannot fail).
-    pub fn invalide(error: String) -> Self {
-        let mut p = Self::new(&[]).expect("default options are valid");
-        p.invalide = Some(error);
-        p
-    }
-
     pub fn push(&mut self, mut chunk: &[u8]) -> Result<Batch, String> {
-        if let Some(e) = &self.invalide {
-            return Err(e.clone());
-        }
         if self.debut && !chunk.is_empty() {
             self.debut = false;
             if let Some(rest) = chunk.strip_prefix(b"\xEF\xBB\xBF") {
@@ -218,9 +205,6 @@ impl StockParser {
     }
 
     pub fn finish(&mut self) -> Result<Batch, String> {
-        if let Some(e) = &self.invalide {
-            return Err(e.clone());
-        }
         let b = self.lire(&[])?;
         if self.colonnes.is_none() {
             return Err("fichier vide : ligne d'en-tête absente".into());
@@ -351,8 +335,7 @@ impl StockParser {
                     date_entree,
                     organisme,
                     numero_allocataire: get(Champ::NumeroAllocataire),
-                    droits_devoirs: None,
-                    etat_dossier: None,
+                    ..Default::default()
                 });
         let (referent_nom, referent_prenom) = match get(Champ::Referent) {
             Some(r) if !r.contains('@') => {
@@ -383,6 +366,7 @@ impl StockParser {
             contact,
             rsa,
             orientation,
+            ..Default::default()
         });
         Ok(())
     }
@@ -411,6 +395,16 @@ impl StockParser {
             }
         }
         Ok(cols)
+    }
+}
+
+impl dude_adapter_sdk::Analyseur for StockParser {
+    fn push(&mut self, chunk: &[u8]) -> Result<Batch, String> {
+        StockParser::push(self, chunk)
+    }
+
+    fn finish(&mut self) -> Result<Batch, String> {
+        StockParser::finish(self)
     }
 }
 

@@ -1,0 +1,1 @@
+//! gip-inclusion adapter (to be written).

@@ -1,0 +1,1 @@
+//! SIGMA adapter (to be written).
