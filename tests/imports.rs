@@ -56,7 +56,7 @@ async fn setup() -> (TestServer, Arc<Catalogue>) {
     for cat in [Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa, Categorie::Orientation] {
         c.categories.insert(cat, Acces::Ecriture);
     }
-    c.adaptateur = Some(AdaptateurRef { nom: "cd-files".into(), version: "^0.1".into(), sha256: None });
+    c.adaptateur = Some(AdaptateurRef::nouveau("cd-files", "^0.1"));
     s.store.enregistrer_convention(&c).await.unwrap();
     s.state.services().gardien.recharger(&s.store).await.unwrap();
     (s, cat)
@@ -68,7 +68,7 @@ async fn run(
     contenu: String,
 ) -> Result<dude_core::import::Rapport, dude_core::import::ImportError> {
     let conv = s.state.services().gardien.courant().registre.conventions["conv-import-77"].clone();
-    let adaptateur = cat.pour(&conv).unwrap();
+    let adaptateur = cat.pour(&conv, dude_core::plugin::Sens::Import).unwrap();
     importer(
         &s.store,
         &s.state.services().journal,
@@ -82,6 +82,9 @@ async fn run(
             organisation: Some("cd77".into()),
             request_id: "req-import".into(),
             limites: Limites { morceau: 97, ..Limites::default() },
+            ids: dude_core::crypto::id_national::IdNationalCodec::new(&dude_core::crypto::keys::MasterKey::from_bytes(
+                MASTER_KEY,
+            )),
         },
         Box::new(std::io::Cursor::new(contenu.into_bytes())),
         None,

@@ -103,6 +103,8 @@ pub fn person(body: &str, nom: &str, birth: &str, dep: &str, rsa: bool, events: 
             numero_allocataire: Some(format!("NA-{nom}")),
             droits_devoirs: true,
             etat_dossier: Some(EtatDossierRsa::OuvertVersable),
+            cloture: None,
+            suspension: None,
         });
     }
     x

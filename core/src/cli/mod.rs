@@ -246,7 +246,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let cat = std::sync::Arc::new(catalogue);
             let c2 = cat.clone();
             tokio::task::spawn_blocking(move || c2.charger_tout()).await?;
-            let adaptateur = cat.pour(&conv).map_err(|e| anyhow::anyhow!(e))?;
+            let adaptateur = cat.pour(&conv, crate::plugin::Sens::Import).map_err(|e| anyhow::anyhow!(e))?;
             let taille =
                 std::fs::metadata(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?.len();
             let input = std::fs::File::open(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?;
@@ -258,12 +258,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             bar.set_message("import");
             let b2 = bar.clone();
             let (journal, _w) = crate::journal::Journal::demarrer(store.clone()).await?;
-            let _ = key;
+            let limites = conv.adaptateur.as_ref().map(|r| r.limites()).unwrap_or_default();
             let rapport = crate::import::importer(
                 &store,
                 &journal,
                 crate::import::Demande {
                     format: format.unwrap_or_else(|| adaptateur.formats.first().cloned().unwrap_or_default()),
+                    ids: crate::crypto::id_national::IdNationalCodec::new(&key),
                     convention: conv,
                     adaptateur,
                     options,
@@ -271,7 +272,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     auteur: "cli".into(),
                     organisation: None,
                     request_id: uuid::Uuid::new_v4().to_string(),
-                    limites: crate::plugin::Limites::default(),
+                    limites,
                 },
                 Box::new(input),
                 Some(Box::new(move |n| b2.set_position(n))),

@@ -229,6 +229,8 @@ impl Demo {
             } else {
                 EtatDossierRsa::OuvertSuspendu
             }),
+            cloture: None,
+            suspension: None,
         });
         d.orientation = Some(Orientation {
             type_parcours: pick_enum(r),
@@ -362,7 +364,7 @@ impl Demo {
             if d.beneficiaire_rsa() && r.gen_bool(0.2) { ModaliteAccompagnement::Global } else { pick_enum(r) };
         let debut = day_between(r, self.today - Duration::days(700), self.today - Duration::days(1));
         d.accompagnement = Some(Accompagnement {
-            modalite,
+            modalite: Some(modalite),
             date_debut: debut,
             date_fin_prevue: Some(debut + Duration::days(365)),
             structure: Some("France Travail".into()),
@@ -386,6 +388,7 @@ impl Demo {
                     prolongations: Vec::new(),
                 }
             }),
+            parcours: None,
         });
         for _ in 0..r.gen_range(0..5) {
             d.echanges.push(Echange {

@@ -92,7 +92,9 @@ pub struct AccompagnementGlobal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Accompagnement {
-    pub modalite: ModaliteAccompagnement,
+    /// Unknown when only a partner's parcours is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modalite: Option<ModaliteAccompagnement>,
     pub date_debut: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_fin_prevue: Option<NaiveDate>,
@@ -100,4 +102,129 @@ pub struct Accompagnement {
     pub structure: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global: Option<AccompagnementGlobal>,
+    /// The "Parcours insertion emploi" a partner sent (seed 002 annex 4 option 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcours: Option<super::parcours::ParcoursInsertion>,
+}
+
+impl Accompagnement {
+    /// Merges what a partner's file says into the stored accompaniment: the file's
+    /// accompagnement global replaces its lists but keeps the bilans and prolongations
+    /// already known (a bilan is identified by its date); the parcours is replaced whole.
+    /// Returns the merged value.
+    pub fn fusionner(
+        existant: Option<&Accompagnement>,
+        global: Option<AccompagnementGlobal>,
+        date_debut_global: Option<NaiveDate>,
+        parcours: Option<super::parcours::ParcoursInsertion>,
+    ) -> Option<Accompagnement> {
+        if global.is_none() && parcours.is_none() {
+            return existant.cloned();
+        }
+        let date_debut = existant
+            .map(|a| a.date_debut)
+            .or(date_debut_global)
+            .or(parcours.as_ref().map(|p| p.date_entree_dispositif))?;
+        let mut a = existant.cloned().unwrap_or(Accompagnement {
+            modalite: None,
+            date_debut,
+            date_fin_prevue: None,
+            structure: None,
+            global: None,
+            parcours: None,
+        });
+        if let Some(mut g) = global {
+            a.modalite = Some(ModaliteAccompagnement::Global);
+            if let Some(d) = date_debut_global {
+                a.date_debut = d;
+            }
+            if let Some(old) = &a.global {
+                for b in &old.bilans {
+                    if !g.bilans.iter().any(|n| n.date == b.date) {
+                        g.bilans.push(b.clone());
+                    }
+                }
+                for p in &old.prolongations {
+                    if !g.prolongations.contains(p) {
+                        g.prolongations.push(*p);
+                    }
+                }
+                if g.freins.is_empty() {
+                    g.freins = old.freins.clone();
+                }
+                if g.motifs_non_integration.is_empty() {
+                    g.motifs_non_integration = old.motifs_non_integration.clone();
+                }
+            }
+            g.bilans.sort_by_key(|b| b.date);
+            g.prolongations.sort();
+            a.global = Some(g);
+        }
+        if let Some(p) = parcours {
+            a.parcours = Some(p);
+        }
+        Some(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn bilan(date: &str, resultat: ResultatBilan) -> BilanGlobal {
+        BilanGlobal { date: d(date), resultat, decision: DecisionBilan::Maintien, sortie: None }
+    }
+
+    #[test]
+    fn a_file_adds_bilans_and_keeps_the_known_ones() {
+        let old = Accompagnement::fusionner(
+            None,
+            Some(AccompagnementGlobal {
+                freins: vec![Thematique::Logement],
+                bilans: vec![bilan("2026-01-10", ResultatBilan::Partiel)],
+                ..Default::default()
+            }),
+            Some(d("2025-07-01")),
+            None,
+        )
+        .unwrap();
+        assert_eq!(old.modalite, Some(ModaliteAccompagnement::Global));
+        assert_eq!(old.date_debut, d("2025-07-01"));
+        let new = Accompagnement::fusionner(
+            Some(&old),
+            Some(AccompagnementGlobal {
+                bilans: vec![bilan("2026-07-10", ResultatBilan::Atteint)],
+                prolongations: vec![d("2027-01-10")],
+                ..Default::default()
+            }),
+            None,
+            None,
+        )
+        .unwrap();
+        let g = new.global.unwrap();
+        assert_eq!(g.bilans.iter().map(|b| b.date).collect::<Vec<_>>(), vec![d("2026-01-10"), d("2026-07-10")]);
+        assert_eq!(g.freins, vec![Thematique::Logement], "freins not in the file are kept");
+        assert_eq!(g.prolongations, vec![d("2027-01-10")]);
+        assert_eq!(new.date_debut, d("2025-07-01"));
+    }
+
+    #[test]
+    fn a_parcours_alone_starts_an_accompaniment_without_modalite() {
+        let p = super::super::parcours::ParcoursInsertion {
+            date_entree_dispositif: d("2026-03-01"),
+            date_rendez_vous_orientation: None,
+            besoins: vec![],
+            rendez_vous: vec![d("2026-03-15")],
+            prestations: vec![],
+        };
+        let a = Accompagnement::fusionner(None, None, None, Some(p.clone())).unwrap();
+        assert_eq!(a.modalite, None);
+        assert_eq!(a.date_debut, d("2026-03-01"));
+        assert_eq!(a.parcours, Some(p));
+        assert_eq!(Accompagnement::fusionner(Some(&a), None, None, None), Some(a));
+    }
 }

@@ -13,6 +13,7 @@ pub mod listes;
 pub mod metiers;
 pub mod nir;
 pub mod orientation;
+pub mod parcours;
 pub mod rsa;
 
 use chrono::NaiveDate;

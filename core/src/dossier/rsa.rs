@@ -51,4 +51,28 @@ pub struct Rsa {
     pub droits_devoirs: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etat_dossier: Option<EtatDossierRsa>,
+    /// Closure of the right (CAF/MSA DTCLORSA, MOTICLORSA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloture: Option<EvenementDroit>,
+    /// Suspension of the right or of its payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspension: Option<EvenementDroit>,
+}
+
+/// A dated change of the RSA right, with the payer's motif code as given (CAF/MSA codes,
+/// e.g. MOTICLORSA "PCG").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EvenementDroit {
+    pub date: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motif: Option<String>,
+}
+
+impl EtatDossierRsa {
+    /// The right is open (payable, suspended or with a nil amount): the person is a
+    /// beneficiary.
+    pub fn ouvert(self) -> bool {
+        matches!(self, Self::OuvertVersable | Self::OuvertSuspendu | Self::VersementSuspendu)
+    }
 }

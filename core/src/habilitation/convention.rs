@@ -67,6 +67,53 @@ pub struct AdaptateurRef {
     pub version: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Directions the convention allows through it (default: import only).
+    #[serde(default = "import_seulement")]
+    pub directions: Vec<crate::plugin::Sens>,
+    /// Memory cap of one job, MiB (default 64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memoire_mio: Option<u32>,
+    /// Deadline of one call into the adapter, ms (default 5,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delai_appel_ms: Option<u64>,
+    /// Deadline of a whole job, s (default 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delai_total_s: Option<u64>,
+    /// Largest input file, MiB (default 512).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entree_max_mio: Option<u64>,
+}
+
+fn import_seulement() -> Vec<crate::plugin::Sens> {
+    vec![crate::plugin::Sens::Import]
+}
+
+impl AdaptateurRef {
+    /// An adapter by name and semver requirement, import only, default caps.
+    pub fn nouveau(nom: &str, version: &str) -> Self {
+        Self {
+            nom: nom.into(),
+            version: version.into(),
+            sha256: None,
+            directions: import_seulement(),
+            memoire_mio: None,
+            delai_appel_ms: None,
+            delai_total_s: None,
+            entree_max_mio: None,
+        }
+    }
+
+    /// The caps of a job under this convention.
+    pub fn limites(&self) -> crate::plugin::Limites {
+        let d = crate::plugin::Limites::default();
+        crate::plugin::Limites {
+            memoire_octets: self.memoire_mio.map_or(d.memoire_octets, |m| (m as usize) << 20),
+            delai: self.delai_appel_ms.map_or(d.delai, std::time::Duration::from_millis),
+            delai_total: self.delai_total_s.map_or(d.delai_total, std::time::Duration::from_secs),
+            entree_max: self.entree_max_mio.map_or(d.entree_max, |m| m << 20),
+            morceau: d.morceau,
+        }
+    }
 }
 
 /// Service levels agreed (seed 002 annex 2 §3).

@@ -4,11 +4,14 @@
 use chrono::NaiveDate;
 
 use crate::dossier::Nir;
+use crate::dossier::accompagnement::{AccompagnementGlobal, BilanGlobal};
 use crate::dossier::codes::Coded;
 use crate::dossier::contact::{Adresse, Contact, Departement};
+use crate::dossier::diagnostic::Besoin;
 use crate::dossier::identite::{Civilite, Identite, Sexe};
 use crate::dossier::orientation::{Orientation, Referent};
-use crate::dossier::rsa::Rsa;
+use crate::dossier::parcours::{ParcoursInsertion, Prestation};
+use crate::dossier::rsa::{EtatDossierRsa, EvenementDroit, Rsa};
 use crate::plugin::bindings::dude::adapter::types as t;
 
 /// One record, checked and converted.
@@ -20,6 +23,11 @@ pub struct Enregistrement {
     pub contact: Option<Contact>,
     pub rsa: Option<Rsa>,
     pub orientation: Option<Orientation>,
+    /// The accompagnement global the file carries, with its start date.
+    pub global: Option<(Option<NaiveDate>, AccompagnementGlobal)>,
+    pub parcours: Option<ParcoursInsertion>,
+    /// The idNational the partner holds for this person, to be checked against the NIR.
+    pub identifiant_france_travail: Option<String>,
 }
 
 /// A problem with one record: (field, message).
@@ -29,8 +37,105 @@ fn date(field: &str, s: &str) -> Result<NaiveDate, Probleme> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| (field.into(), "date AAAA-MM-JJ attendue".into()))
 }
 
+fn date_opt(field: &str, s: &Option<String>) -> Result<Option<NaiveDate>, Probleme> {
+    s.as_deref().map(|d| date(field, d)).transpose()
+}
+
 fn code<T: Coded>(field: &str, v: &Option<String>) -> Result<Option<T>, Probleme> {
     v.as_deref().map(T::from_code).transpose().map_err(|e| (field.into(), e.to_string()))
+}
+
+fn codes<T: Coded>(field: &str, v: &[String]) -> Result<Vec<T>, Probleme> {
+    v.iter().enumerate().map(|(i, c)| T::from_code(c).map_err(|e| (format!("{field}[{i}]"), e.to_string()))).collect()
+}
+
+fn evenement_droit(
+    champ: &str,
+    d: &Option<String>,
+    motif: &Option<String>,
+) -> Result<Option<EvenementDroit>, Probleme> {
+    if let Some(m) = motif
+        && (m.is_empty() || m.len() > 8 || !m.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return Err((format!("motif_{champ}"), "code motif de 1 à 8 lettres ou chiffres attendu".into()));
+    }
+    match (date_opt(&format!("date_{champ}"), d)?, motif) {
+        (Some(date), motif) => Ok(Some(EvenementDroit { date, motif: motif.clone() })),
+        (None, Some(_)) => Err((format!("date_{champ}"), "obligatoire avec le motif".into())),
+        (None, None) => Ok(None),
+    }
+}
+
+fn global(a: &t::AccompagnementGlobal) -> Result<(Option<NaiveDate>, AccompagnementGlobal), Probleme> {
+    let bilans = a
+        .bilans
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let f = |x: &str| format!("bilans[{i}].{x}");
+            Ok(BilanGlobal {
+                date: date(&f("date"), &b.date)?,
+                resultat: Coded::from_code(&b.resultat).map_err(|e| (f("resultat"), e.to_string()))?,
+                decision: Coded::from_code(&b.decision).map_err(|e| (f("decision"), e.to_string()))?,
+                sortie: code(&f("sortie"), &b.sortie)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Probleme>>()?;
+    let prolongations = a
+        .prolongations
+        .iter()
+        .enumerate()
+        .map(|(i, d)| date(&format!("prolongations[{i}]"), d))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((
+        date_opt("date_debut_accompagnement", &a.date_debut)?,
+        AccompagnementGlobal {
+            freins: codes("freins", &a.freins)?,
+            motifs_non_integration: codes("motifs_non_integration", &a.motifs_non_integration)?,
+            bilans,
+            prolongations,
+        },
+    ))
+}
+
+fn parcours(p: &t::Parcours) -> Result<ParcoursInsertion, Probleme> {
+    Ok(ParcoursInsertion {
+        date_entree_dispositif: date("date_entree_dispositif", &p.date_entree_dispositif)?,
+        date_rendez_vous_orientation: date_opt("date_rendez_vous_orientation", &p.date_rendez_vous_orientation)?,
+        besoins: p
+            .besoins
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                Ok(Besoin {
+                    code: Coded::from_code(&b.code).map_err(|e| (format!("besoins[{i}].code"), e.to_string()))?,
+                    valeur: Coded::from_code(&b.valeur).map_err(|e| (format!("besoins[{i}].valeur"), e.to_string()))?,
+                })
+            })
+            .collect::<Result<Vec<_>, Probleme>>()?,
+        rendez_vous: p
+            .rendez_vous
+            .iter()
+            .enumerate()
+            .map(|(i, d)| date(&format!("rendez_vous[{i}]"), d))
+            .collect::<Result<Vec<_>, _>>()?,
+        prestations: p
+            .prestations
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                if x.libelle.trim().is_empty() || x.libelle.len() > 200 {
+                    return Err((format!("prestations[{i}].libelle"), "libellé de 1 à 200 caractères attendu".into()));
+                }
+                Ok(Prestation {
+                    libelle: x.libelle.trim().to_string(),
+                    date_debut: date(&format!("prestations[{i}].date_debut"), &x.date_debut)?,
+                    duree_jours: x.duree_jours,
+                    collective: x.collective,
+                })
+            })
+            .collect::<Result<Vec<_>, Probleme>>()?,
+    })
 }
 
 pub fn convertir(p: &t::Personne) -> Result<Enregistrement, Probleme> {
@@ -87,15 +192,25 @@ pub fn convertir(p: &t::Personne) -> Result<Enregistrement, Probleme> {
         None => None,
     };
     let rsa = match &p.rsa {
-        Some(r) => Some(Rsa {
-            beneficiaire: true,
-            role: code("role", &r.role)?,
-            date_entree: r.date_entree.as_deref().map(|d| date("date_entree_rsa", d)).transpose()?,
-            organisme: code("organisme", &r.organisme)?,
-            numero_allocataire: r.numero_allocataire.clone(),
-            droits_devoirs: r.droits_devoirs.unwrap_or(true),
-            etat_dossier: code("etat_dossier", &r.etat_dossier)?,
-        }),
+        Some(r) => {
+            let etat_dossier: Option<EtatDossierRsa> = code("etat_dossier", &r.etat_dossier)?;
+            let cloture = evenement_droit("cloture", &r.date_cloture, &r.motif_cloture)?;
+            Some(Rsa {
+                // a closed, refused or pending right makes no beneficiary
+                beneficiaire: match etat_dossier {
+                    Some(e) => e.ouvert(),
+                    None => cloture.is_none(),
+                },
+                role: code("role", &r.role)?,
+                date_entree: date_opt("date_entree_rsa", &r.date_entree)?,
+                organisme: code("organisme", &r.organisme)?,
+                numero_allocataire: r.numero_allocataire.clone(),
+                droits_devoirs: r.droits_devoirs.unwrap_or(true),
+                etat_dossier,
+                cloture,
+                suspension: evenement_droit("suspension", &r.date_suspension, &r.motif_suspension)?,
+            })
+        }
         None => None,
     };
     let orientation = match &p.orientation {
@@ -117,5 +232,15 @@ pub fn convertir(p: &t::Personne) -> Result<Enregistrement, Probleme> {
         }),
         None => None,
     };
-    Ok(Enregistrement { numero: p.numero, nir, identite, contact, rsa, orientation })
+    Ok(Enregistrement {
+        numero: p.numero,
+        nir,
+        identite,
+        contact,
+        rsa,
+        orientation,
+        global: p.accompagnement.as_ref().map(global).transpose()?,
+        parcours: p.parcours.as_ref().map(parcours).transpose()?,
+        identifiant_france_travail: p.parcours.as_ref().and_then(|x| x.identifiant_france_travail.clone()),
+    })
 }

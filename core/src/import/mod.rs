@@ -6,6 +6,7 @@
 //! record is reported (line, field, reason) and journaled; the rest of the file proceeds.
 //! Re-importing the same file changes nothing and says so.
 
+pub mod archive;
 pub mod conversion;
 
 use std::collections::HashMap;
@@ -16,6 +17,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::crypto::id_national::IdNationalCodec;
+use crate::dossier::accompagnement::Accompagnement;
 use crate::dossier::codes::Coded;
 use crate::dossier::{Categorie, Dossier, IdentiteSection};
 use crate::habilitation::convention::{Action, Convention, Public};
@@ -75,6 +78,8 @@ pub struct Demande {
     pub organisation: Option<String>,
     pub request_id: String,
     pub limites: Limites,
+    /// To check the idNational a partner's file carries.
+    pub ids: IdNationalCodec,
 }
 
 /// A reader that hashes what goes through it and reports progress.
@@ -189,6 +194,12 @@ pub async fn importer(
         if e.orientation.is_some() {
             cats.push(Categorie::Orientation);
         }
+        if e.global.is_some() || e.parcours.is_some() {
+            cats.push(Categorie::AccompagnementGlobal);
+        }
+        if e.parcours.as_ref().is_some_and(|p| !p.besoins.is_empty()) {
+            cats.push(Categorie::Diagnostic);
+        }
         if let Some(c) = cats.iter().find(|c| !conv.accorde(**c, Action::Ecrire)) {
             refuses.push(refus(
                 e.numero,
@@ -219,6 +230,20 @@ pub async fn importer(
             .map(|c| c.departement.clone())
             .or_else(|| existant.as_ref().and_then(|x| x.1.departement.clone()));
         let dossier_id = existant.as_ref().map(|x| x.0);
+        if let Some(id_ft) = &e.identifiant_france_travail {
+            // the idNational was issued to one of the convention's parties for this person
+            let correspond =
+                dossier_id.is_some_and(|id| conv.parties.iter().any(|p| d.ids.decode(p, id_ft).is_ok_and(|x| x == id)));
+            if !correspond {
+                refuses.push(refus(
+                    e.numero,
+                    Some("identifiant_france_travail"),
+                    "identifiant France Travail inconnu ou d'une autre personne que le NIR",
+                ));
+                refus_dossier.push(dossier_id);
+                continue;
+            }
+        }
         let Some(dep) = departement else {
             refuses.push(refus(
                 e.numero,
@@ -255,6 +280,18 @@ pub async fn importer(
                 dossier.contact = e.contact;
                 dossier.rsa = e.rsa;
                 dossier.orientation = e.orientation;
+                let voulu = e.global.is_some() || e.parcours.is_some();
+                let (debut, global) = e.global.map(|(d, g)| (d, Some(g))).unwrap_or((None, None));
+                dossier.accompagnement = Accompagnement::fusionner(None, global, debut, e.parcours);
+                if voulu && dossier.accompagnement.is_none() {
+                    refuses.push(refus(
+                        e.numero,
+                        Some("date_debut_accompagnement"),
+                        "date de début de l'accompagnement absente pour une première transmission",
+                    ));
+                    refus_dossier.push(None);
+                    continue;
+                }
                 nouveaux.push(dossier);
             }
             Some((id, _)) => {
@@ -285,6 +322,24 @@ pub async fn importer(
                 }
                 if let Some(o) = &e.orientation {
                     push(Categorie::Orientation, serde_json::to_string(o));
+                }
+                if e.global.is_some() || e.parcours.is_some() {
+                    let ancien: Option<Accompagnement> =
+                        stored.get(&Categorie::AccompagnementGlobal).and_then(|s| serde_json::from_str(s).ok());
+                    let (debut, global) = e.global.map(|(d, g)| (d, Some(g))).unwrap_or((None, None));
+                    match Accompagnement::fusionner(ancien.as_ref(), global, debut, e.parcours) {
+                        Some(a) => push(Categorie::AccompagnementGlobal, serde_json::to_string(&a)),
+                        None => {
+                            drop(push);
+                            refuses.push(refus(
+                                e.numero,
+                                Some("date_debut_accompagnement"),
+                                "date de début de l'accompagnement absente pour une première transmission",
+                            ));
+                            refus_dossier.push(Some(id));
+                            continue;
+                        }
+                    }
                 }
                 if sections.is_empty() {
                     inchanges += 1;
@@ -319,7 +374,18 @@ pub async fn importer(
     };
     let mut entrees = Vec::new();
     for n in &nouveaux {
-        entrees.push(entree(Some(n.id), "identite,nir,contact,rsa,orientation".into(), true, "création".into()));
+        let mut cats = vec!["identite", "nir"];
+        for (present, c) in [
+            (n.contact.is_some(), Categorie::Contact),
+            (n.rsa.is_some(), Categorie::Rsa),
+            (n.orientation.is_some(), Categorie::Orientation),
+            (n.accompagnement.is_some(), Categorie::AccompagnementGlobal),
+        ] {
+            if present {
+                cats.push(c.code());
+            }
+        }
+        entrees.push(entree(Some(n.id), cats.join(","), true, "création".into()));
     }
     for m in &maj {
         let cats = m.sections.iter().map(|(c, _)| c.code()).collect::<Vec<_>>().join(",");

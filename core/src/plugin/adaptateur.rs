@@ -25,6 +25,24 @@ pub struct Compteurs {
     pub echecs_consecutifs: std::sync::atomic::AtomicU32,
 }
 
+/// Direction of an exchange through an adapter: a partner file in, or a dossier event
+/// out to the partner's system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Sens {
+    Import,
+    Export,
+}
+
+impl std::fmt::Display for Sens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Sens::Import => "import",
+            Sens::Export => "export",
+        })
+    }
+}
+
 /// The contract version this host implements.
 pub const WIT_MAJEURE_MINEURE: (u64, u64) = (0, 1);
 
@@ -34,6 +52,9 @@ pub struct Adaptateur {
     pub version: String,
     pub sha256: String,
     pub formats: Vec<String>,
+    /// Categories it declares producing, as WIT names (e.g. `accompagnement`).
+    pub categories: Vec<String>,
+    pub directions: Vec<Sens>,
     pub version_wit: String,
     pub charge_le: DateTime<Utc>,
     pub compteurs: Compteurs,
@@ -126,6 +147,8 @@ impl Adaptateur {
             version: String::new(),
             sha256,
             formats: Vec::new(),
+            categories: Vec::new(),
+            directions: Vec::new(),
             version_wit,
             charge_le: Utc::now(),
             compteurs: Compteurs::default(),
@@ -136,6 +159,15 @@ impl Adaptateur {
         a.nom = d.name;
         a.version = d.version;
         a.formats = d.formats;
+        a.categories = d.categories.iter().map(|c| format!("{c:?}").to_lowercase()).collect();
+        a.directions = d
+            .directions
+            .iter()
+            .map(|d| match d {
+                super::bindings::dude::adapter::types::Direction::Import => Sens::Import,
+                super::bindings::dude::adapter::types::Direction::Export => Sens::Export,
+            })
+            .collect();
         Ok(a)
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use super::{Adaptateur, Moteur, PluginError};
+use super::{Adaptateur, Moteur, PluginError, Sens};
 use crate::habilitation::convention::Convention;
 
 /// Loaded adapters.
@@ -66,9 +66,14 @@ impl Catalogue {
         v
     }
 
-    /// The adapter a convention binds, if loaded and matching its requirement and pin.
-    pub fn pour(&self, c: &Convention) -> Result<Arc<Adaptateur>, String> {
+    /// The adapter a convention binds for an exchange in direction `sens`, if loaded,
+    /// matching its requirement and pin, and if both the convention and the adapter
+    /// allow that direction.
+    pub fn pour(&self, c: &Convention, sens: Sens) -> Result<Arc<Adaptateur>, String> {
         let r = c.adaptateur.as_ref().ok_or_else(|| format!("la convention {} ne désigne pas d'adaptateur", c.id))?;
+        if !r.directions.contains(&sens) {
+            return Err(format!("la convention {} n'autorise pas l'{sens} par son adaptateur", c.id));
+        }
         let a = self
             .adaptateurs
             .read()
@@ -90,6 +95,9 @@ impl Catalogue {
                 "adaptateur {} : sha256 {} différent de celui épinglé par la convention",
                 a.nom, a.sha256
             ));
+        }
+        if !a.directions.contains(&sens) {
+            return Err(format!("adaptateur {} {} : ne déclare pas la direction {sens}", a.nom, a.version));
         }
         Ok(a)
     }

@@ -10,7 +10,7 @@ pub mod moteur;
 pub mod surveillance;
 pub mod tache;
 
-pub use adaptateur::Adaptateur;
+pub use adaptateur::{Adaptateur, Sens};
 pub use moteur::Moteur;
 pub use tache::Limites;
 

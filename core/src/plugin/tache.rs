@@ -11,7 +11,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use super::PluginError;
 use super::bindings::dude::adapter::log;
-use super::bindings::dude::adapter::types::{Batch, Description};
+use super::bindings::dude::adapter::types::{Batch, Description, Evenement};
 use super::moteur::TICK;
 
 /// Caps of a job, set per convention.
@@ -123,6 +123,32 @@ pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Desc
     let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
     s.set_epoch_deadline(ticks(limites.delai));
     inst.call_describe(&mut s).map_err(|e| erreur(&nom, &s, limites, e))
+}
+
+/// Turns a dossier event into bytes in the partner's `format` (the exporter).
+pub fn exporter(
+    adaptateur: &super::Adaptateur,
+    format: &str,
+    evenement: &Evenement,
+    limites: &Limites,
+) -> Result<Vec<u8>, PluginError> {
+    if adaptateur.en_quarantaine() {
+        return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
+    }
+    let nom = adaptateur.nom.clone();
+    let r = (|| {
+        let mut s = store(adaptateur, limites);
+        s.set_epoch_deadline(ticks(limites.delai));
+        let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
+        s.set_epoch_deadline(ticks(limites.delai));
+        match inst.dude_adapter_exporter().call_export_event(&mut s, format, evenement) {
+            Ok(Ok(octets)) => Ok(octets),
+            Ok(Err(msg)) => Err(PluginError::Refus(nom.clone(), msg)),
+            Err(e) => Err(erreur(&nom, &s, limites, e)),
+        }
+    })();
+    adaptateur.compter(&r.as_ref().map(|o| o.len() as u64).map_err(Clone::clone));
+    r
 }
 
 /// Parses `input` in `format`, streaming it in chunks; calls `recu` with each batch.

@@ -330,7 +330,7 @@ impl Store {
         let accompagnement_global = if accompagnement {
             let a: Option<crate::dossier::accompagnement::Accompagnement> =
                 self.load_section(id, Categorie::AccompagnementGlobal).await?;
-            a.is_some_and(|a| a.modalite == crate::dossier::accompagnement::ModaliteAccompagnement::Global)
+            a.is_some_and(|a| a.modalite == Some(crate::dossier::accompagnement::ModaliteAccompagnement::Global))
         } else {
             false
         };

@@ -13,7 +13,7 @@ use crate::api::AppState;
 use crate::api::caller::Admin;
 use crate::api::problem::{ApiError, Problem};
 use crate::import::{Demande, Rapport, importer};
-use crate::plugin::{Adaptateur, Limites};
+use crate::plugin::Adaptateur;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -163,7 +163,8 @@ pub async fn importer_fichier(
     if !conv.parties.iter().any(|p| admin.gere(p)) {
         return Err(interdit(&state, &admin, "admin.import".into(), id).await);
     }
-    let adaptateur = catalogue(&state)?.pour(&conv).map_err(|e| ApiError::invalid("convention", e))?;
+    let adaptateur =
+        catalogue(&state)?.pour(&conv, crate::plugin::Sens::Import).map_err(|e| ApiError::invalid("convention", e))?;
     let options = match &q.options {
         Some(o) => o
             .split(',')
@@ -176,11 +177,13 @@ pub async fn importer_fichier(
             .collect::<Result<Vec<_>, _>>()?,
         None => vec![],
     };
+    let limites = conv.adaptateur.as_ref().map(|r| r.limites()).unwrap_or_default();
     let rapport = importer(
         state.store(),
         &state.services().journal,
         Demande {
             format: q.format.clone().unwrap_or_else(|| adaptateur.formats.first().cloned().unwrap_or_default()),
+            ids: state.ids().clone(),
             convention: conv,
             adaptateur,
             options,
@@ -188,7 +191,7 @@ pub async fn importer_fichier(
             auteur: admin.identifiant.clone(),
             organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
             request_id: admin.request_id.clone(),
-            limites: Limites::default(),
+            limites,
         },
         Box::new(std::io::Cursor::new(octets)),
         None,
