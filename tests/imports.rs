@@ -240,3 +240,114 @@ async fn admin_api_imports_and_lists_adapters() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+fn zip_aes256(contenu: &[u8], mot: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file(
+        "stock-77.csv",
+        zip::write::SimpleFileOptions::default().with_aes_encryption(zip::AesMode::Aes256, mot),
+    )
+    .unwrap();
+    w.write_all(contenu).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+fn sept_zip_aes256(contenu: &[u8], mot: &str) -> Vec<u8> {
+    use sevenz_rust2::encoder_options::AesEncoderOptions;
+    use sevenz_rust2::{ArchiveEntry, ArchiveWriter, EncoderMethod};
+    let mut w = ArchiveWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
+    w.set_content_methods(vec![AesEncoderOptions::new(mot.into()).into(), EncoderMethod::LZMA2.into()]);
+    w.push_archive_entry(ArchiveEntry::new_file("stock-77.csv"), Some(contenu)).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn encrypted_zip_through_the_api_with_the_password_header() {
+    let (s, _) = setup().await;
+    let adm77 = s.idp.jeton("ADM77");
+    let archive = zip_aes256(fichier().as_bytes(), "Melun-77-secret");
+    let post = |mot: Option<&'static str>| {
+        let mut r = s
+            .client
+            .post(s.url("/admin/v1/conventions/conv-import-77/imports?nom=envoi.zip"))
+            .bearer_auth(&adm77)
+            .body(archive.clone());
+        if let Some(m) = mot {
+            r = r.header("Dude-Mot-De-Passe-Archive", m);
+        }
+        r.send()
+    };
+    let r = post(None).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["detail"].as_str().unwrap().contains("mot de passe requis"), "{v}");
+    let r = post(Some("faux")).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["detail"].as_str().unwrap().contains("mot de passe incorrect"), "{v}");
+    assert!(!v.to_string().contains("faux"), "the password is never echoed: {v}");
+    assert!(
+        s.store
+            .find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing imported on a refused archive"
+    );
+    let r = post(Some("Melun-77-secret")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (v["crees"].as_u64(), v["modifies"].as_u64(), v["refuses"].as_u64()),
+        (Some(1), Some(1), Some(5)),
+        "{v}"
+    );
+    assert_eq!(v["fichier"], "envoi.zip (stock-77.csv)");
+    // the plain file afterwards is the same content: already imported, nothing changes
+    let r = s
+        .client
+        .post(s.url("/admin/v1/conventions/conv-import-77/imports?nom=stock-77.csv"))
+        .bearer_auth(&adm77)
+        .body(fichier())
+        .send()
+        .await
+        .unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((v["crees"].as_u64(), v["modifies"].as_u64()), (Some(0), Some(0)), "{v}");
+    assert!(v["dejaImporteLe"].is_string(), "{v}");
+}
+
+#[tokio::test]
+async fn import_command_reads_an_encrypted_7z_with_a_password_file() {
+    let (s, _) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("envoi.7z");
+    std::fs::write(&f, sept_zip_aes256(fichier().as_bytes(), "Melun-77-secret")).unwrap();
+    let mot = dir.path().join("mot-de-passe");
+    use base64::Engine;
+    let lancer = |contenu: &str| {
+        std::fs::write(&mot, contenu).unwrap();
+        std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+            .args(["import", "--convention", "conv-import-77"])
+            .arg(&f)
+            .arg("--password-file")
+            .arg(&mot)
+            .arg("--plugins")
+            .arg(plugins_dir())
+            .current_dir(dir.path())
+            .env("DATABASE_URL", &s.database_url)
+            .env("DUDE_MASTER_KEY", base64::engine::general_purpose::STANDARD.encode(MASTER_KEY))
+            .output()
+            .unwrap()
+    };
+    let out = lancer("mauvais\n");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mot de passe incorrect") && !err.contains("mauvais"), "{err}");
+    let out = lancer("Melun-77-secret\n");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("1 créés, 1 mis à jour, 0 inchangés, 5 refusés"), "{text}");
+    assert!(text.contains("(stock-77.csv)"), "{text}");
+}

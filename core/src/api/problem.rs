@@ -85,6 +85,8 @@ impl IntoResponse for ApiError {
                     (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
                 }
                 crate::import::ImportError::Convention(..)
+                | crate::import::ImportError::Archive(..)
+                | crate::import::ImportError::Lecture(..)
                 | crate::import::ImportError::Plugin(crate::plugin::PluginError::Refus(..)) => {
                     (StatusCode::BAD_REQUEST, "R997", "Fichier refusé")
                 }

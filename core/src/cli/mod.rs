@@ -82,6 +82,9 @@ pub enum Command {
         /// Directory of the adapters (`*.wasm`).
         #[arg(long, env = "DUDE_PLUGINS_DIR", default_value = "plugins/target/wasm32-wasip2/release")]
         plugins: std::path::PathBuf,
+        /// File holding the password of an encrypted 7z/zip archive (first line).
+        #[arg(long)]
+        password_file: Option<std::path::PathBuf>,
     },
     /// The access journal.
     Journal {
@@ -233,7 +236,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 _ => bail!("préciser --count N ou --sample K"),
             }
         }
-        Command::Import { convention, fichier, format, options, plugins } => {
+        Command::Import { convention, fichier, format, options, plugins, password_file } => {
             let (store, key) = open(cli.demo).await?;
             let registre = store.charger_registre().await?;
             let conv = registre
@@ -249,7 +252,22 @@ pub async fn run(cli: Cli) -> Result<()> {
             let adaptateur = cat.pour(&conv, crate::plugin::Sens::Import).map_err(|e| anyhow::anyhow!(e))?;
             let taille =
                 std::fs::metadata(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?.len();
-            let input = std::fs::File::open(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?;
+            let mot_de_passe = match &password_file {
+                Some(p) => {
+                    let s = zeroize::Zeroizing::new(
+                        std::fs::read_to_string(p).with_context(|| format!("lecture de {}", p.display()))?,
+                    );
+                    Some(zeroize::Zeroizing::new(s.lines().next().unwrap_or_default().to_string()))
+                }
+                None => None,
+            };
+            let fichier_lu =
+                std::fs::File::open(&fichier).with_context(|| format!("lecture de {}", fichier.display()))?;
+            let (input, interne) = crate::import::ouvrir_entree(fichier_lu, mot_de_passe)?;
+            let nom_fichier = match interne {
+                Some(n) => format!("{} ({n})", fichier.display()),
+                None => fichier.display().to_string(),
+            };
             let bar = indicatif::ProgressBar::new(taille);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{msg} {bar:40} {bytes}/{total_bytes} ({bytes_per_sec})")
@@ -268,7 +286,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     convention: conv,
                     adaptateur,
                     options,
-                    nom_fichier: fichier.display().to_string(),
+                    nom_fichier,
                     auteur: "cli".into(),
                     organisation: None,
                     request_id: uuid::Uuid::new_v4().to_string(),

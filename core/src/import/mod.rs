@@ -37,8 +37,37 @@ pub enum ImportError {
     Journal(#[from] JournalError),
     #[error("convention {0} : {1}")]
     Convention(String, String),
+    #[error(transparent)]
+    Archive(#[from] archive::ArchiveError),
+    #[error("lecture du fichier : {0}")]
+    Lecture(String),
     #[error("import interrompu : {0}")]
     Interne(String),
+}
+
+/// Opens a partner file: plain, or a one-file encrypted 7z/zip archive (told apart by
+/// its first bytes). Returns the content and, for an archive, the name of the file in it.
+pub fn ouvrir_entree<R: Read + std::io::Seek + Send + 'static>(
+    mut source: R,
+    mot_de_passe: Option<archive::MotDePasse>,
+) -> Result<(Box<dyn Read + Send>, Option<String>), ImportError> {
+    let mut debut = [0u8; 8];
+    let mut n = 0;
+    while n < debut.len() {
+        match source.read(&mut debut[n..]).map_err(|e| ImportError::Lecture(e.to_string()))? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    source.seek(std::io::SeekFrom::Start(0)).map_err(|e| ImportError::Lecture(e.to_string()))?;
+    match archive::Conteneur::detecter(&debut[..n]) {
+        archive::Conteneur::Brut => Ok((Box::new(source), None)),
+        c => {
+            let contenu = archive::ouvrir(c, source, mot_de_passe)?;
+            let nom = contenu.nom.clone();
+            Ok((Box::new(contenu), Some(nom)))
+        }
+    }
 }
 
 /// A refused record.

@@ -128,6 +128,9 @@ pub async fn televerser(
     Ok((StatusCode::CREATED, Json(info(&a))))
 }
 
+/// Header carrying the password of an encrypted 7z/zip archive.
+pub const EN_TETE_MOT_DE_PASSE: &str = "dude-mot-de-passe-archive";
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ParametresImport {
     /// Format (default: the adapter's first).
@@ -138,7 +141,9 @@ pub struct ParametresImport {
     pub options: Option<String>,
 }
 
-/// Imports a file through the convention's adapter (administrators of a party).
+/// Imports a file through the convention's adapter (administrators of a party). The body
+/// is the file, or a one-file 7z/zip archive encrypted with AES-256 whose password is in
+/// the `Dude-Mot-De-Passe-Archive` header.
 #[utoipa::path(post, path = "/admin/v1/conventions/{id}/imports", tag = "adaptateurs", params(("id" = String, Path), ParametresImport),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = Rapport), (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -149,6 +154,7 @@ pub async fn importer_fichier(
     Admin(admin): Admin,
     Path(id): Path<String>,
     Query(q): Query<ParametresImport>,
+    entetes: axum::http::HeaderMap,
     octets: Bytes,
 ) -> Result<Json<Rapport>, ApiError> {
     let conv = state
@@ -178,6 +184,24 @@ pub async fn importer_fichier(
         None => vec![],
     };
     let limites = conv.adaptateur.as_ref().map(|r| r.limites()).unwrap_or_default();
+    // An encrypted archive's password comes in its own header (never logged).
+    let mot_de_passe = match entetes.get(EN_TETE_MOT_DE_PASSE) {
+        Some(v) => Some(zeroize::Zeroizing::new(
+            v.to_str()
+                .map_err(|_| ApiError::invalid(EN_TETE_MOT_DE_PASSE, "mot de passe : caractères ASCII attendus"))?
+                .to_string(),
+        )),
+        None => None,
+    };
+    let (entree, interne) =
+        tokio::task::spawn_blocking(move || crate::import::ouvrir_entree(std::io::Cursor::new(octets), mot_de_passe))
+            .await
+            .map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })??;
+    let nom = q.nom.clone().unwrap_or_else(|| "fichier".into());
+    let nom_fichier = match interne {
+        Some(n) => format!("{nom} ({n})"),
+        None => nom,
+    };
     let rapport = importer(
         state.store(),
         &state.services().journal,
@@ -187,13 +211,13 @@ pub async fn importer_fichier(
             convention: conv,
             adaptateur,
             options,
-            nom_fichier: q.nom.clone().unwrap_or_else(|| "fichier".into()),
+            nom_fichier,
             auteur: admin.identifiant.clone(),
             organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
             request_id: admin.request_id.clone(),
             limites,
         },
-        Box::new(std::io::Cursor::new(octets)),
+        entree,
         None,
     )
     .await?;
