@@ -1,22 +1,50 @@
 //! DUDE adapter `cd-files`: départements' files → canonical records.
 //!
+//! Formats: `stock-csv` (the stock-recovery file of seed 002 annex 1, [`stock`]) and
+//! `flux-rsa-xml` (the CAF/MSA « flux bénéficiaires RSA », [`flux`]).
+//!
 //! The logic is plain Rust (tested natively); `dude_adapter_sdk::composant!` exposes it
 //! through the `dude:adapter@0.1.0` WIT world when built for `wasm32-wasip2`.
 
+pub mod flux;
 pub mod stock;
 pub mod values;
 
 pub use dude_adapter_sdk::modele as model;
 use dude_adapter_sdk::{Adaptateur, Categorie, Description, Direction};
+use model::Batch;
 
 /// Formats this adapter reads.
-pub const FORMATS: [&str; 1] = ["stock-csv"];
+pub const FORMATS: [&str; 2] = ["stock-csv", "flux-rsa-xml"];
 
 /// A parser for one of [`FORMATS`].
-pub fn parser(format: &str, options: &[(String, String)]) -> Result<stock::StockParser, String> {
+pub enum Analyseur {
+    Stock(Box<stock::StockParser>),
+    Flux(flux::FluxParser),
+}
+
+/// A parser for `format` with its options.
+pub fn parser(format: &str, options: &[(String, String)]) -> Result<Analyseur, String> {
     match format {
-        "stock-csv" => stock::StockParser::new(options),
+        "stock-csv" => stock::StockParser::new(options).map(|p| Analyseur::Stock(Box::new(p))),
+        "flux-rsa-xml" => flux::FluxParser::new(options).map(Analyseur::Flux),
         other => Err(format!("format « {other} » non pris en charge (formats : {})", FORMATS.join(", "))),
+    }
+}
+
+impl dude_adapter_sdk::Analyseur for Analyseur {
+    fn push(&mut self, chunk: &[u8]) -> Result<Batch, String> {
+        match self {
+            Analyseur::Stock(p) => p.push(chunk),
+            Analyseur::Flux(p) => p.push(chunk),
+        }
+    }
+
+    fn finish(&mut self) -> Result<Batch, String> {
+        match self {
+            Analyseur::Stock(p) => p.finish(),
+            Analyseur::Flux(p) => p.finish(),
+        }
     }
 }
 
@@ -24,7 +52,7 @@ pub fn parser(format: &str, options: &[(String, String)]) -> Result<stock::Stock
 pub struct CdFiles;
 
 impl Adaptateur for CdFiles {
-    type Analyseur = stock::StockParser;
+    type Analyseur = Analyseur;
 
     fn description() -> Description {
         Description {
@@ -49,3 +77,36 @@ impl Adaptateur for CdFiles {
 
 #[cfg(target_arch = "wasm32")]
 dude_adapter_sdk::composant!(CdFiles);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dude_adapter_sdk::Analyseur as _;
+
+    fn lire(format: &str, options: &[(String, String)], bytes: &[u8]) -> Result<Batch, String> {
+        let mut p = CdFiles::analyseur(format, options)?;
+        let mut b = p.push(bytes)?;
+        b.extend(p.finish()?);
+        Ok(b)
+    }
+
+    #[test]
+    fn both_formats_through_the_adapter() {
+        assert_eq!(CdFiles::description().formats, ["stock-csv", "flux-rsa-xml"]);
+        let dir = "../../../shared/reference-formats/carnet-de-bord";
+        let csv = std::fs::read(format!("{dir}/import_beneficiaires.csv")).unwrap();
+        assert_eq!(lire("stock-csv", &[], &csv).unwrap().personnes.len(), 4);
+        let xml = std::fs::read(format!("{dir}/RSABEM.xml")).unwrap();
+        assert_eq!(lire("flux-rsa-xml", &[], &xml).unwrap().personnes.len(), 3);
+        let opt = [("encodage".to_string(), "utf-8".to_string())];
+        assert!(matches!(parser("flux-rsa-xml", &opt), Ok(Analyseur::Flux(_))));
+        // each format has its own options
+        let sep = [("separateur".to_string(), ",".to_string())];
+        assert!(matches!(parser("stock-csv", &sep), Ok(Analyseur::Stock(_))));
+        assert!(parser("flux-rsa-xml", &sep).is_err());
+        let Err(e) = parser("xml", &[]) else { panic!("unknown format accepted") };
+        assert!(e.contains("« xml »") && e.contains("flux-rsa-xml"), "{e}");
+        // a CSV given as the flux is refused at once
+        assert!(lire("flux-rsa-xml", &[], &csv).unwrap_err().contains("pas un document XML"));
+    }
+}

@@ -34,7 +34,10 @@ pub trait Adaptateur: 'static {
     /// A dossier event → bytes in the partner's format. By default: import only.
     fn exporter(format: &str, evenement: &Evenement) -> Result<Vec<u8>, String> {
         let _ = evenement;
-        Err(format!("{} n'exporte pas (format demandé : « {format} ») : direction import seulement", Self::description().name))
+        Err(format!(
+            "{} n'exporte pas (format demandé : « {format} ») : direction import seulement",
+            Self::description().name
+        ))
     }
 }
 
