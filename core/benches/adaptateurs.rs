@@ -56,6 +56,7 @@ fn main() {
 
     // native
     let t = Instant::now();
+    use dude_adapter_sdk::Analyseur;
     let mut p = cd_files::parser("stock-csv", &[]).unwrap();
     let mut n = 0;
     for c in donnees.chunks(64 << 10) {
@@ -117,7 +118,7 @@ fn main() {
             delai_notification_violation_h: 48,
             batch_autorise: false,
             sla: CiblesSla::default(),
-            adaptateur: Some(AdaptateurRef { nom: "cd-files".into(), version: "^0.1".into(), sha256: None }),
+            adaptateur: Some(AdaptateurRef::nouveau("cd-files", "^0.1")),
         });
         let t = Instant::now();
         let r = importer(
@@ -133,6 +134,7 @@ fn main() {
                 organisation: None,
                 request_id: "bench".into(),
                 limites: Limites::default(),
+                ids: dude_core::crypto::id_national::IdNationalCodec::new(&MasterKey::from_bytes([3; 32])),
             },
             Box::new(std::io::Cursor::new(donnees.clone())),
             None,

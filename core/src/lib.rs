@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod dossier;
+pub mod export;
 pub mod habilitation;
 pub mod import;
 pub mod journal;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_dossiers;
 mod m20261122_000002_habilitations;
 mod m20261122_000003_imports;
+mod m20261122_000004_exports;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_dossiers::Migration),
             Box::new(m20261122_000002_habilitations::Migration),
             Box::new(m20261122_000003_imports::Migration),
+            Box::new(m20261122_000004_exports::Migration),
         ]
     }
 }

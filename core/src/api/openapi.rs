@@ -36,6 +36,7 @@ impl Modify for Security {
         partenaire::diagnostic::enregistrer_diagnostic,
         partenaire::diagnostic::contraintes,
         partenaire::diagnostic::enregistrer_contraintes,
+        partenaire::accompagnement::enregistrer_bilan,
         partenaire::diagnostic::dossier,
         partenaire::diagnostic::pouvoir_agir,
         partenaire::profil::metiers_recherches,
@@ -63,6 +64,8 @@ impl Modify for Security {
         admin::adaptateurs::lister,
         admin::adaptateurs::televerser,
         admin::adaptateurs::importer_fichier,
+        admin::adaptateurs::exports,
+        admin::adaptateurs::export,
         admin::rapport::rapport_acces,
     )
 )]

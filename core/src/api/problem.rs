@@ -28,6 +28,8 @@ pub enum ApiError {
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(transparent)]
     Authz(#[from] AuthzError),
@@ -92,7 +94,7 @@ impl IntoResponse for ApiError {
                 }
                 _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
             },
-            ApiError::Journal(_) | ApiError::Authz(_) => {
+            ApiError::Journal(_) | ApiError::Authz(_) | ApiError::Export(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
             }
             ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),

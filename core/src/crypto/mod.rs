@@ -3,6 +3,7 @@
 //! - [`nir_vault`]: the NIR encrypted at rest (AES-256-GCM-SIV) and its keyed index (HMAC);
 //! - [`id_national`]: the per-partner `idNational` (deterministic AES-SIV).
 
+pub mod coffre;
 pub mod id_national;
 pub mod keys;
 pub mod nir_vault;

@@ -70,6 +70,9 @@ pub struct AdaptateurRef {
     /// Directions the convention allows through it (default: import only).
     #[serde(default = "import_seulement")]
     pub directions: Vec<crate::plugin::Sens>,
+    /// The adapter's format of the files sent back to the partner (export direction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format_export: Option<String>,
     /// Memory cap of one job, MiB (default 64).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memoire_mio: Option<u32>,
@@ -96,6 +99,7 @@ impl AdaptateurRef {
             version: version.into(),
             sha256: None,
             directions: import_seulement(),
+            format_export: None,
             memoire_mio: None,
             delai_appel_ms: None,
             delai_total_s: None,

@@ -293,7 +293,11 @@ pub async fn importer(
         }
         let dans_public = conv.publics.iter().any(|pu| match pu {
             Public::Tous => true,
-            Public::BeneficiairesRsa => e.rsa.is_some() || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa),
+            // a closed or refused right in the file does not bring a new person in
+            Public::BeneficiairesRsa => {
+                e.rsa.as_ref().is_some_and(|r| r.beneficiaire)
+                    || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa)
+            }
             Public::DemandeursInscrits | Public::AccompagnementGlobal => {
                 existant.as_ref().is_some_and(|x| x.1.dans_publics_de(*pu))
             }
@@ -359,7 +363,6 @@ pub async fn importer(
                     match Accompagnement::fusionner(ancien.as_ref(), global, debut, e.parcours) {
                         Some(a) => push(Categorie::AccompagnementGlobal, serde_json::to_string(&a)),
                         None => {
-                            drop(push);
                             refuses.push(refus(
                                 e.numero,
                                 Some("date_debut_accompagnement"),

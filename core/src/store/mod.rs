@@ -3,6 +3,7 @@
 
 pub mod dossiers;
 pub mod entity;
+pub mod exports;
 pub mod habilitations;
 pub mod imports;
 pub mod journal;
@@ -37,6 +38,7 @@ pub enum StoreError {
 pub struct Store {
     db: DatabaseConnection,
     vault: NirVault,
+    coffre: crate::crypto::coffre::Coffre,
 }
 
 impl Store {
@@ -45,7 +47,7 @@ impl Store {
     pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
         let db = connect(url).await?;
         dude_migrations::Migrator::up(&db, None).await?;
-        Ok(Self { db, vault: NirVault::new(master) })
+        Ok(Self { db, vault: NirVault::new(master), coffre: crate::crypto::coffre::Coffre::new(master) })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
@@ -54,6 +56,10 @@ impl Store {
 
     pub fn vault(&self) -> &NirVault {
         &self.vault
+    }
+
+    pub fn coffre(&self) -> &crate::crypto::coffre::Coffre {
+        &self.coffre
     }
 
     pub fn backend(&self) -> DbBackend {

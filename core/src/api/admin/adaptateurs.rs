@@ -223,3 +223,85 @@ pub async fn importer_fichier(
     .await?;
     Ok(Json(rapport))
 }
+
+/// Whether the administrator manages a party of the convention (unknown convention: 404).
+fn convention_geree(state: &AppState, admin: &crate::api::caller::Administrateur, id: &str) -> Result<bool, ApiError> {
+    let conv = state
+        .services()
+        .gardien
+        .courant()
+        .registre
+        .conventions
+        .get(id)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))?;
+    Ok(conv.parties.iter().any(|p| admin.gere(p)))
+}
+
+/// Files made for the partner's system by the convention's adapter (newest first, 500
+/// at most), with the failures and their reasons.
+#[utoipa::path(get, path = "/admin/v1/conventions/{id}/exports", tag = "adaptateurs", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<crate::store::exports::ExportSortant>),
+        (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn exports(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<crate::store::exports::ExportSortant>>, ApiError> {
+    if !convention_geree(&state, &admin, &id)? {
+        return Err(interdit(&state, &admin, "admin.exports.lister".into(), id).await);
+    }
+    Ok(Json(state.store().exports(&id, 500).await?))
+}
+
+/// One file, as the adapter made it (the partner's format); marked as fetched.
+#[utoipa::path(get, path = "/admin/v1/conventions/{id}/exports/{export}", tag = "adaptateurs",
+    params(("id" = String, Path), ("export" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the file could not be made: the reason", body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn export(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path((id, export)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    if !convention_geree(&state, &admin, &id)? {
+        return Err(interdit(&state, &admin, "admin.exports.recuperer".into(), id).await);
+    }
+    let now = state.clock().now();
+    let (e, contenu) = state
+        .store()
+        .recuperer_export(&id, &export, now)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("export {export} inconnu pour la convention {id}")))?;
+    let Some(contenu) = contenu else {
+        return Err(ApiError::InvalidInput {
+            field: None,
+            message: format!("export non produit : {}", e.erreur.unwrap_or_default()),
+        });
+    };
+    journaliser(
+        &state,
+        &admin,
+        "admin.exports.recuperer".into(),
+        format!("{id}/{export}"),
+        None,
+        "accompagnement",
+        true,
+    )
+    .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}-{}.{}\"", e.genre.to_lowercase(), &e.id[..8], e.format),
+            ),
+        ],
+        contenu,
+    )
+        .into_response())
+}

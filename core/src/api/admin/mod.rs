@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{id}/secret", post(habilitations::renouveler_secret))
         .route("/plugins", get(adaptateurs::lister).post(adaptateurs::televerser))
         .route("/conventions/{id}/imports", post(adaptateurs::importer_fichier))
+        .route("/conventions/{id}/exports", get(adaptateurs::exports))
+        .route("/conventions/{id}/exports/{export}", get(adaptateurs::export))
         .route("/dossiers/rechercher", post(rapport::rechercher_dossier))
         .route("/dossiers/{id}/rapport-acces", get(rapport::rapport_acces))
         .layer(axum::extract::DefaultBodyLimit::max(TAILLE_MAX))

@@ -107,7 +107,7 @@ pub struct Enregistrement {
     pub message: &'static str,
 }
 
-const ENREGISTRE: Enregistrement =
+pub(super) const ENREGISTRE: Enregistrement =
     Enregistrement { code_retour: "S000", message: "L'enregistrement des données s'est bien déroulé" };
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -346,7 +346,7 @@ fn apply_diagnostic(
     Ok(())
 }
 
-fn provenance(caller: &Caller) -> Provenance {
+pub(super) fn provenance(caller: &Caller) -> Provenance {
     Provenance::new(
         format!("partenaire:{}/{}", caller.organisation.id, caller.client.client_id),
         Some(caller.agent.identifiant.clone()),

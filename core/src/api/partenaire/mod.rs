@@ -1,5 +1,6 @@
 //! Partner API v1 (seed 002 annex 2 §10): the five APIs, behind one gate.
 
+pub mod accompagnement;
 pub mod diagnostic;
 pub mod profil;
 pub mod usagers;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/usagers/{id_national}/diagnostic/dossier", get(diagnostic::dossier))
         .route("/usagers/{id_national}/diagnostic/pouvoir-agir", get(diagnostic::pouvoir_agir))
+        .route("/usagers/{id_national}/accompagnement-global/bilans", post(accompagnement::enregistrer_bilan))
         .route("/usagers/{id_national}/metiers-recherches", get(profil::metiers_recherches))
         .route("/usagers/{id_national}/projets-creation-entreprise", get(profil::projets_creation))
 }

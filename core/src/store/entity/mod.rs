@@ -5,6 +5,7 @@ pub mod api_client;
 pub mod convention;
 pub mod dossier;
 pub mod dossier_section;
+pub mod export_sortant;
 pub mod import_fichier;
 pub mod inscription_evenement;
 pub mod journal;
