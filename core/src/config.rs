@@ -129,3 +129,26 @@ pub fn checkpoints() -> Result<(PathBuf, u64), ConfigError> {
     };
     Ok((PathBuf::from(file), every))
 }
+
+/// Whether partner calls are measured (`DUDE_SLA_MESURE`, default `1`; `0` turns the
+/// measuring layer off, e.g. to measure its cost).
+pub fn sla_mesure() -> Result<bool, ConfigError> {
+    match std::env::var("DUDE_SLA_MESURE").as_deref() {
+        Err(_) | Ok("1") | Ok("true") => Ok(true),
+        Ok("0") | Ok("false") => Ok(false),
+        Ok(_) => Err(ConfigError::Invalid { var: "DUDE_SLA_MESURE", why: "0 ou 1 attendu".into() }),
+    }
+}
+
+/// Interval of the supervision probes (`DUDE_SLA_SONDE_S`, default 30 s; `0` turns them
+/// off).
+pub fn sla_sondes() -> Result<Option<std::time::Duration>, ConfigError> {
+    match std::env::var("DUDE_SLA_SONDE_S") {
+        Err(_) => Ok(Some(std::time::Duration::from_secs(30))),
+        Ok(v) => match v.parse::<u64>() {
+            Ok(0) => Ok(None),
+            Ok(n) => Ok(Some(std::time::Duration::from_secs(n))),
+            Err(_) => Err(ConfigError::Invalid { var: "DUDE_SLA_SONDE_S", why: "entier (secondes) attendu".into() }),
+        },
+    }
+}

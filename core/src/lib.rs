@@ -15,4 +15,5 @@ pub mod import;
 pub mod journal;
 pub mod plugin;
 pub mod service;
+pub mod sla;
 pub mod store;

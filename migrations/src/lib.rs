@@ -7,6 +7,7 @@ mod m20261122_000001_dossiers;
 mod m20261122_000002_habilitations;
 mod m20261122_000003_imports;
 mod m20261122_000004_exports;
+mod m20261122_000005_sla;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_habilitations::Migration),
             Box::new(m20261122_000003_imports::Migration),
             Box::new(m20261122_000004_exports::Migration),
+            Box::new(m20261122_000005_sla::Migration),
         ]
     }
 }

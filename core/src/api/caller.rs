@@ -41,6 +41,9 @@ impl FromRequestParts<AppState> for Partner {
             .get(&claims.sub)
             .filter(|c| c.revoque_le.is_none_or(|t| t > now))
             .ok_or(AuthError::UnknownClient)?;
+        if let Some(a) = parts.extensions.get::<crate::sla::mesure::Appelant>() {
+            a.renseigner(&client.convention_id, &client.client_id);
+        }
         let convention = r.conventions.get(&client.convention_id).ok_or(AuthError::UnknownClient)?;
         let organisation = r.organisations.get(&client.organisation_id).ok_or(AuthError::UnknownClient)?;
         // Agents' names may carry accents: header values are read as UTF-8, not ASCII only.

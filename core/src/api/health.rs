@@ -1,4 +1,4 @@
-//! Liveness and readiness.
+//! Liveness, readiness and metrics.
 
 use axum::Router;
 use axum::extract::State;
@@ -8,7 +8,7 @@ use axum::routing::get;
 use super::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics))
 }
 
 /// The process answers.
@@ -28,4 +28,16 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str)
             (StatusCode::SERVICE_UNAVAILABLE, "base de données injoignable")
         }
     }
+}
+
+/// Metrics in the Prometheus text format: partner calls per API (counters, latency
+/// histograms), the probes' last results, the adapters' counters. Aggregates only: no
+/// personal data, no identifiers of persons.
+#[utoipa::path(get, path = "/metrics", tag = "exploitation", responses(
+    (status = 200, description = "Format texte Prometheus", content_type = "text/plain; version=0.0.4")))]
+pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    if let Some(c) = &state.services().catalogue {
+        crate::sla::metriques::adaptateurs(c);
+    }
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::sla::metriques::rendre())
 }

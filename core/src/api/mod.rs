@@ -37,6 +37,8 @@ pub struct Services {
     pub oidc: Option<crate::habilitation::oidc::Oidc>,
     /// Loaded department adapters, when a plugins directory is configured.
     pub catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
+    /// Per-minute measurement of partner calls (`None`: the measuring layer is off).
+    pub mesureur: Option<crate::sla::mesure::Mesureur>,
 }
 
 /// Failures at start-up.
@@ -62,7 +64,9 @@ impl Services {
     ) -> Result<Self, DemarrageError> {
         let gardien = Arc::new(Gardien::charger(&store, authz_dir).await?);
         let (journal, _writer) = Journal::demarrer(store.clone()).await?;
+        crate::sla::metriques::installer();
         Ok(Self {
+            mesureur: Some(crate::sla::mesure::Mesureur::new(clock.clone())),
             ids: IdNationalCodec::new(master),
             emetteur: Emetteur::new(master, token_ttl_s),
             secrets: SecretHasher::new(master),
@@ -81,6 +85,12 @@ impl Services {
     /// With the adapters of a catalogue.
     pub fn avec_catalogue(mut self, c: Arc<crate::plugin::catalogue::Catalogue>) -> Self {
         self.catalogue = Some(c);
+        self
+    }
+
+    /// Without the measuring layer (benchmarks of its cost).
+    pub fn sans_mesure(mut self) -> Self {
+        self.mesureur = None;
         self
     }
 }
@@ -105,16 +115,25 @@ impl AppState {
     pub fn services(&self) -> &Services {
         &self.0
     }
+    /// The shared services, for background tasks.
+    pub fn partage(&self) -> Arc<Services> {
+        self.0.clone()
+    }
 }
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    // Every partner call is measured (SLA), off the request path's I/O.
+    let partenaires = match state.services().mesureur.clone() {
+        Some(m) => partenaire::router().layer(axum::middleware::from_fn_with_state(m, crate::sla::mesure::mesurer)),
+        None => partenaire::router(),
+    };
     Router::new()
         .merge(health::router())
         .merge(openapi::router())
         .merge(oauth::router())
-        .nest("/partenaire/v1", partenaire::router())
+        .nest("/partenaire/v1", partenaires)
         .nest("/admin/v1", admin::router())
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

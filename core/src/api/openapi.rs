@@ -27,6 +27,7 @@ impl Modify for Security {
     paths(
         health::healthz,
         health::readyz,
+        health::metrics,
         oauth::token,
         oauth::jwks,
         partenaire::usagers::rechercher_usager,
@@ -65,6 +66,8 @@ impl Modify for Security {
         admin::adaptateurs::televerser,
         admin::adaptateurs::importer_fichier,
         admin::adaptateurs::exports,
+        admin::sla::rapport_mensuel,
+        admin::sla::ajouter_fenetre,
         admin::adaptateurs::export,
         admin::rapport::rapport_acces,
     )

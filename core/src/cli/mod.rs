@@ -92,6 +92,11 @@ pub enum Command {
         command: JournalCommand,
     },
     /// Prints a monthly list of RSA beneficiaries for a département (seed 003 §3).
+    /// Service levels.
+    Sla {
+        #[command(subcommand)]
+        command: SlaCommand,
+    },
     ListesMensuelles {
         #[arg(long)]
         departement: String,
@@ -102,6 +107,22 @@ pub enum Command {
         #[arg(long)]
         liste: String,
         #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlaCommand {
+    /// The month's indicators per API against their targets (same figures as
+    /// `GET /admin/v1/sla/rapport`).
+    Rapport {
+        /// AAAA-MM.
+        #[arg(long)]
+        mois: String,
+        /// One convention (its targets, its calls, its partner-side windows).
+        #[arg(long)]
+        convention: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
 }
@@ -332,6 +353,27 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Sla { command: SlaCommand::Rapport { mois, convention, format } } => {
+            let (store, _) = open(cli.demo).await?;
+            let conv = match &convention {
+                Some(id) => Some(
+                    store
+                        .charger_registre()
+                        .await?
+                        .conventions
+                        .get(id)
+                        .cloned()
+                        .with_context(|| format!("convention {id} inconnue"))?,
+                ),
+                None => None,
+            };
+            let r = crate::sla::rapport::calculer(&store, &mois, conv.as_deref(), clock.now()).await?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Csv => out.write_all(&crate::sla::rapport::en_csv(&r)?)?,
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?,
+            }
+        }
         Command::ListesMensuelles { departement, mois, liste, format } => {
             let dep = Departement::parse(&departement)?;
             let mois = Mois::parse(&mois)?;
@@ -357,6 +399,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                     seed_demo(&store, &demo, demo_count).await?;
                 }
             }
+            // the supervision probes' identity and dossier (seed 002 annex 2 §4)
+            crate::sla::sonde::preparer(&store).await?;
             let services = Services::demarrer(
                 store,
                 &key,
@@ -413,7 +457,15 @@ pub async fn run(cli: Cli) -> Result<()> {
                     }
                 }
             });
+            let services = if config::sla_mesure()? { services } else { services.sans_mesure() };
             let state = AppState::new(services);
+            // SLA: the minutes that are over are written in the background; probes
+            if let Some(m) = state.services().mesureur.clone() {
+                crate::sla::collecte::demarrer_ecriture(m, state.store().clone());
+            }
+            if let Some(every) = config::sla_sondes()? {
+                crate::sla::collecte::demarrer_sondes(state.partage(), api::router(state.clone()), every);
+            }
             let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("écoute sur {bind}"))?;
             let addr = listener.local_addr()?;
             println!("DUDE à l'écoute sur http://{addr}  (OpenAPI : http://{addr}/openapi.json)");

@@ -7,6 +7,7 @@ pub mod exports;
 pub mod habilitations;
 pub mod imports;
 pub mod journal;
+pub mod sla;
 
 use std::path::Path;
 use std::time::Duration;

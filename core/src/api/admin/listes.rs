@@ -21,7 +21,7 @@ pub struct ListeQuery {
 }
 
 /// Wants CSV rather than JSON.
-fn wants_csv(headers: &HeaderMap) -> Result<bool, ApiError> {
+pub(crate) fn wants_csv(headers: &HeaderMap) -> Result<bool, ApiError> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("application/json");
     if accept.contains("text/csv") {
         Ok(true)

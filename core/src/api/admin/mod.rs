@@ -5,6 +5,7 @@ pub mod adaptateurs;
 pub mod habilitations;
 pub mod listes;
 pub mod rapport;
+pub mod sla;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -36,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/conventions/{id}/imports", post(adaptateurs::importer_fichier))
         .route("/conventions/{id}/exports", get(adaptateurs::exports))
         .route("/conventions/{id}/exports/{export}", get(adaptateurs::export))
+        .route("/sla/rapport", get(sla::rapport_mensuel))
+        .route("/sla/fenetres", post(sla::ajouter_fenetre))
         .route("/dossiers/rechercher", post(rapport::rechercher_dossier))
         .route("/dossiers/{id}/rapport-acces", get(rapport::rapport_acces))
         .layer(axum::extract::DefaultBodyLimit::max(TAILLE_MAX))

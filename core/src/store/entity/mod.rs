@@ -10,3 +10,6 @@ pub mod import_fichier;
 pub mod inscription_evenement;
 pub mod journal;
 pub mod organisation;
+pub mod sla_fenetre;
+pub mod sla_minute;
+pub mod sla_sonde;

@@ -1,0 +1,11 @@
+//! Service levels (seed 002 annex 2 §2–9): measurement of every partner call, probes,
+//! availability, monthly indicators against the convention's targets, incidents and their
+//! deadlines, the change calendar, the data-breach register, reports.
+
+pub mod api;
+pub mod collecte;
+pub mod mesure;
+pub mod metriques;
+pub mod rapport;
+pub mod regles;
+pub mod sonde;

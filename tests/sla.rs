@@ -1,0 +1,199 @@
+//! Service levels through the real router with an injected clock: every partner call
+//! measured per minute (off the request path), the probes end to end, availability with a
+//! maintenance window, the month's report (JSON, CSV, binary) checked against figures
+//! computed by hand, `/metrics`.
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::*;
+use dude_core::sla::sonde;
+use dude_core::store::sla::ResultatSonde;
+
+async fn rapport(s: &TestServer, requete: &str, jeton: &str) -> reqwest::Response {
+    s.client.get(s.url(&format!("/admin/v1/sla/rapport?{requete}"))).bearer_auth(jeton).send().await.unwrap()
+}
+
+fn api<'a>(v: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
+    v["apis"].as_array().unwrap().iter().find(|a| a["api"] == code).unwrap()
+}
+
+#[tokio::test]
+async fn calls_are_measured_per_minute_and_reported() {
+    let s = TestServer::start(None).await;
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 10).unwrap();
+    s.clock.set(t0);
+    // 5 searches and 2 status reads by cd77, 3 searches by cd93, in the same minute
+    for _ in 0..5 {
+        s.rechercher(TOKEN_77, who::INSCRITE, who::BIRTH).await;
+    }
+    let id = s.id_national(TOKEN_77, who::INSCRITE).await; // a 6th search
+    s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/statut")).await;
+    let r = s.partner(reqwest::Method::GET, TOKEN_77, "/partenaire/v1/usagers/pas-un-id/statut").send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    for _ in 0..3 {
+        s.rechercher(TOKEN_93, who::INSCRITE_OCT_93, who::BIRTH).await;
+    }
+    // an unauthenticated call is measured too, without convention
+    let r = s.client.post(s.url("/partenaire/v1/rechercher-usager")).json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    // nothing is written while the minute runs
+    let avant = s.store.sla_minutes(t0 - Duration::hours(1), t0 + Duration::hours(1), None).await.unwrap();
+    assert!(avant.is_empty(), "no database write per request");
+
+    // the minute is over: the report includes it
+    s.clock.set(t0 + Duration::minutes(2));
+    let v: serde_json::Value = rapport(&s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
+    let rech = api(&v, "recherche-usager");
+    assert_eq!(rech["appels"], 10, "{v}");
+    assert_eq!(rech["erreurs4xx"], 1);
+    assert_eq!(rech["partSous1sPct"], 100.0);
+    assert_eq!(rech["sous1sAtteint"], true);
+    assert!(rech["p50Ms"].as_f64().unwrap() > 0.0);
+    let statut = api(&v, "statut-usager");
+    assert_eq!((statut["appels"].as_u64(), statut["erreurs4xx"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(v["ensemble"]["appels"], 12);
+    // November up to 10:02 on the 22nd: 21 days 10 h 2 min = 30,842 minutes
+    assert_eq!(rech["minutesPeriode"], 30_842);
+    // per convention: only its calls, its targets
+    let v: serde_json::Value =
+        rapport(&s, "mois=2026-11&convention=conv-cd77", TOKEN_ADMIN).await.json().await.unwrap();
+    assert_eq!(api(&v, "recherche-usager")["appels"], 6);
+    assert_eq!(v["convention"], "conv-cd77");
+    // CSV
+    let r = s
+        .client
+        .get(s.url("/admin/v1/sla/rapport?mois=2026-11"))
+        .bearer_auth(TOKEN_ADMIN)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("mois;convention;api;appels;"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("2026-11;;recherche-usager;10;1;0;100.00;90.00;")), "{csv}");
+    // who may read: a département's administrator for its convention only
+    let adm77 = s.idp.jeton("ADM77");
+    assert_eq!(rapport(&s, "mois=2026-11", &adm77).await.status(), 403);
+    assert_eq!(rapport(&s, "mois=2026-11&convention=conv-cd77", &adm77).await.status(), 200);
+    assert_eq!(rapport(&s, "mois=2026-11&convention=conv-cd93", &adm77).await.status(), 403);
+    let r = rapport(&s, "mois=2026-13", TOKEN_ADMIN).await;
+    assert_eq!(r.status(), 400);
+    // metrics, in the Prometheus text format
+    let m = s.client.get(s.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(m.lines().any(|l| l.starts_with("dude_appels_total{") && l.contains("api=\"recherche-usager\"")), "{m}");
+    assert!(m.contains("dude_appels_duree_secondes_bucket"), "{m}");
+}
+
+#[tokio::test]
+async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
+    let s = TestServer::start(None).await;
+    sonde::preparer(&s.store).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    s.clock.set(t0);
+    let resultats = sonde::sonder(s.state.services(), dude_core::api::router(s.state.clone()), t0).await;
+    let cibles: Vec<(&str, bool)> = resultats.iter().map(|r| (r.cible.as_str(), r.ok)).collect();
+    assert_eq!(
+        cibles,
+        [
+            ("base", true),
+            ("recherche-usager", true),
+            ("statut-usager", true),
+            ("diagnostic-individu", true),
+            ("metiers-projets", true),
+            ("creation-entreprise", true)
+        ],
+        "{resultats:#?}"
+    );
+    // the probe's calls are journaled but are not partners' calls
+    s.clock.set(t0 + Duration::minutes(5));
+    let v: serde_json::Value = rapport(&s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
+    assert_eq!(v["ensemble"]["appels"], 0, "{v}");
+    let j = s.store.journal_page(0, 10_000).await.unwrap();
+    assert!(j.iter().any(|e| e.entree.convention.as_deref() == Some(sonde::CONVENTION)));
+
+    // October 2026 (31 days = 44,640 minutes): the search API fails its probes from the
+    // 5th 02:00 for 3 hours (180 minutes); a maintenance announced from 03:00 to 04:00
+    let debut_panne = Utc.with_ymd_and_hms(2026, 10, 5, 2, 0, 0).unwrap();
+    for i in 0..180 {
+        let minute = debut_panne + Duration::minutes(i);
+        for (cible, ok) in [("base", true), ("recherche-usager", false), ("statut-usager", true)] {
+            s.store
+                .sla_ecrire_sonde(&ResultatSonde { minute, cible: cible.into(), ok, duree_ms: 3, detail: None })
+                .await
+                .unwrap();
+        }
+    }
+    let r = s
+        .client
+        .post(s.url("/admin/v1/sla/fenetres"))
+        .bearer_auth(TOKEN_ADMIN)
+        .json(&serde_json::json!({"nature": "maintenance", "debut": "2026-10-05T03:00:00Z",
+            "fin": "2026-10-05T04:00:00Z", "motif": "montée de version"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    // a partner-side unavailability of cd77 from 04:00 to 04:30, for its convention only
+    let r = s
+        .client
+        .post(s.url("/admin/v1/sla/fenetres"))
+        .bearer_auth(s.idp.jeton("ADM77"))
+        .json(&serde_json::json!({"nature": "partenaire", "convention": "conv-cd77",
+            "debut": "2026-10-05T04:00:00Z", "fin": "2026-10-05T04:30:00Z", "motif": "panne du SI départemental"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    // a département may not announce a maintenance
+    let r = s
+        .client
+        .post(s.url("/admin/v1/sla/fenetres"))
+        .bearer_auth(s.idp.jeton("ADM77"))
+        .json(&serde_json::json!({"nature": "maintenance", "debut": "2026-10-05T03:00:00Z",
+            "fin": "2026-10-05T04:00:00Z", "motif": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    let v: serde_json::Value = rapport(&s, "mois=2026-10", TOKEN_ADMIN).await.json().await.unwrap();
+    let rech = api(&v, "recherche-usager");
+    // 180 failed minutes, 60 of them in the maintenance: 120 unavailable out of 44,580
+    assert_eq!((rech["minutesExclues"].as_u64(), rech["minutesIndisponibles"].as_u64()), (Some(60), Some(120)));
+    let attendu = 100.0 * (44_580.0 - 120.0) / 44_580.0;
+    assert!((rech["disponibilitePct"].as_f64().unwrap() - attendu).abs() < 1e-9, "{rech}");
+    assert_eq!(rech["disponibiliteAtteinte"], true, "99.73 % ≥ 98 %");
+    assert_eq!(api(&v, "statut-usager")["minutesIndisponibles"], 0);
+    // for cd77 the partner-side half hour is excluded too: 90 unavailable out of 44,550
+    let v: serde_json::Value =
+        rapport(&s, "mois=2026-10&convention=conv-cd77", TOKEN_ADMIN).await.json().await.unwrap();
+    let rech = api(&v, "recherche-usager");
+    assert_eq!((rech["minutesExclues"].as_u64(), rech["minutesIndisponibles"].as_u64()), (Some(90), Some(90)));
+    // the daily series shows the 5th
+    let j5 = v["jours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["jour"] == "2026-10-05" && j["api"] == "recherche-usager")
+        .unwrap();
+    let attendu = 100.0 * (1440.0 - 90.0 - 90.0) / (1440.0 - 90.0);
+    assert!((j5["disponibilitePct"].as_f64().unwrap() - attendu).abs() < 1e-9, "{j5}");
+
+    // the same figures from the binary
+    use base64::Engine;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+        .args(["sla", "rapport", "--mois", "2026-10", "--format", "csv"])
+        .env("DATABASE_URL", &s.database_url)
+        .env("DUDE_MASTER_KEY", base64::engine::general_purpose::STANDARD.encode(MASTER_KEY))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    let ligne = text.lines().find(|l| l.starts_with("2026-10;;recherche-usager;")).unwrap();
+    let champs: Vec<&str> = ligne.split(';').collect();
+    assert_eq!(champs[11], format!("{:.2}", 100.0 * (44_580.0 - 120.0) / 44_580.0), "{ligne}");
+    assert_eq!((champs[13], champs[14]), ("120", "60"), "{ligne}");
+}
