@@ -197,3 +197,231 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
     assert_eq!(champs[11], format!("{:.2}", 100.0 * (44_580.0 - 120.0) / 44_580.0), "{ligne}");
     assert_eq!((champs[13], champs[14]), ("120", "60"), "{ligne}");
 }
+
+/// A local webhook that keeps what it receives.
+async fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let recus = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let r2 = recus.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(v): axum::Json<serde_json::Value>| {
+            let r = r2.clone();
+            async move {
+                r.lock().unwrap().push(v);
+                "ok"
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (url, recus)
+}
+
+async fn attendre(recus: &std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>, evenement: &str) {
+    for _ in 0..200 {
+        if recus.lock().unwrap().iter().any(|v| v["evenement"] == evenement) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("notification {evenement} not received: {:?}", recus.lock().unwrap());
+}
+
+async fn etape(s: &TestServer, id: &str, e: &str) -> reqwest::Response {
+    s.client
+        .post(s.url(&format!("/admin/v1/sla/incidents/{id}/etapes")))
+        .bearer_auth(TOKEN_ADMIN)
+        .json(&serde_json::json!({"etape": e}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
+    let mut s = TestServer::start(None).await;
+    let (url, recus) = webhook().await;
+    let mut c = (*s.state.services().gardien.courant().registre.conventions["conv-cd77"]).clone();
+    c.webhook_incidents = Some(url);
+    s.store.enregistrer_convention(&c).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    // Friday 20 November 2026, 16:00 in Paris (15:00 UTC)
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 20, 15, 0, 0).unwrap();
+    s.clock.set(t0);
+    s.renouveler_jetons().await;
+    let r = s
+        .partner(reqwest::Method::POST, TOKEN_77, "/partenaire/v1/incidents")
+        .json(&serde_json::json!({"typeIncident": "DISPONIBILITE", "api": "statut-usager",
+            "resume": "réponses HTTP 503 sur le statut depuis 15 h 55"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["convention"], "conv-cd77");
+    assert_eq!(v["echeances"]["priseEnCompte"], "2026-11-20T15:15:00Z", "{v}");
+    assert_eq!(v["echeances"]["informationPartenaire"], "2026-11-20T16:00:00Z");
+    // 8 business hours: Friday 16–18, Monday 9–12 and 13–16 (Paris) → Monday 15:00 UTC
+    assert_eq!(v["echeances"]["retablissement"], "2026-11-23T15:00:00Z");
+    attendre(&recus, "ouvert").await;
+
+    // taken into account 20 minutes later: late
+    s.clock.set(t0 + Duration::minutes(20));
+    let v: serde_json::Value = etape(&s, &id, "PRIS_EN_COMPTE").await.json().await.unwrap();
+    assert_eq!(v["depassements"][0]["etape"], "PRIS_EN_COMPTE", "{v}");
+    assert_eq!(v["depassements"][0]["retardMinutes"], 5);
+    let n =
+        dude_core::sla::gestion::surveiller_echeances(s.state.services(), t0 + Duration::minutes(20)).await.unwrap();
+    assert_eq!(n, 1);
+    attendre(&recus, "depasse:PRIS_EN_COMPTE").await;
+    s.clock.set(t0 + Duration::minutes(50));
+    assert_eq!(etape(&s, &id, "PARTENAIRE_INFORME").await.status(), 200);
+    // restored Monday 11:00 Paris, within the deadline
+    s.clock.set(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
+    assert_eq!(etape(&s, &id, "SERVICE_RETABLI").await.status(), 200);
+    // no closing before the partner validates
+    let r = etape(&s, &id, "CLOS").await;
+    assert_eq!(r.status(), 400);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("n'a pas validé"), "{p}");
+    // another département cannot validate cd77's incident
+    s.renouveler_jetons().await;
+    let r = s
+        .partner(reqwest::Method::POST, TOKEN_93, &format!("/partenaire/v1/incidents/{id}/validation"))
+        .json(&serde_json::json!({"reference": "X"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = s
+        .partner(reqwest::Method::POST, TOKEN_77, &format!("/partenaire/v1/incidents/{id}/validation"))
+        .json(&serde_json::json!({"reference": "TICKET-77-001"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    s.clock.set(Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap());
+    assert_eq!(etape(&s, &id, "CLOS").await.status(), 200);
+    let v: serde_json::Value = s
+        .client
+        .get(s.url("/admin/v1/sla/incidents?convention=conv-cd77"))
+        .bearer_auth(TOKEN_ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let i = &v[0];
+    assert_eq!(i["etape"], "CLOS");
+    assert_eq!(i["depassements"].as_array().unwrap().len(), 1, "only the taking into account was late: {i}");
+    // the partner sees it too
+    s.renouveler_jetons().await;
+    let v = s.get_json(TOKEN_77, "/partenaire/v1/incidents").await;
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert!(s.get_json(TOKEN_93, "/partenaire/v1/incidents").await.as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn breaches_changes_and_deprecated_versions() {
+    let mut s = TestServer::start(None).await;
+    let (url, recus) = webhook().await;
+    let mut c = (*s.state.services().gardien.courant().registre.conventions["conv-cd93"]).clone();
+    c.webhook_incidents = Some(url);
+    c.delai_notification_violation_h = 36;
+    s.store.enregistrer_convention(&c).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+    s.clock.set(t0);
+    let r = s
+        .client
+        .post(s.url("/admin/v1/sla/violations"))
+        .bearer_auth(TOKEN_ADMIN)
+        .json(&serde_json::json!({"convention": "conv-cd93", "sens": "PARTENAIRE_VERS_PLATEFORME",
+            "faitGenerateur": "DECOUVERTE", "decouverteLe": "2026-11-22T07:00:00Z",
+            "natures": ["CONFIDENTIALITE"], "categoriesDonnees": ["contact"],
+            "resume": "export de coordonnées envoyé à un mauvais destinataire"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let v: serde_json::Value = r.json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    assert_eq!(v["violation"]["delaiNotificationH"], 36, "the convention's delay");
+    // 50 % of 36 h after 07:00 → 01:00 the next day: one reminder
+    let gestion = |t| dude_core::sla::gestion::surveiller_echeances(s.state.services(), t);
+    assert_eq!(gestion(Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()).await.unwrap(), 1);
+    attendre(&recus, "rappel:50").await;
+    // past the deadline (23 Nov 19:00): 75 %, 90 %, 100 % and the missed deadline
+    assert_eq!(gestion(Utc.with_ymd_and_hms(2026, 11, 23, 19, 1, 0).unwrap()).await.unwrap(), 4);
+    attendre(&recus, "depassee").await;
+    assert_eq!(gestion(Utc.with_ymd_and_hms(2026, 11, 23, 20, 0, 0).unwrap()).await.unwrap(), 0, "sent once");
+    s.clock.set(Utc.with_ymd_and_hms(2026, 11, 23, 20, 0, 0).unwrap());
+    let r = s
+        .client
+        .post(s.url(&format!("/admin/v1/sla/violations/{id}/notification")))
+        .bearer_auth(TOKEN_ADMIN)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = s
+        .client
+        .get(s.url("/admin/v1/sla/violations?convention=conv-cd93"))
+        .bearer_auth(TOKEN_ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v[0]["violation"]["notifieeLe"], "2026-11-23T20:00:00Z");
+    assert_eq!(v[0]["retardSignale"], true);
+
+    // changes: a minor change needs 5 days' notice, an interface contract change a joint decision
+    let annoncer = |corps: serde_json::Value| {
+        s.client.post(s.url("/admin/v1/sla/changements")).bearer_auth(TOKEN_ADMIN).json(&corps).send()
+    };
+    let r = annoncer(serde_json::json!({"typeChangement": "MINEUR", "objet": "correctif du statut",
+        "annonceLe": "2026-11-23T20:00:00Z", "miseEnProduction": "2026-11-26T20:00:00Z"}))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+    let p: serde_json::Value = r.json().await.unwrap();
+    assert!(p["detail"].as_str().unwrap().contains("préavis de 5 jours"), "{p}");
+    let r = annoncer(serde_json::json!({"typeChangement": "MINEUR", "objet": "correctif du statut",
+        "annonceLe": "2026-11-23T20:00:00Z", "miseEnProduction": "2026-11-30T20:00:00Z"}))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = annoncer(serde_json::json!({"typeChangement": "CONTRAT_INTERFACE", "objet": "nouveau champ",
+        "annonceLe": "2026-11-23T20:00:00Z", "miseEnProduction": "2026-12-30T20:00:00Z"}))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // v1 deprecated: partner answers carry Deprecation and Sunset
+    s.renouveler_jetons().await;
+    let id = s.id_national(TOKEN_93, who::INSCRITE_OCT_93).await;
+    let r =
+        s.partner(reqwest::Method::GET, TOKEN_93, &format!("/partenaire/v1/usagers/{id}/statut")).send().await.unwrap();
+    assert!(r.headers().get("deprecation").is_none());
+    let r = s
+        .client
+        .put(s.url("/admin/v1/sla/versions/v1"))
+        .bearer_auth(TOKEN_ADMIN)
+        .json(&serde_json::json!({"version": "v1", "miseEnProduction": "2025-01-01T00:00:00Z",
+            "deprecieeLe": "2026-11-01T00:00:00Z", "finDeVie": "2027-05-31T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r =
+        s.partner(reqwest::Method::GET, TOKEN_93, &format!("/partenaire/v1/usagers/{id}/statut")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["deprecation"], "@1793491200");
+    assert_eq!(r.headers()["sunset"], "Mon, 31 May 2027 00:00:00 GMT");
+}

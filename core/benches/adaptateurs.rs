@@ -119,6 +119,7 @@ fn main() {
             batch_autorise: false,
             sla: CiblesSla::default(),
             adaptateur: Some(AdaptateurRef::nouveau("cd-files", "^0.1")),
+            webhook_incidents: None,
         });
         let t = Instant::now();
         let r = importer(

@@ -8,6 +8,7 @@ mod m20261122_000002_habilitations;
 mod m20261122_000003_imports;
 mod m20261122_000004_exports;
 mod m20261122_000005_sla;
+mod m20261122_000006_sla_registre;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_imports::Migration),
             Box::new(m20261122_000004_exports::Migration),
             Box::new(m20261122_000005_sla::Migration),
+            Box::new(m20261122_000006_sla_registre::Migration),
         ]
     }
 }

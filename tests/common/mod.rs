@@ -286,6 +286,7 @@ pub fn convention(id: &str, parties: &[&str], territoire: Territoire, publics: V
         batch_autorise: true,
         sla: Default::default(),
         adaptateur: None,
+        webhook_incidents: None,
     }
 }
 
@@ -509,6 +510,14 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// New access tokens for the test applications, at the clock's current time.
+    pub async fn renouveler_jetons(&mut self) {
+        for (k, app) in &APPS {
+            let t = self.token(app.client_id, SECRET).await;
+            self.jetons.insert(k, t);
+        }
     }
 
     /// An access token by OAuth2 client credentials.

@@ -39,6 +39,8 @@ pub struct Services {
     pub catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
     /// Per-minute measurement of partner calls (`None`: the measuring layer is off).
     pub mesureur: Option<crate::sla::mesure::Mesureur>,
+    /// API versions and their sunsets (Deprecation/Sunset headers).
+    pub versions: crate::sla::gestion::Versions,
 }
 
 /// Failures at start-up.
@@ -65,7 +67,8 @@ impl Services {
         let gardien = Arc::new(Gardien::charger(&store, authz_dir).await?);
         let (journal, _writer) = Journal::demarrer(store.clone()).await?;
         crate::sla::metriques::installer();
-        Ok(Self {
+        let s = Self {
+            versions: Default::default(),
             mesureur: Some(crate::sla::mesure::Mesureur::new(clock.clone())),
             ids: IdNationalCodec::new(master),
             emetteur: Emetteur::new(master, token_ttl_s),
@@ -77,7 +80,11 @@ impl Services {
             admins,
             oidc: oidc.map(crate::habilitation::oidc::Oidc::new),
             catalogue: None,
-        })
+        };
+        if let Err(e) = s.versions.recharger(&s).await {
+            tracing::error!(erreur = %e, "versions d'API illisibles");
+        }
+        Ok(s)
     }
 }
 
@@ -125,9 +132,11 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     // Every partner call is measured (SLA), off the request path's I/O.
+    let partenaires =
+        partenaire::router().layer(axum::middleware::from_fn_with_state(state.clone(), entetes_de_version));
     let partenaires = match state.services().mesureur.clone() {
-        Some(m) => partenaire::router().layer(axum::middleware::from_fn_with_state(m, crate::sla::mesure::mesurer)),
-        None => partenaire::router(),
+        Some(m) => partenaires.layer(axum::middleware::from_fn_with_state(m, crate::sla::mesure::mesurer)),
+        None => partenaires,
     };
     Router::new()
         .merge(health::router())
@@ -140,4 +149,21 @@ pub fn router(state: AppState) -> Router {
         // Spans carry method, path and status only: paths hold encrypted ids, never a NIR.
         .layer(TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+/// A deprecated API version answers with `Deprecation` and `Sunset` (RFC 9745, RFC 8594).
+async fn entetes_de_version(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut rep = next.run(req).await;
+    if let Some((deprecation, sunset)) = state.services().versions.entetes("v1", state.clock().now()) {
+        for (nom, valeur) in [("deprecation", deprecation), ("sunset", sunset)] {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&valeur) {
+                rep.headers_mut().insert(nom, v);
+            }
+        }
+    }
+    rep
 }

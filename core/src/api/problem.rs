@@ -30,6 +30,8 @@ pub enum ApiError {
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
+    Gestion(crate::sla::gestion::GestionError),
+    #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(transparent)]
     Authz(#[from] AuthzError),
@@ -43,6 +45,18 @@ pub enum ApiError {
     NotAcceptable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<crate::sla::gestion::GestionError> for ApiError {
+    fn from(e: crate::sla::gestion::GestionError) -> Self {
+        use crate::sla::gestion::GestionError as G;
+        match e {
+            G::Store(s) => ApiError::Store(s),
+            G::Inconnu(x) => ApiError::NotFound(x),
+            G::Invalide { champ, message } => ApiError::invalid(champ, format!("{champ} : {message}")),
+            e => ApiError::Gestion(e),
+        }
+    }
 }
 
 impl ApiError {
@@ -98,6 +112,7 @@ impl IntoResponse for ApiError {
                 (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
             }
             ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
+            ApiError::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
             ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
             ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible"),

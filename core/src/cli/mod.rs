@@ -463,6 +463,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             if let Some(m) = state.services().mesureur.clone() {
                 crate::sla::collecte::demarrer_ecriture(m, state.store().clone());
             }
+            crate::sla::collecte::demarrer_echeances(state.partage());
             if let Some(every) = config::sla_sondes()? {
                 crate::sla::collecte::demarrer_sondes(state.partage(), api::router(state.clone()), every);
             }

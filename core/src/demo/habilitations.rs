@@ -70,6 +70,7 @@ pub fn convention_cd(id: &str, org: &str, d: &str, delai_h: u16) -> Convention {
         batch_autorise: true,
         sla: CiblesSla::default(),
         adaptateur: None,
+        webhook_incidents: None,
     }
 }
 

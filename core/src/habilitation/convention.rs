@@ -165,6 +165,9 @@ pub struct Convention {
     pub sla: CiblesSla,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adaptateur: Option<AdaptateurRef>,
+    /// Where incident and data-breach notifications are posted (JSON), if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_incidents: Option<String>,
 }
 
 impl Convention {
@@ -197,6 +200,18 @@ impl Convention {
             && d.is_empty()
         {
             return Err("territoire : au moins un département, ou national".into());
+        }
+        if let Some(w) = &self.webhook_incidents {
+            let local = w.starts_with("http://127.0.0.1:") || w.starts_with("http://localhost:");
+            if !(w.starts_with("https://") || local) || w.len() > 500 {
+                return Err("webhookIncidents : URL https:// attendue (http:// seulement en local)".into());
+            }
+        }
+        if let Some(a) = &self.adaptateur
+            && a.directions.contains(&crate::plugin::Sens::Export)
+            && a.format_export.is_none()
+        {
+            return Err("adaptateur.formatExport : obligatoire quand l'export est autorisé".into());
         }
         Ok(())
     }

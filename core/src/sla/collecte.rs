@@ -46,15 +46,33 @@ pub fn demarrer_ecriture(mesureur: Mesureur, store: Store) -> tokio::task::JoinH
     })
 }
 
-/// Starts the probes every `intervalle`.
+/// Starts the probes every `intervalle`; probes failing for a few minutes open an
+/// availability incident, which their success restores.
 pub fn demarrer_sondes(services: Arc<Services>, router: Router, intervalle: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(intervalle);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut echecs = std::collections::HashMap::new();
         loop {
             tick.tick().await;
             let now = services.clock.now();
-            super::sonde::sonder(&services, router.clone(), now).await;
+            let r = super::sonde::sonder(&services, router.clone(), now).await;
+            if let Err(e) = super::gestion::suivre_sondes(&services, &r, &mut echecs, now).await {
+                tracing::error!(erreur = %e, "suivi des sondes");
+            }
+        }
+    })
+}
+
+/// Starts the watch of deadlines (incidents, data breaches) every minute.
+pub fn demarrer_echeances(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = super::gestion::surveiller_echeances(&services, services.clock.now()).await {
+                tracing::error!(erreur = %e, "surveillance des échéances");
+            }
         }
     })
 }

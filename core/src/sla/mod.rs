@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod collecte;
+pub mod gestion;
 pub mod mesure;
 pub mod metriques;
 pub mod rapport;

@@ -74,6 +74,7 @@ pub async fn preparer(store: &Store) -> Result<(), StoreError> {
             batch_autorise: false,
             sla: CiblesSla::default(),
             adaptateur: None,
+            webhook_incidents: None,
         })
         .await?;
     store

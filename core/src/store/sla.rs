@@ -208,3 +208,77 @@ impl Store {
         Ok(a.rows_affected + b.rows_affected)
     }
 }
+
+/// A document of a service-management register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub id: String,
+    pub genre: String,
+    pub convention: Option<String>,
+    pub ouvert: bool,
+    pub donnees: String,
+    pub cree_le: DateTime<Utc>,
+    pub maj_le: DateTime<Utc>,
+}
+
+impl Store {
+    /// Inserts or replaces a document.
+    pub async fn sla_enregistrer(&self, d: &Document) -> Result<(), StoreError> {
+        use super::entity::sla_registre::{ActiveModel, Column, Entity};
+        use sea_orm::sea_query::OnConflict;
+        Entity::insert(ActiveModel {
+            id: Set(d.id.clone()),
+            genre: Set(d.genre.clone()),
+            convention_id: Set(d.convention.clone()),
+            ouvert: Set(d.ouvert),
+            donnees: Set(d.donnees.clone()),
+            cree_le: Set(d.cree_le),
+            maj_le: Set(d.maj_le),
+        })
+        .on_conflict(
+            OnConflict::column(Column::Id).update_columns([Column::Ouvert, Column::Donnees, Column::MajLe]).to_owned(),
+        )
+        .exec_without_returning(self.connection())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn sla_document(&self, genre: &str, id: &str) -> Result<Option<Document>, StoreError> {
+        use super::entity::sla_registre::{Column, Entity};
+        Ok(Entity::find_by_id(id.to_string())
+            .filter(Column::Genre.eq(genre))
+            .one(self.connection())
+            .await?
+            .map(document))
+    }
+
+    /// Documents of a kind, newest first; only open ones with `ouverts`.
+    pub async fn sla_documents(
+        &self,
+        genre: &str,
+        ouverts: bool,
+        convention: Option<&str>,
+    ) -> Result<Vec<Document>, StoreError> {
+        use super::entity::sla_registre::{Column, Entity};
+        let mut q = Entity::find().filter(Column::Genre.eq(genre));
+        if ouverts {
+            q = q.filter(Column::Ouvert.eq(true));
+        }
+        if let Some(c) = convention {
+            q = q.filter(Column::ConventionId.eq(c));
+        }
+        Ok(q.order_by_desc(Column::CreeLe).all(self.connection()).await?.into_iter().map(document).collect())
+    }
+}
+
+fn document(m: super::entity::sla_registre::Model) -> Document {
+    Document {
+        id: m.id,
+        genre: m.genre,
+        convention: m.convention_id,
+        ouvert: m.ouvert,
+        donnees: m.donnees,
+        cree_le: m.cree_le,
+        maj_le: m.maj_le,
+    }
+}

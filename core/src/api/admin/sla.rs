@@ -135,3 +135,281 @@ pub async fn ajouter_fenetre(
     journaliser(&state, &admin, format!("admin.sla.fenetre.{}", f.nature), f.id.clone(), None, "sla", true).await?;
     Ok((StatusCode::CREATED, Json(f)))
 }
+
+/// Operators and France Travail's national administrators run service management.
+async fn exploitant(state: &AppState, admin: &Administrateur, action: &str) -> Result<(), ApiError> {
+    if admin.gere_organisations() { Ok(()) } else { Err(interdit(state, admin, action.into(), "sla".into()).await) }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct IncidentsQuery {
+    /// Only the open ones.
+    #[serde(default)]
+    pub ouverts: bool,
+    pub convention: Option<String>,
+}
+
+/// Incidents with their deadlines and breaches.
+#[utoipa::path(get, path = "/admin/v1/sla/incidents", tag = "SLA", params(IncidentsQuery),
+    responses((status = 200, body = Vec<crate::sla::gestion::VueIncident>)), security(("bearer" = [])))]
+pub async fn incidents(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Query(q): Query<IncidentsQuery>,
+) -> Result<Json<Vec<crate::sla::gestion::VueIncident>>, ApiError> {
+    autoriser(&state, &admin, q.convention.as_deref()).await?;
+    let now = state.clock().now();
+    let v = crate::sla::gestion::incidents(state.services(), q.ouverts, q.convention.as_deref()).await?;
+    Ok(Json(v.into_iter().map(|i| i.vue(now)).collect()))
+}
+
+/// An incident found by the operator.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NouvelIncident {
+    pub type_incident: crate::sla::regles::incident::TypeIncident,
+    #[serde(default)]
+    pub api: Option<String>,
+    /// The convention concerned; none for the whole platform.
+    #[serde(default)]
+    pub convention: Option<String>,
+    pub resume: String,
+    /// When the dysfunction was found (default: now).
+    #[serde(default)]
+    pub detecte_le: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[utoipa::path(post, path = "/admin/v1/sla/incidents", tag = "SLA", request_body = NouvelIncident,
+    responses((status = 201, body = crate::sla::gestion::VueIncident), (status = 400, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn ouvrir_incident(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    crate::api::json::Body(req): crate::api::json::Body<NouvelIncident>,
+) -> Result<(StatusCode, Json<crate::sla::gestion::VueIncident>), ApiError> {
+    exploitant(&state, &admin, "admin.sla.incident").await?;
+    let now = state.clock().now();
+    let detecte = req.detecte_le.unwrap_or(now).min(now);
+    let i = crate::sla::gestion::ouvrir_incident(
+        state.services(),
+        req.type_incident,
+        crate::sla::regles::incident::OrigineIncident::Operateur,
+        req.api,
+        req.convention,
+        &req.resume,
+        detecte,
+    )
+    .await?;
+    journaliser(&state, &admin, "admin.sla.incident.ouvrir".into(), i.id.clone(), None, "sla", true).await?;
+    Ok((StatusCode::CREATED, Json(i.vue(now))))
+}
+
+/// A step of an incident's timeline.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Etape {
+    pub etape: crate::sla::regles::incident::EtapeIncident,
+    /// When (default: now).
+    #[serde(default)]
+    pub le: Option<chrono::DateTime<chrono::Utc>>,
+    /// The partner's reference, for `VALIDE_PAR_PARTENAIRE` recorded on its behalf.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+#[utoipa::path(post, path = "/admin/v1/sla/incidents/{id}/etapes", tag = "SLA", params(("id" = String, Path)), request_body = Etape,
+    responses((status = 200, body = crate::sla::gestion::VueIncident), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn etape_incident(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    crate::api::json::Body(req): crate::api::json::Body<Etape>,
+) -> Result<Json<crate::sla::gestion::VueIncident>, ApiError> {
+    exploitant(&state, &admin, "admin.sla.incident").await?;
+    let now = state.clock().now();
+    let le = req.le.unwrap_or(now);
+    if le > now {
+        return Err(ApiError::invalid("le", "le : date future non admise"));
+    }
+    let i = crate::sla::gestion::etape_incident(state.services(), &id, req.etape, le, req.reference, now).await?;
+    journaliser(
+        &state,
+        &admin,
+        format!("admin.sla.incident.{}", crate::dossier::codes::Coded::code(req.etape)),
+        id,
+        None,
+        "sla",
+        true,
+    )
+    .await?;
+    Ok(Json(i.vue(now)))
+}
+
+/// A data breach to register.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NouvelleViolation {
+    pub convention: String,
+    pub sens: crate::sla::regles::violation::SensNotification,
+    pub fait_generateur: crate::sla::regles::violation::FaitGenerateur,
+    pub decouverte_le: chrono::DateTime<chrono::Utc>,
+    pub natures: Vec<crate::sla::regles::violation::NatureViolation>,
+    #[serde(default)]
+    pub categories_donnees: Vec<crate::dossier::Categorie>,
+    pub resume: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ViolationsQuery {
+    pub convention: Option<String>,
+}
+
+/// The data-breach register (seed 002 art. 4, seed 004 art. 7).
+#[utoipa::path(get, path = "/admin/v1/sla/violations", tag = "SLA", params(ViolationsQuery),
+    responses((status = 200, body = Vec<crate::sla::gestion::ViolationEnregistree>)), security(("bearer" = [])))]
+pub async fn violations(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Query(q): Query<ViolationsQuery>,
+) -> Result<Json<Vec<crate::sla::gestion::ViolationEnregistree>>, ApiError> {
+    autoriser(&state, &admin, q.convention.as_deref()).await?;
+    Ok(Json(crate::sla::gestion::violations(state.services(), q.convention.as_deref()).await?))
+}
+
+/// Registers a breach: its notification deadline is the convention's (48 h or 36 h).
+#[utoipa::path(post, path = "/admin/v1/sla/violations", tag = "SLA", request_body = NouvelleViolation,
+    responses((status = 201, body = crate::sla::gestion::ViolationEnregistree), (status = 400, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn declarer_violation(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    crate::api::json::Body(req): crate::api::json::Body<NouvelleViolation>,
+) -> Result<(StatusCode, Json<crate::sla::gestion::ViolationEnregistree>), ApiError> {
+    autoriser(&state, &admin, Some(&req.convention)).await?;
+    let conv = state.services().gardien.courant().registre.conventions.get(&req.convention).cloned();
+    let conv = conv.ok_or_else(|| ApiError::NotFound(format!("convention {} inconnue", req.convention)))?;
+    let now = state.clock().now();
+    if req.decouverte_le > now {
+        return Err(ApiError::invalid("decouverteLe", "decouverteLe : date future non admise"));
+    }
+    let v = crate::sla::regles::violation::Violation::sous_convention(
+        &conv,
+        req.sens,
+        req.fait_generateur,
+        req.decouverte_le,
+        req.natures,
+        req.categories_donnees,
+    )
+    .map_err(crate::sla::gestion::GestionError::from)?;
+    let v = crate::sla::gestion::declarer_violation(state.services(), v, &req.resume, now).await?;
+    journaliser(&state, &admin, "admin.sla.violation.declarer".into(), v.id.clone(), None, "sla", true).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Notification {
+    #[serde(default)]
+    pub le: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Records that the breach was notified.
+#[utoipa::path(post, path = "/admin/v1/sla/violations/{id}/notification", tag = "SLA", params(("id" = String, Path)), request_body = Notification,
+    responses((status = 200, body = crate::sla::gestion::ViolationEnregistree), (status = 404, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn notifier_violation(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    crate::api::json::Body(req): crate::api::json::Body<Notification>,
+) -> Result<Json<crate::sla::gestion::ViolationEnregistree>, ApiError> {
+    let now = state.clock().now();
+    let avant = crate::sla::gestion::violations(state.services(), None).await?;
+    let v = avant.iter().find(|v| v.id == id).ok_or_else(|| ApiError::NotFound(format!("violation {id} inconnue")))?;
+    autoriser(&state, &admin, Some(&v.violation.convention_id)).await?;
+    let v = crate::sla::gestion::violation_notifiee(state.services(), &id, req.le.unwrap_or(now).min(now), now).await?;
+    journaliser(&state, &admin, "admin.sla.violation.notifiee".into(), id, None, "sla", true).await?;
+    Ok(Json(v))
+}
+
+/// The change calendar.
+#[utoipa::path(get, path = "/admin/v1/sla/changements", tag = "SLA",
+    responses((status = 200, body = Vec<crate::sla::regles::changement::Changement>)), security(("bearer" = [])))]
+pub async fn changements(
+    State(state): State<AppState>,
+    Admin(_admin): Admin,
+) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
+    let v = crate::sla::gestion::changements(state.services()).await?;
+    Ok(Json(
+        v.into_iter()
+            .map(|(id, c)| {
+                let mut j = serde_json::to_value(&c).unwrap_or_default();
+                j["id"] = serde_json::Value::String(id);
+                j
+            })
+            .collect(),
+    ))
+}
+
+/// Announces a change: minor ≥ 5 days before production, interface contract with a joint
+/// decision, major ≥ 3 months.
+#[utoipa::path(post, path = "/admin/v1/sla/changements", tag = "SLA", request_body = crate::sla::regles::changement::Changement,
+    responses((status = 201, body = crate::sla::regles::changement::Changement), (status = 400, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn annoncer_changement(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    crate::api::json::Body(mut c): crate::api::json::Body<crate::sla::regles::changement::Changement>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    exploitant(&state, &admin, "admin.sla.changement").await?;
+    let now = state.clock().now();
+    // announced now, whatever the body says
+    c.annonce_le = now;
+    let (id, c) = crate::sla::gestion::annoncer_changement(state.services(), c, now).await?;
+    journaliser(&state, &admin, "admin.sla.changement.annoncer".into(), id.clone(), None, "sla", true).await?;
+    let mut j = serde_json::to_value(&c).unwrap_or_default();
+    j["id"] = serde_json::Value::String(id);
+    Ok((StatusCode::CREATED, Json(j)))
+}
+
+/// The API versions in service, with their deprecation and sunset dates.
+#[utoipa::path(get, path = "/admin/v1/sla/versions", tag = "SLA",
+    responses((status = 200, body = Vec<crate::sla::regles::changement::VersionApi>)), security(("bearer" = [])))]
+pub async fn versions(
+    State(state): State<AppState>,
+    Admin(_admin): Admin,
+) -> Json<Vec<crate::sla::regles::changement::VersionApi>> {
+    Json(state.services().versions.liste())
+}
+
+/// Records a version's lifetime (a deprecated version answers with Deprecation/Sunset).
+#[utoipa::path(put, path = "/admin/v1/sla/versions/{version}", tag = "SLA", params(("version" = String, Path)),
+    request_body = crate::sla::regles::changement::VersionApi,
+    responses((status = 200, body = crate::sla::regles::changement::VersionApi), (status = 400, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn enregistrer_version(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    axum::extract::Path(version): axum::extract::Path<String>,
+    crate::api::json::Body(v): crate::api::json::Body<crate::sla::regles::changement::VersionApi>,
+) -> Result<Json<crate::sla::regles::changement::VersionApi>, ApiError> {
+    exploitant(&state, &admin, "admin.sla.version").await?;
+    if v.version != version {
+        return Err(ApiError::invalid("version", "version : celle du chemin"));
+    }
+    let now = state.clock().now();
+    // n−1 is kept at least 6 months after its successor's production
+    for autre in state.services().versions.liste() {
+        if autre.mise_en_production > v.mise_en_production
+            && let Err(e) = v.verifier_fin_de_vie(autre.mise_en_production)
+        {
+            return Err(crate::sla::gestion::GestionError::from(e).into());
+        }
+    }
+    let v = crate::sla::gestion::enregistrer_version(state.services(), v, now).await?;
+    state.services().versions.recharger(state.services()).await?;
+    journaliser(&state, &admin, "admin.sla.version".into(), version, None, "sla", true).await?;
+    Ok(Json(v))
+}

@@ -2,6 +2,7 @@
 
 pub mod accompagnement;
 pub mod diagnostic;
+pub mod incidents;
 pub mod profil;
 pub mod usagers;
 
@@ -35,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .route("/usagers/{id_national}/diagnostic/dossier", get(diagnostic::dossier))
         .route("/usagers/{id_national}/diagnostic/pouvoir-agir", get(diagnostic::pouvoir_agir))
         .route("/usagers/{id_national}/accompagnement-global/bilans", post(accompagnement::enregistrer_bilan))
+        .route("/incidents", get(incidents::lister).post(incidents::signaler))
+        .route("/incidents/{id}/validation", post(incidents::valider))
         .route("/usagers/{id_national}/metiers-recherches", get(profil::metiers_recherches))
         .route("/usagers/{id_national}/projets-creation-entreprise", get(profil::projets_creation))
 }

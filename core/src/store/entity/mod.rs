@@ -12,4 +12,5 @@ pub mod journal;
 pub mod organisation;
 pub mod sla_fenetre;
 pub mod sla_minute;
+pub mod sla_registre;
 pub mod sla_sonde;
