@@ -5,11 +5,15 @@
 # authorization of every category and the hash-chained journal committed before each
 # response; then, in the same run, the same load on the trivial /healthz handler of the
 # same binary (the framework's ceiling).
-# Usage: bench/run-api.sh [dossiers] [seconds]
+# With a third argument `sla` (issue 5 item 10): the same API mix alternately with and
+# without the SLA measuring layer (DUDE_SLA_MESURE=1/0; probes off in both), twice each,
+# and the throughput ratio.
+# Usage: bench/run-api.sh [dossiers] [seconds] [sla]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 SECS=${2:-30}
+MODE=${3:-}
 CONNS=64
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
 cargo build --release -p dude-core --quiet
@@ -26,14 +30,19 @@ DAY=$(date -u +%F)
 echo "== seeding $N demo dossiers"
 /usr/bin/time -f "seeded in %e s, max RSS %M KiB" $BIN demo --count "$N" --date "$DAY"
 PORT=18181
-# --demo adds the demo organisations, conventions, agents and applications (the 100,000
-# dossiers are already there); ft-dude is France Travail's national application.
-(cd "$WORK" && exec "$OLDPWD/$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
-SERVER=$!
-for _ in $(seq 100); do grep -q "ft-dude" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
-read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/serve.out")
-export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
-export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+export DUDE_SLA_SONDE_S=0
+demarrer() { # DUDE_SLA_MESURE value
+  # --demo adds the demo organisations, conventions, agents and applications (the
+  # dossiers are already there); ft-dude is France Travail's national application.
+  (cd "$WORK" && DUDE_SLA_MESURE=$1 exec "$OLDPWD/$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
+  SERVER=$!
+  for _ in $(seq 100); do grep -q "ft-dude" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
+  read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/serve.out")
+  export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
+  export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+}
+arreter() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+demarrer 1
 
 echo "== preparing requests (2,000 people: search + status)"
 $BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
@@ -66,6 +75,26 @@ run() { # name, url, script?
   echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx $errs" | tee -a "$WORK/summary"
   echo "$rps" > "$WORK/$1.rps"
 }
+if [ "$MODE" = "sla" ]; then
+  for tour in 1 2; do
+    echo "== round $tour: API mix with the SLA measuring layer"
+    run "avec-$tour" "http://127.0.0.1:$PORT" bench/api-mix.lua
+    arreter; demarrer 0
+    echo "== round $tour: API mix without it"
+    run "sans-$tour" "http://127.0.0.1:$PORT" bench/api-mix.lua
+    arreter; demarrer 1
+  done
+  python3 - "$WORK" <<'PY'
+import sys
+w = sys.argv[1]
+r = lambda n: float(open(f"{w}/{n}.rps").read())
+avec = (r("avec-1") + r("avec-2")) / 2
+sans = (r("sans-1") + r("sans-2")) / 2
+print(f"with layer {avec:.0f} req/s, without {sans:.0f} req/s: ratio {avec/sans:.3f} (cost {100*(1-avec/sans):.1f} %)")
+PY
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"
+  exit 0
+fi
 echo "== API mix, $CONNS connections, ${SECS}s"
 run api-mix "http://127.0.0.1:$PORT" bench/api-mix.lua
 echo "== /healthz (framework ceiling), same load"

@@ -322,6 +322,57 @@ async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
     let v = s.get_json(TOKEN_77, "/partenaire/v1/incidents").await;
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert!(s.get_json(TOKEN_93, "/partenaire/v1/incidents").await.as_array().unwrap().is_empty());
+    // the page a person reads shows it, with its late step
+    let r = s.client.get(s.url("/admin/sla?mois=2026-11")).bearer_auth(TOKEN_ADMIN).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = r.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Niveaux de service — novembre 2026"), "title");
+    assert!(html.contains(&id) && html.contains("dépassée"), "the incident and its late step");
+}
+
+#[tokio::test]
+async fn failing_probes_open_an_incident_that_their_success_restores() {
+    let s = TestServer::start(None).await;
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    let mut echecs = std::collections::HashMap::new();
+    let ronde = |minute: chrono::DateTime<Utc>, ok: bool| {
+        vec![
+            ResultatSonde { minute, cible: "base".into(), ok: true, duree_ms: 1, detail: None },
+            ResultatSonde {
+                minute,
+                cible: "statut-usager".into(),
+                ok,
+                duree_ms: 10_000,
+                detail: (!ok).then(|| "pas de réponse en 10 s".into()),
+            },
+        ]
+    };
+    // failing for 4 minutes: nothing yet; at 5 minutes, an availability incident
+    for m in 0..5 {
+        let t = t0 + Duration::minutes(m);
+        dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
+    }
+    assert!(dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap().is_empty());
+    let t = t0 + Duration::minutes(5);
+    dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
+    let ouverts = dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap();
+    assert_eq!(ouverts.len(), 1);
+    let i = &ouverts[0];
+    assert_eq!(i.api.as_deref(), Some("statut-usager"));
+    assert_eq!(i.incident.detecte_le(), t0, "detected when the failures began");
+    assert_eq!(i.incident.type_incident(), dude_core::sla::regles::incident::TypeIncident::Disponibilite);
+    // a second failing round does not open another
+    let t = t0 + Duration::minutes(6);
+    dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
+    assert_eq!(dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap().len(), 1);
+    // the probes succeed again: the service is restored (closing waits for the partner)
+    let t = t0 + Duration::minutes(12);
+    dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, true), &mut echecs, t).await.unwrap();
+    let i = dude_core::sla::gestion::incident(s.state.services(), &i.id).await.unwrap();
+    assert_eq!(i.incident.service_retabli_le(), Some(t));
+    assert!(!i.incident.est_clos());
 }
 
 #[tokio::test]

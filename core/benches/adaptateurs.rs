@@ -50,6 +50,7 @@ fn wasm() -> PathBuf {
 }
 
 fn main() {
+    let _ = tracing_subscriber::fmt().with_env_filter("dude_core::import=info").try_init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let donnees = csv();
     println!("fichier : {} lignes, {:.1} Mio", LIGNES, donnees.len() as f64 / (1 << 20) as f64);

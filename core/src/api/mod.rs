@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::router())
         .nest("/partenaire/v1", partenaires)
         .nest("/admin/v1", admin::router())
+        .route("/admin/sla", axum::routing::get(admin::sla::page))
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         // Spans carry method, path and status only: paths hold encrypted ids, never a NIR.

@@ -78,6 +78,7 @@ impl Modify for Security {
         admin::sla::annoncer_changement,
         admin::sla::versions,
         admin::sla::enregistrer_version,
+        admin::sla::page,
         partenaire::incidents::signaler,
         partenaire::incidents::lister,
         partenaire::incidents::valider,

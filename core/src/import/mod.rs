@@ -172,6 +172,7 @@ pub async fn importer(
         .await
         .map_err(|_| PluginError::Delai(nom, limites.delai_total.as_millis() as u64))?
         .map_err(|e| ImportError::Interne(e.to_string()))??;
+    let t_analyse = std::time::Instant::now();
     let deja = store.import_precedent(&conv.id, &sha256).await?;
 
     // 2. check every record against the convention; prepare the changes
@@ -427,7 +428,9 @@ pub async fn importer(
         let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
         entrees.push(entree(*dossier, String::new(), false, raison));
     }
+    let t_controles = t_analyse.elapsed();
     journal.ecrire_lot(entrees).await?;
+    let t_journal = t_analyse.elapsed() - t_controles;
     let (crees, modifies) = (nouveaux.len() as u64, maj.len() as u64);
     let prov = Provenance::new(
         format!("adaptateur:{}@{}/convention:{}", d.adaptateur.nom, d.adaptateur.version, conv.id),
@@ -450,6 +453,13 @@ pub async fn importer(
             &prov,
         )
         .await?;
+    tracing::info!(
+        fichier_sha256 = %&sha256[..12],
+        controles_ms = t_controles.as_millis() as u64,
+        journal_ms = t_journal.as_millis() as u64,
+        ecriture_ms = (t_analyse.elapsed() - t_controles - t_journal).as_millis() as u64,
+        "import : durées des étapes après l'analyse"
+    );
     refuses.sort_by_key(|r| r.numero);
     let message = match (&deja, crees + modifies) {
         (Some(t), 0) => format!("fichier déjà importé le {} : aucune modification", t.format("%d/%m/%Y %H:%M")),

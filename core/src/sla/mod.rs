@@ -7,6 +7,7 @@ pub mod collecte;
 pub mod gestion;
 pub mod mesure;
 pub mod metriques;
+pub mod page;
 pub mod rapport;
 pub mod regles;
 pub mod sonde;

@@ -413,3 +413,59 @@ pub async fn enregistrer_version(
     journaliser(&state, &admin, "admin.sla.version".into(), version, None, "sla", true).await?;
     Ok(Json(v))
 }
+
+/// The month's report as a page a person reads: indicators against targets, daily
+/// availability and latency charts per API, excluded windows, incidents and deadlines.
+#[utoipa::path(get, path = "/admin/sla", tag = "SLA", params(RapportQuery),
+    responses((status = 200, description = "Page HTML", content_type = "text/html"),
+        (status = 403, body = Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn page(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Query(q): Query<RapportQuery>,
+) -> Result<Response, ApiError> {
+    use crate::dossier::codes::Coded;
+    autoriser(&state, &admin, q.convention.as_deref()).await?;
+    let r = calculer(&state, &q).await?;
+    let now = state.clock().now();
+    let libelle_api =
+        |a: &str| <crate::sla::api::Api as Coded>::from_code(a).map(|x| x.libelle().to_string()).unwrap_or(a.into());
+    let incidents: Vec<crate::sla::page::LigneIncident> =
+        crate::sla::gestion::incidents(state.services(), false, q.convention.as_deref())
+            .await?
+            .into_iter()
+            .filter(|i| {
+                let d = i.incident.detecte_le();
+                (d < r.fin && i.incident.clos_le().is_none_or(|c| c >= r.debut)) || !i.incident.est_clos()
+            })
+            .map(|i| {
+                let depasses: Vec<_> = i.incident.depassements(now).into_iter().map(|d| d.etape).collect();
+                crate::sla::page::LigneIncident {
+                    id: i.id.clone(),
+                    type_incident: i.incident.type_incident().libelle().to_string(),
+                    origine: i.incident.origine().libelle().to_string(),
+                    api: i.api.as_deref().map(libelle_api),
+                    convention: i.convention.clone(),
+                    etat: i.incident.etape_courante().libelle().to_string(),
+                    detecte_le: i.incident.detecte_le(),
+                    echeances: i
+                        .incident
+                        .echeances()
+                        .liste()
+                        .into_iter()
+                        .map(|e| {
+                            (
+                                e.etape.libelle().to_string(),
+                                e.echeance,
+                                i.incident.date_etape(e.etape),
+                                depasses.contains(&e.etape),
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+    let html = crate::sla::page::rendre(&r, &incidents, now);
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
