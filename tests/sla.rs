@@ -476,3 +476,38 @@ async fn breaches_changes_and_deprecated_versions() {
     assert_eq!(r.headers()["deprecation"], "@1793491200");
     assert_eq!(r.headers()["sunset"], "Mon, 31 May 2027 00:00:00 GMT");
 }
+
+#[tokio::test]
+async fn an_error_rate_spike_opens_an_availability_incident() {
+    use dude_core::sla::api::Api;
+    let s = TestServer::start(None).await;
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 11, 0, 0).unwrap();
+    s.clock.set(t0);
+    let m = s.state.services().mesureur.clone().unwrap();
+    let appelant = ("conv-cd77".to_string(), "cd77-app".to_string());
+    // 19 calls, all 503: below the minimum, no incident
+    for _ in 0..19 {
+        m.enregistrer(Api::StatutUsager, "statut", Some(&appelant), 503, std::time::Duration::from_millis(3));
+    }
+    // 30 calls on the search API, 6 of them 503 (20 %): a spike
+    for i in 0..30 {
+        let statut = if i < 6 { 503 } else { 200 };
+        m.enregistrer(
+            Api::RechercheUsager,
+            "rechercher-usager",
+            Some(&appelant),
+            statut,
+            std::time::Duration::from_millis(3),
+        );
+    }
+    s.clock.set(t0 + Duration::minutes(1));
+    let lot = dude_core::sla::collecte::ecrire_minutes_passees(&m, &s.store).await;
+    assert_eq!(lot.len(), 2);
+    let ouverts = dude_core::sla::collecte::detecter_pics(s.state.services(), &lot).await;
+    assert_eq!(ouverts, vec!["recherche-usager".to_string()]);
+    let i = &dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap()[0];
+    assert!(i.resume.contains("6 réponses 5xx sur 30 appels"), "{}", i.resume);
+    assert_eq!(i.incident.detecte_le(), t0);
+    // the same spike again: no second incident
+    assert!(dude_core::sla::collecte::detecter_pics(s.state.services(), &lot).await.is_empty());
+}

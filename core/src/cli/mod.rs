@@ -460,9 +460,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let services = if config::sla_mesure()? { services } else { services.sans_mesure() };
             let state = AppState::new(services);
             // SLA: the minutes that are over are written in the background; probes
-            if let Some(m) = state.services().mesureur.clone() {
-                crate::sla::collecte::demarrer_ecriture(m, state.store().clone());
-            }
+            crate::sla::collecte::demarrer_ecriture(state.partage());
             crate::sla::collecte::demarrer_echeances(state.partage());
             if let Some(every) = config::sla_sondes()? {
                 crate::sla::collecte::demarrer_sondes(state.partage(), api::router(state.clone()), every);

@@ -6,33 +6,87 @@ use std::time::Duration;
 
 use axum::Router;
 
-use super::mesure::{Mesureur, minute_de};
+use super::mesure::{Agregat, Cle, Mesureur, minute_de};
 use crate::api::Services;
 use crate::store::Store;
 
 /// How long the aggregates are kept.
 pub const CONSERVATION_MOIS: u32 = 13;
 
-/// Writes the minutes that are over; returns how many keys were written.
-pub async fn ecrire_minutes_passees(mesureur: &Mesureur, store: &Store) -> usize {
+/// Writes the minutes that are over; returns them (for the detection of error spikes).
+pub async fn ecrire_minutes_passees(mesureur: &Mesureur, store: &Store) -> Vec<(Cle, Agregat)> {
     let lot = mesureur.prendre_avant(minute_de(mesureur.clock().now()));
-    let n = lot.len();
     if let Err(e) = store.sla_ecrire_minutes(&lot).await {
         // kept in the log only: a lost minute of measurements does not stop the service
-        tracing::error!(erreur = %e, cles = n, "mesures SLA non enregistrées");
-        return 0;
+        tracing::error!(erreur = %e, cles = lot.len(), "mesures SLA non enregistrées");
     }
-    n
+    lot
 }
 
-/// Starts the writer: every 5 s the minutes that are over; every hour, the purge.
-pub fn demarrer_ecriture(mesureur: Mesureur, store: Store) -> tokio::task::JoinHandle<()> {
+/// An error-rate spike: in one minute, at least this many calls to an API…
+pub const PIC_APPELS_MIN: u64 = 20;
+/// …of which at least this share answered 5xx, opens an availability incident.
+pub const PIC_PART_5XX_PCT: u64 = 20;
+
+/// Opens an availability incident for each API whose minute shows an error-rate spike
+/// (unless one opened by the supervision is already open for it). Returns the APIs.
+pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<String> {
+    let mut par_minute: std::collections::BTreeMap<(i64, super::api::Api), Agregat> = Default::default();
+    for (k, a) in lot {
+        par_minute.entry((k.minute, k.api)).or_default().fusionner(a);
+    }
+    let mut ouverts = Vec::new();
+    for ((minute, api), a) in par_minute {
+        if a.nombre < PIC_APPELS_MIN || a.c5xx * 100 < PIC_PART_5XX_PCT * a.nombre {
+            continue;
+        }
+        let code = crate::dossier::codes::Coded::code(api).to_string();
+        let deja = super::gestion::incidents(services, true, None).await.map(|v| {
+            v.iter().any(|i| {
+                i.api.as_deref() == Some(code.as_str())
+                    && i.incident.origine() == super::regles::incident::OrigineIncident::Sonde
+            })
+        });
+        if deja.unwrap_or(true) || ouverts.contains(&code) {
+            continue;
+        }
+        let debut = chrono::DateTime::from_timestamp(minute, 0).unwrap_or_else(|| services.clock.now());
+        let resume = format!(
+            "pic d'erreurs : {} réponses 5xx sur {} appels dans la minute de {}",
+            a.c5xx,
+            a.nombre,
+            debut.format("%d/%m/%Y %H:%M UTC")
+        );
+        match super::gestion::ouvrir_incident(
+            services,
+            super::regles::incident::TypeIncident::Disponibilite,
+            super::regles::incident::OrigineIncident::Sonde,
+            Some(code.clone()),
+            None,
+            &resume,
+            debut,
+        )
+        .await
+        {
+            Ok(_) => ouverts.push(code),
+            Err(e) => tracing::error!(erreur = %e, "ouverture d'incident sur pic d'erreurs"),
+        }
+    }
+    ouverts
+}
+
+/// Starts the writer: every 5 s the minutes that are over (and the error spikes they
+/// show); every hour, the purge.
+pub fn demarrer_ecriture(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let Some(mesureur) = services.mesureur.clone() else { return };
+        let store = services.store.clone();
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         let mut n = 0u64;
         loop {
             tick.tick().await;
-            ecrire_minutes_passees(&mesureur, &store).await;
+            let lot = ecrire_minutes_passees(&mesureur, &store).await;
+            detecter_pics(&services, &lot).await;
             n += 1;
             if n % 720 == 1 {
                 let avant = mesureur.clock().now() - chrono::Months::new(CONSERVATION_MOIS);

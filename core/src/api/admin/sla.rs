@@ -64,7 +64,8 @@ pub(crate) async fn calculer(state: &AppState, q: &RapportQuery) -> Result<Rappo
     };
     // the minutes still in memory count too
     if let Some(m) = &state.services().mesureur {
-        crate::sla::collecte::ecrire_minutes_passees(m, state.store()).await;
+        let lot = crate::sla::collecte::ecrire_minutes_passees(m, state.store()).await;
+        crate::sla::collecte::detecter_pics(state.services(), &lot).await;
     }
     Ok(rapport::calculer(state.store(), &q.mois, conv.as_deref(), state.clock().now()).await?)
 }
