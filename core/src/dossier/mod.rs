@@ -70,7 +70,9 @@ impl Dossier {
     /// A new dossier for an identified person with nothing else known yet.
     pub fn new(nir: Nir, identite: identite::Identite) -> Self {
         Self {
-            id: Uuid::new_v4(),
+            // time-ordered: new dossiers append to the indexes instead of landing at random
+            // places (the id is internal: partners only see an idNational)
+            id: Uuid::now_v7(),
             nir,
             identite,
             situation: Default::default(),

@@ -153,25 +153,51 @@ pub async fn importer(
             ));
         }
     }
-    // 1. parse, streaming, in the sandbox
+    // 1. parse, streaming, in the sandbox (a blocking thread); the batches come here as
+    // they are made, so converting them and looking their NIRs up overlaps the parse
     let adaptateur = d.adaptateur.clone();
     let (format, options, limites) = (d.format.clone(), d.options.clone(), d.limites);
     let nom = d.adaptateur.nom.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::plugin::bindings::dude::adapter::types::Batch>(8);
     let job = tokio::task::spawn_blocking(move || {
         let mut tee = Tee { inner: input, hash: Sha256::new(), lu: 0, progression };
-        let mut personnes = Vec::new();
-        let mut erreurs = Vec::new();
         tache::analyser(&adaptateur, &format, &options, &mut tee, &limites, &mut |b| {
-            personnes.extend(b.personnes);
-            erreurs.extend(b.errors);
+            // the receiver only goes away when the import is abandoned
+            let _ = tx.blocking_send(b);
         })?;
         let sha: String = tee.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        Ok::<_, PluginError>((personnes, erreurs, sha, tee.lu))
+        Ok::<_, PluginError>((sha, tee.lu))
     });
-    let (personnes, erreurs, sha256, octets) = tokio::time::timeout(limites.delai_total, job)
+    // (the keyed NIR index is computed once per record; NIRs are looked up in batches)
+    type Converti = Result<(conversion::Enregistrement, String), conversion::Probleme>;
+    let mut converties: Vec<(u64, Converti)> = Vec::new();
+    let mut erreurs = Vec::new();
+    let mut connus: HashMap<String, Vec<(uuid::Uuid, chrono::NaiveDate)>> = HashMap::new();
+    let recevoir = async {
+        let mut a_chercher: Vec<String> = Vec::new();
+        while let Some(b) = rx.recv().await {
+            erreurs.extend(b.errors);
+            for p in &b.personnes {
+                let r = conversion::convertir(p).map(|e| {
+                    let ix = store.vault().index(&e.nir);
+                    (e, ix)
+                });
+                if let Ok((_, ix)) = &r {
+                    a_chercher.push(ix.clone());
+                }
+                converties.push((p.numero, r));
+            }
+            if a_chercher.len() >= 2000 {
+                connus.extend(store.dossiers_par_index(&a_chercher).await?);
+                a_chercher.clear();
+            }
+        }
+        connus.extend(store.dossiers_par_index(&a_chercher).await?);
+        Ok::<_, ImportError>(job.await.map_err(|e| ImportError::Interne(e.to_string()))??)
+    };
+    let (sha256, octets) = tokio::time::timeout(limites.delai_total, recevoir)
         .await
-        .map_err(|_| PluginError::Delai(nom, limites.delai_total.as_millis() as u64))?
-        .map_err(|e| ImportError::Interne(e.to_string()))??;
+        .map_err(|_| PluginError::Delai(nom, limites.delai_total.as_millis() as u64))??;
     let t_analyse = std::time::Instant::now();
     let deja = store.import_precedent(&conv.id, &sha256).await?;
 
@@ -180,26 +206,10 @@ pub async fn importer(
         erreurs.into_iter().map(|e| refus(e.record_number, e.field.as_deref(), e.message)).collect();
     let mut refus_dossier: Vec<Option<uuid::Uuid>> = vec![None; refuses.len()];
     let mut nouveaux: Vec<Dossier> = Vec::new();
+    let mut index_nouveaux: Vec<String> = Vec::new();
     let mut maj: Vec<MiseAJour> = Vec::new();
     let mut inchanges = 0u64;
     let mut vus: HashMap<String, u64> = HashMap::new();
-    // Convert everything first, then look the NIRs up in batches.
-    // (the keyed NIR index is computed once per record)
-    type Converti = Result<(conversion::Enregistrement, String), conversion::Probleme>;
-    let converties: Vec<(u64, Converti)> = personnes
-        .iter()
-        .map(|p| {
-            (
-                p.numero,
-                conversion::convertir(p).map(|e| {
-                    let ix = store.vault().index(&e.nir);
-                    (e, ix)
-                }),
-            )
-        })
-        .collect();
-    let index: Vec<String> = converties.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|(_, ix)| ix.clone()).collect();
-    let connus = store.dossiers_par_index(&index).await?;
     for (numero, r) in converties {
         let (e, nir_index) = match r {
             Ok(x) => x,
@@ -327,6 +337,7 @@ pub async fn importer(
                     continue;
                 }
                 nouveaux.push(dossier);
+                index_nouveaux.push(nir_index);
             }
             Some((id, _)) => {
                 let stored = store.sections_json(id, &cats).await?;
@@ -439,6 +450,7 @@ pub async fn importer(
     store
         .appliquer_import(
             &nouveaux,
+            &index_nouveaux,
             &maj,
             &FichierImporte {
                 convention_id: conv.id.clone(),

@@ -197,27 +197,33 @@ impl Store {
     /// Inserts new dossiers, their sections and histories in one transaction.
     pub async fn insert_dossiers(&self, dossiers: &[Dossier], prov: &Provenance) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
-        self.insert_dossiers_in(&txn, dossiers, prov).await?;
+        self.insert_dossiers_in(&txn, dossiers, None, prov).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    /// Same as [`Self::insert_dossiers`], inside a caller's transaction.
+    /// Same as [`Self::insert_dossiers`], inside a caller's transaction; `index` gives the
+    /// keyed NIR indexes when the caller already computed them (same order).
     pub async fn insert_dossiers_in(
         &self,
         txn: &DatabaseTransaction,
         dossiers: &[Dossier],
+        index: Option<&[String]>,
         prov: &Provenance,
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         let mut rows = Vec::with_capacity(dossiers.len());
         let mut sections = Vec::new();
         let mut events = Vec::new();
-        for d in dossiers {
+        for (n, d) in dossiers.iter().enumerate() {
             let id = d.id.to_string();
+            let nir_index = match index.and_then(|ix| ix.get(n)) {
+                Some(ix) => ix.clone(),
+                None => self.vault().index(&d.nir),
+            };
             rows.push(dossier::ActiveModel {
                 id: Set(id.clone()),
-                nir_index: Set(self.vault().index(&d.nir)),
+                nir_index: Set(nir_index),
                 nir_chiffre: Set(self.vault().encrypt(&d.nir)),
                 date_naissance: Set(d.identite.date_naissance),
                 departement: Set(d.departement().map(|x| x.as_str().to_string())),

@@ -51,7 +51,7 @@ impl Store {
         index: &[String],
     ) -> Result<HashMap<String, Vec<(DossierId, chrono::NaiveDate)>>, StoreError> {
         let mut out: HashMap<String, Vec<(DossierId, chrono::NaiveDate)>> = HashMap::new();
-        for chunk in index.chunks(500) {
+        for chunk in index.chunks(2000) {
             let rows: Vec<(String, String, chrono::NaiveDate)> = dossier::Entity::find()
                 .select_only()
                 .column(dossier::Column::NirIndex)
@@ -88,12 +88,13 @@ impl Store {
     pub async fn appliquer_import(
         &self,
         nouveaux: &[Dossier],
+        index_nouveaux: &[String],
         maj: &[MiseAJour],
         fichier: &FichierImporte,
         prov: &Provenance,
     ) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
-        self.insert_dossiers_in(&txn, nouveaux, prov).await?;
+        self.insert_dossiers_in(&txn, nouveaux, Some(index_nouveaux), prov).await?;
         let now = Utc::now();
         for m in maj {
             let sid = m.id.to_string();

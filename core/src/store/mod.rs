@@ -100,6 +100,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // 32 MiB of page cache per connection (SQLite's default is 2 MiB): the
+                // keyed NIR index is random by nature, imports and the journal touch it
+                // all over (pages are allocated as used)
+                .pragma("cache_size", "-32768")
         });
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         opt.max_connections(32).min_connections(1);

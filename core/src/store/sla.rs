@@ -66,7 +66,7 @@ impl Store {
         let txn = self.connection().begin().await?;
         for chunk in lignes.chunks(200) {
             let modeles = chunk.iter().map(|(k, a)| sla_minute::ActiveModel {
-                id: Set(uuid::Uuid::new_v4().to_string()),
+                id: Set(uuid::Uuid::now_v7().to_string()),
                 minute: Set(DateTime::from_timestamp(k.minute, 0).unwrap_or_default()),
                 api: Set(crate::dossier::codes::Coded::code(k.api).to_string()),
                 ressource: Set(k.ressource.to_string()),
