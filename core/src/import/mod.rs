@@ -131,6 +131,21 @@ impl<R: Read> Read for Tee<R> {
     }
 }
 
+/// A reader that fails once the import's receiver is gone.
+struct Abandon<R, T> {
+    inner: R,
+    ouvert: tokio::sync::mpsc::Sender<T>,
+}
+
+impl<R: Read, T> Read for Abandon<R, T> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.ouvert.is_closed() {
+            return Err(std::io::Error::other("import abandonné"));
+        }
+        self.inner.read(buf)
+    }
+}
+
 fn refus(numero: u64, champ: Option<&str>, raison: impl Into<String>) -> LigneRefusee {
     LigneRefusee { numero, champ: champ.map(str::to_string), raison: raison.into() }
 }
@@ -160,6 +175,9 @@ pub async fn importer(
     let nom = d.adaptateur.nom.clone();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::plugin::bindings::dude::adapter::types::Batch>(8);
     let job = tokio::task::spawn_blocking(move || {
+        // an abandoned import (its deadline passed) stops reading at the next chunk
+        let ouvert = tx.clone();
+        let input = Abandon { inner: input, ouvert };
         let mut tee = Tee { inner: input, hash: Sha256::new(), lu: 0, progression };
         tache::analyser(&adaptateur, &format, &options, &mut tee, &limites, &mut |b| {
             // the receiver only goes away when the import is abandoned

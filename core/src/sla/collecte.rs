@@ -36,18 +36,25 @@ pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<S
         par_minute.entry((k.minute, k.api)).or_default().fusionner(a);
     }
     let mut ouverts = Vec::new();
-    for ((minute, api), a) in par_minute {
-        if a.nombre < PIC_APPELS_MIN || a.c5xx * 100 < PIC_PART_5XX_PCT * a.nombre {
-            continue;
-        }
+    let pics: Vec<_> = par_minute
+        .into_iter()
+        .filter(|(_, a)| a.nombre >= PIC_APPELS_MIN && a.c5xx * 100 >= PIC_PART_5XX_PCT * a.nombre)
+        .collect();
+    if pics.is_empty() {
+        return ouverts;
+    }
+    // APIs with an incident of the supervision already open (unknown: do not open more)
+    let Ok(deja) = super::gestion::incidents(services, true, None).await.map(|v| {
+        v.into_iter()
+            .filter(|i| i.incident.origine() == super::regles::incident::OrigineIncident::Sonde)
+            .filter_map(|i| i.api)
+            .collect::<Vec<_>>()
+    }) else {
+        return ouverts;
+    };
+    for ((minute, api), a) in pics {
         let code = crate::dossier::codes::Coded::code(api).to_string();
-        let deja = super::gestion::incidents(services, true, None).await.map(|v| {
-            v.iter().any(|i| {
-                i.api.as_deref() == Some(code.as_str())
-                    && i.incident.origine() == super::regles::incident::OrigineIncident::Sonde
-            })
-        });
-        if deja.unwrap_or(true) || ouverts.contains(&code) {
+        if deja.contains(&code) || ouverts.contains(&code) {
             continue;
         }
         let debut = chrono::DateTime::from_timestamp(minute, 0).unwrap_or_else(|| services.clock.now());

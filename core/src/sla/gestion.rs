@@ -481,12 +481,14 @@ pub async fn suivre_sondes(
     maintenant: DateTime<Utc>,
 ) -> Result<(), GestionError> {
     let base_ko = resultats.iter().any(|r| r.cible == "base" && !r.ok);
+    let ouverts: Vec<IncidentEnregistre> = incidents(services, true, None)
+        .await?
+        .into_iter()
+        .filter(|i| i.incident.origine() == OrigineIncident::Sonde)
+        .collect();
     for r in resultats.iter().filter(|r| super::api::Api::from_code(&r.cible).is_ok()) {
         let ko = !r.ok || base_ko;
-        let ouvert = incidents(services, true, None)
-            .await?
-            .into_iter()
-            .find(|i| i.api.as_deref() == Some(r.cible.as_str()) && i.incident.origine() == OrigineIncident::Sonde);
+        let ouvert = ouverts.iter().find(|i| i.api.as_deref() == Some(r.cible.as_str()));
         if ko {
             let debut = *echecs.entry(r.cible.clone()).or_insert(maintenant);
             if ouvert.is_none() && maintenant - debut >= Duration::minutes(MINUTES_AVANT_INCIDENT) {

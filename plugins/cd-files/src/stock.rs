@@ -136,8 +136,8 @@ pub struct StockParser {
     reader: Reader,
     encodage: Encodage,
     mapping: HashMap<Champ, String>,
-    /// Column of each field, once the header is read.
-    colonnes: Option<HashMap<Champ, usize>>,
+    /// Column of each field (indexed by `Champ as usize`), once the header is read.
+    colonnes: Option<[Option<usize>; Champ::ALL.len()]>,
     out: Vec<u8>,
     out_len: usize,
     ends: Vec<usize>,
@@ -262,14 +262,17 @@ impl StockParser {
             return Ok(());
         }
         let Some(colonnes) = &self.colonnes else {
-            self.colonnes = Some(self.entete(&fields)?);
+            let mut par_champ = [None; Champ::ALL.len()];
+            for (c, i) in self.entete(&fields)? {
+                par_champ[c as usize] = Some(i);
+            }
+            self.colonnes = Some(par_champ);
             return Ok(());
         };
         let numero = self.numero;
         let get = |c: Champ| {
-            colonnes
-                .get(&c)
-                .and_then(|&i| fields.get(i))
+            colonnes[c as usize]
+                .and_then(|i| fields.get(i))
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
                 .map(str::to_string)

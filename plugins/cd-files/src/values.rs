@@ -3,11 +3,11 @@
 /// Lower case, accents removed, `*` and surrounding spaces dropped: how header names and
 /// coded values are compared.
 pub fn normalise(s: &str) -> String {
-    s.trim()
-        .trim_matches('*')
-        .trim()
-        .chars()
-        .map(|c| match c {
+    let t = s.trim().trim_matches('*').trim();
+    let mut out = String::with_capacity(t.len());
+    let mut espace = false;
+    for c in t.chars() {
+        let c = match c {
             'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
             'à' | 'â' | 'ä' | 'À' | 'Â' => 'a',
             'î' | 'ï' | 'Î' | 'Ï' => 'i',
@@ -16,26 +16,39 @@ pub fn normalise(s: &str) -> String {
             'ç' | 'Ç' => 'c',
             '’' => '\'',
             c => c.to_ascii_lowercase(),
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+        };
+        // runs of white space become one space, none at the ends
+        if c.is_whitespace() {
+            espace = !out.is_empty();
+            continue;
+        }
+        if espace {
+            out.push(' ');
+            espace = false;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A date as JJ/MM/AAAA, AAAA-MM-JJ, JJ-MM-AAAA (optionally followed by a time, as in
 /// France Travail extracts) → AAAA-MM-JJ.
 pub fn date(s: &str) -> Result<String, String> {
+    // messages never repeat the value: a date of birth is personal data
     let s = s.trim();
     let d = s.split([' ', 'T']).next().unwrap_or(s);
-    let parts: Vec<&str> = d.split(['/', '-']).collect();
-    let (y, m, j) = match parts.as_slice() {
-        [y, m, j] if y.len() == 4 => (*y, *m, *j),
-        [j, m, y] if y.len() == 4 => (*y, *m, *j),
-        _ => return Err(format!("date « {} » illisible (JJ/MM/AAAA, AAAA-MM-JJ ou JJ-MM-AAAA)", cut(s))),
+    let mut parts = d.split(['/', '-']);
+    let (a, b, c) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(a), Some(b), Some(c), None) => (a, b, c),
+        _ => return Err("date illisible (JJ/MM/AAAA, AAAA-MM-JJ ou JJ-MM-AAAA attendu)".into()),
+    };
+    let (y, m, j) = match (a.len(), c.len()) {
+        (4, _) => (a, b, c),
+        (_, 4) => (c, b, a),
+        _ => return Err("date illisible (JJ/MM/AAAA, AAAA-MM-JJ ou JJ-MM-AAAA attendu)".into()),
     };
     let (Ok(y), Ok(m), Ok(j)) = (y.parse::<u32>(), m.parse::<u32>(), j.parse::<u32>()) else {
-        return Err(format!("date « {} » illisible", cut(s)));
+        return Err("date illisible : jour, mois et année en chiffres attendus".into());
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
@@ -43,16 +56,23 @@ pub fn date(s: &str) -> Result<String, String> {
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
-        _ => return Err(format!("date « {} » : mois {m} invalide", cut(s))),
+        _ => return Err("date : mois hors de 01 à 12".into()),
     };
     if !(1..=days).contains(&j) || !(1900..=2100).contains(&y) {
-        return Err(format!("date « {} » invalide", cut(s)));
+        return Err("date inexistante ou hors des années 1900 à 2100".into());
     }
     Ok(format!("{y:04}-{m:02}-{j:02}"))
 }
 
+/// A value quoted in a message only when it looks like a code (at most 4 letters or
+/// digits): a misplaced column must not carry a name or a date into the report.
 fn cut(s: &str) -> String {
-    s.chars().take(24).collect()
+    let t = s.trim();
+    if !t.is_empty() && t.chars().count() <= 4 && t.chars().all(|c| c.is_alphanumeric() || c == '.') {
+        t.to_string()
+    } else {
+        "…".to_string()
+    }
 }
 
 pub fn civilite(s: &str) -> Result<String, String> {
@@ -127,5 +147,23 @@ mod tests {
         assert_eq!(civilite("Madame").unwrap(), "MME");
         assert_eq!(type_parcours("Socio-professionnel").unwrap(), "SOCIOPRO");
         assert!(type_parcours("autre").is_err());
+    }
+
+    #[test]
+    fn messages_never_quote_a_date_or_a_name() {
+        let e = date("15/13/1985").unwrap_err();
+        assert!(!e.contains("1985") && e.contains("mois"), "{e}");
+        let e = date("le 15 janvier").unwrap_err();
+        assert!(!e.contains("janvier"), "{e}");
+        let e = civilite("Dupont").unwrap_err();
+        assert!(!e.contains("Dupont") && e.contains('…'), "{e}");
+        assert!(civilite("XX").unwrap_err().contains("« XX »"), "a short code is quoted");
+    }
+
+    #[test]
+    fn normalise_collapses_white_space_once() {
+        assert_eq!(normalise("  Socio \t  Professionnel  "), "socio professionnel");
+        assert_eq!(normalise("*"), "");
+        assert_eq!(normalise("Épinay-sur-Seine"), "epinay-sur-seine");
     }
 }

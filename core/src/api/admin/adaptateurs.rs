@@ -157,15 +157,7 @@ pub async fn importer_fichier(
     entetes: axum::http::HeaderMap,
     octets: Bytes,
 ) -> Result<Json<Rapport>, ApiError> {
-    let conv = state
-        .services()
-        .gardien
-        .courant()
-        .registre
-        .conventions
-        .get(&id)
-        .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))?;
+    let conv = super::convention_connue(&state, &id)?;
     if !conv.parties.iter().any(|p| admin.gere(p)) {
         return Err(interdit(&state, &admin, "admin.import".into(), id).await);
     }
@@ -226,16 +218,7 @@ pub async fn importer_fichier(
 
 /// Whether the administrator manages a party of the convention (unknown convention: 404).
 fn convention_geree(state: &AppState, admin: &crate::api::caller::Administrateur, id: &str) -> Result<bool, ApiError> {
-    let conv = state
-        .services()
-        .gardien
-        .courant()
-        .registre
-        .conventions
-        .get(id)
-        .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))?;
-    Ok(conv.parties.iter().any(|p| admin.gere(p)))
+    Ok(super::convention_connue(state, id)?.parties.iter().any(|p| admin.gere(p)))
 }
 
 /// Files made for the partner's system by the convention's adapter (newest first, 500

@@ -122,12 +122,7 @@ pub async fn convention(
     Admin(_admin): Admin,
     Path(id): Path<String>,
 ) -> Result<Json<Convention>, ApiError> {
-    let h = state.services().gardien.courant();
-    h.registre
-        .conventions
-        .get(&id)
-        .map(|c| Json((**c).clone()))
-        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))
+    super::convention_connue(&state, &id).map(|c| Json((*c).clone()))
 }
 
 async fn verifier_convention(

@@ -51,6 +51,22 @@ pub fn router() -> Router<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(TAILLE_MAX))
 }
 
+/// A convention in force in the current habilitations, or 404.
+pub(crate) fn convention_connue(
+    state: &AppState,
+    id: &str,
+) -> Result<std::sync::Arc<crate::habilitation::convention::Convention>, ApiError> {
+    state
+        .services()
+        .gardien
+        .courant()
+        .registre
+        .conventions
+        .get(id)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))
+}
+
 /// Journals an administrative act (committed before the answer).
 pub(crate) async fn journaliser(
     state: &AppState,

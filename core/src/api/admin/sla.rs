@@ -39,8 +39,7 @@ async fn autoriser(state: &AppState, admin: &Administrateur, convention: Option<
     let ok = match convention {
         None => admin.gere_organisations(),
         Some(id) => {
-            let c = state.services().gardien.courant().registre.conventions.get(id).cloned();
-            let c = c.ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))?;
+            let c = super::convention_connue(state, id)?;
             admin.gere_organisations() || c.parties.iter().any(|p| admin.gere(p))
         }
     };
@@ -49,17 +48,7 @@ async fn autoriser(state: &AppState, admin: &Administrateur, convention: Option<
 
 pub(crate) async fn calculer(state: &AppState, q: &RapportQuery) -> Result<RapportSla, ApiError> {
     let conv = match &q.convention {
-        Some(id) => Some(
-            state
-                .services()
-                .gardien
-                .courant()
-                .registre
-                .conventions
-                .get(id)
-                .cloned()
-                .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))?,
-        ),
+        Some(id) => Some(super::convention_connue(state, id)?),
         None => None,
     };
     // the minutes still in memory count too
@@ -289,8 +278,7 @@ pub async fn declarer_violation(
     crate::api::json::Body(req): crate::api::json::Body<NouvelleViolation>,
 ) -> Result<(StatusCode, Json<crate::sla::gestion::ViolationEnregistree>), ApiError> {
     autoriser(&state, &admin, Some(&req.convention)).await?;
-    let conv = state.services().gardien.courant().registre.conventions.get(&req.convention).cloned();
-    let conv = conv.ok_or_else(|| ApiError::NotFound(format!("convention {} inconnue", req.convention)))?;
+    let conv = super::convention_connue(&state, &req.convention)?;
     let now = state.clock().now();
     if req.decouverte_le > now {
         return Err(ApiError::invalid("decouverteLe", "decouverteLe : date future non admise"));
