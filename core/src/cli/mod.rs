@@ -476,6 +476,10 @@ pub async fn run(cli: Cli) -> Result<()> {
                     let _ = tokio::signal::ctrl_c().await;
                 })
                 .await?;
+            // the minutes still in memory are kept, the current one included
+            if let Some(m) = &state.services().mesureur {
+                state.store().sla_ecrire_minutes(&m.tout_prendre()).await?;
+            }
         }
     }
     Ok(())
