@@ -76,7 +76,7 @@ impl Adaptateur {
     }
 
     /// Counts a finished job.
-    pub(crate) fn compter(&self, r: &Result<u64, PluginError>) {
+    pub(crate) fn compter<T>(&self, r: &Result<T, PluginError>) {
         use std::sync::atomic::Ordering::Relaxed;
         let c = &self.compteurs;
         c.travaux.fetch_add(1, Relaxed);

@@ -125,6 +125,17 @@ pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Desc
     inst.call_describe(&mut s).map_err(|e| erreur(&nom, &s, limites, e))
 }
 
+/// A counted job of an adapter: refused while the adapter is quarantined; its outcome
+/// counts towards the quarantine.
+fn travail<T>(adaptateur: &super::Adaptateur, job: impl FnOnce() -> Result<T, PluginError>) -> Result<T, PluginError> {
+    if adaptateur.en_quarantaine() {
+        return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
+    }
+    let r = job();
+    adaptateur.compter(&r);
+    r
+}
+
 /// Turns a dossier event into bytes in the partner's `format` (the exporter).
 pub fn exporter(
     adaptateur: &super::Adaptateur,
@@ -132,23 +143,18 @@ pub fn exporter(
     evenement: &Evenement,
     limites: &Limites,
 ) -> Result<Vec<u8>, PluginError> {
-    if adaptateur.en_quarantaine() {
-        return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
-    }
-    let nom = adaptateur.nom.clone();
-    let r = (|| {
+    travail(adaptateur, || {
+        let nom = adaptateur.nom.clone();
         let mut s = store(adaptateur, limites);
         s.set_epoch_deadline(ticks(limites.delai));
         let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
         s.set_epoch_deadline(ticks(limites.delai));
         match inst.dude_adapter_exporter().call_export_event(&mut s, format, evenement) {
             Ok(Ok(octets)) => Ok(octets),
-            Ok(Err(msg)) => Err(PluginError::Refus(nom.clone(), msg)),
+            Ok(Err(msg)) => Err(PluginError::Refus(nom, msg)),
             Err(e) => Err(erreur(&nom, &s, limites, e)),
         }
-    })();
-    adaptateur.compter(&r.as_ref().map(|o| o.len() as u64).map_err(Clone::clone));
-    r
+    })
 }
 
 /// Parses `input` in `format`, streaming it in chunks; calls `recu` with each batch.
@@ -161,12 +167,7 @@ pub fn analyser(
     limites: &Limites,
     recu: &mut dyn FnMut(Batch),
 ) -> Result<u64, PluginError> {
-    if adaptateur.en_quarantaine() {
-        return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
-    }
-    let r = analyser_sans_compter(adaptateur, format, options, input, limites, recu);
-    adaptateur.compter(&r);
-    r
+    travail(adaptateur, || analyser_sans_compter(adaptateur, format, options, input, limites, recu))
 }
 
 fn analyser_sans_compter(

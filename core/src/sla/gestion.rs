@@ -361,21 +361,34 @@ pub async fn violations(
     services.store.sla_documents("violation", false, convention).await?.iter().map(lire).collect()
 }
 
+pub async fn violation(services: &Services, id: &str) -> Result<ViolationEnregistree, GestionError> {
+    let d = services
+        .store
+        .sla_document("violation", id)
+        .await?
+        .ok_or_else(|| GestionError::Inconnu(format!("violation {id}")))?;
+    lire(&d)
+}
+
 pub async fn violation_notifiee(
     services: &Services,
     id: &str,
     le: DateTime<Utc>,
     maintenant: DateTime<Utc>,
 ) -> Result<ViolationEnregistree, GestionError> {
-    let d = services
-        .store
-        .sla_document("violation", id)
-        .await?
-        .ok_or_else(|| GestionError::Inconnu(format!("violation {id}")))?;
-    let mut v: ViolationEnregistree = lire(&d)?;
+    let mut v = violation(services, id).await?;
     v.violation.notifier(le)?;
     sauver_violation(services, &v, maintenant).await?;
     Ok(v)
+}
+
+/// A change of the calendar, with its id.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangementEnregistre {
+    pub id: String,
+    #[serde(flatten)]
+    pub changement: Changement,
 }
 
 /// Registers a change after checking its notice (or the joint decision).
@@ -383,7 +396,7 @@ pub async fn annoncer_changement(
     services: &Services,
     c: Changement,
     maintenant: DateTime<Utc>,
-) -> Result<(String, Changement), GestionError> {
+) -> Result<ChangementEnregistre, GestionError> {
     c.verifier()?;
     let id = format!("CHG-{}-{}", maintenant.format("%Y%m%d"), &uuid::Uuid::new_v4().simple().to_string()[..6]);
     let donnees =
@@ -400,16 +413,16 @@ pub async fn annoncer_changement(
             maj_le: maintenant,
         })
         .await?;
-    Ok((id, c))
+    Ok(ChangementEnregistre { id, changement: c })
 }
 
-pub async fn changements(services: &Services) -> Result<Vec<(String, Changement)>, GestionError> {
+pub async fn changements(services: &Services) -> Result<Vec<ChangementEnregistre>, GestionError> {
     services
         .store
         .sla_documents("changement", false, None)
         .await?
         .iter()
-        .map(|d| Ok((d.id.clone(), lire(d)?)))
+        .map(|d| Ok(ChangementEnregistre { id: d.id.clone(), changement: lire(d)? }))
         .collect()
 }
 
@@ -418,12 +431,6 @@ pub async fn changements(services: &Services) -> Result<Vec<(String, Changement)
 pub struct Versions(Arc<RwLock<HashMap<String, VersionApi>>>);
 
 impl Versions {
-    pub async fn charger(services: &Services) -> Result<Self, GestionError> {
-        let v = Self::default();
-        v.recharger(services).await?;
-        Ok(v)
-    }
-
     pub async fn recharger(&self, services: &Services) -> Result<(), GestionError> {
         let mut m = HashMap::new();
         for d in services.store.sla_documents("version", false, None).await? {

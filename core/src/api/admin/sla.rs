@@ -315,8 +315,7 @@ pub async fn notifier_violation(
     crate::api::json::Body(req): crate::api::json::Body<Notification>,
 ) -> Result<Json<crate::sla::gestion::ViolationEnregistree>, ApiError> {
     let now = state.clock().now();
-    let avant = crate::sla::gestion::violations(state.services(), None).await?;
-    let v = avant.iter().find(|v| v.id == id).ok_or_else(|| ApiError::NotFound(format!("violation {id} inconnue")))?;
+    let v = crate::sla::gestion::violation(state.services(), &id).await?;
     autoriser(&state, &admin, Some(&v.violation.convention_id)).await?;
     let v = crate::sla::gestion::violation_notifiee(state.services(), &id, req.le.unwrap_or(now).min(now), now).await?;
     journaliser(&state, &admin, "admin.sla.violation.notifiee".into(), id, None, "sla", true).await?;
@@ -325,42 +324,31 @@ pub async fn notifier_violation(
 
 /// The change calendar.
 #[utoipa::path(get, path = "/admin/v1/sla/changements", tag = "SLA",
-    responses((status = 200, body = Vec<crate::sla::regles::changement::Changement>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<crate::sla::gestion::ChangementEnregistre>)), security(("bearer" = [])))]
 pub async fn changements(
     State(state): State<AppState>,
     Admin(_admin): Admin,
-) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
-    let v = crate::sla::gestion::changements(state.services()).await?;
-    Ok(Json(
-        v.into_iter()
-            .map(|(id, c)| {
-                let mut j = serde_json::to_value(&c).unwrap_or_default();
-                j["id"] = serde_json::Value::String(id);
-                j
-            })
-            .collect(),
-    ))
+) -> Result<Json<Vec<crate::sla::gestion::ChangementEnregistre>>, ApiError> {
+    Ok(Json(crate::sla::gestion::changements(state.services()).await?))
 }
 
 /// Announces a change: minor ≥ 5 days before production, interface contract with a joint
 /// decision, major ≥ 3 months.
 #[utoipa::path(post, path = "/admin/v1/sla/changements", tag = "SLA", request_body = crate::sla::regles::changement::Changement,
-    responses((status = 201, body = crate::sla::regles::changement::Changement), (status = 400, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, body = crate::sla::gestion::ChangementEnregistre), (status = 400, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn annoncer_changement(
     State(state): State<AppState>,
     Admin(admin): Admin,
     crate::api::json::Body(mut c): crate::api::json::Body<crate::sla::regles::changement::Changement>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<crate::sla::gestion::ChangementEnregistre>), ApiError> {
     exploitant(&state, &admin, "admin.sla.changement").await?;
     let now = state.clock().now();
     // announced now, whatever the body says
     c.annonce_le = now;
-    let (id, c) = crate::sla::gestion::annoncer_changement(state.services(), c, now).await?;
-    journaliser(&state, &admin, "admin.sla.changement.annoncer".into(), id.clone(), None, "sla", true).await?;
-    let mut j = serde_json::to_value(&c).unwrap_or_default();
-    j["id"] = serde_json::Value::String(id);
-    Ok((StatusCode::CREATED, Json(j)))
+    let c = crate::sla::gestion::annoncer_changement(state.services(), c, now).await?;
+    journaliser(&state, &admin, "admin.sla.changement.annoncer".into(), c.id.clone(), None, "sla", true).await?;
+    Ok((StatusCode::CREATED, Json(c)))
 }
 
 /// The API versions in service, with their deprecation and sunset dates.
