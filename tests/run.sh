@@ -16,6 +16,10 @@ fi
 
 echo "== toolchain"
 rustup show active-toolchain
+# rustup installs the targets of rust-toolchain.toml only with a toolchain it installs
+# itself; an existing `stable` toolchain may lack the component target, so ask for it
+# (a no-op when present).
+rustup target add wasm32-wasip2
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
