@@ -41,7 +41,7 @@ impl NirVault {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("any key size");
         mac.update(nir.expose().as_bytes());
         let out = mac.finalize().into_bytes();
-        out.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(out)
     }
 
     /// `base64(nonce ‖ ciphertext)`.

@@ -67,7 +67,7 @@ impl Emetteur {
         let mut der =
             vec![0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
         der.extend_from_slice(&seed);
-        let kid: String = Sha256::digest(public).iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let kid = hex::encode(&Sha256::digest(public)[..8]);
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_audience(&[AUDIENCE]);
         validation.set_issuer(&[EMETTEUR]);

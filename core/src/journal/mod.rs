@@ -70,11 +70,7 @@ pub fn hash(precedent: &str, seq: i64, e: &Entree) -> String {
     field(e.finalite.as_deref().unwrap_or("\u{0}"));
     field(&e.decision);
     field(&e.raison);
-    hex(&h.finalize())
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 /// Journal failures: the API answers 503 (fail closed).

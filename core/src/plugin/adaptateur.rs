@@ -100,7 +100,7 @@ impl Adaptateur {
     /// Loads from bytes (blocking: compiles). `cache` holds compiled code by sha256.
     pub fn charger(moteur: &Moteur, fichier: &str, octets: &[u8], cache: Option<&Path>) -> Result<Self, PluginError> {
         let invalide = |raison: String| PluginError::Invalide { fichier: fichier.into(), raison };
-        let sha256: String = Sha256::digest(octets).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = hex::encode(Sha256::digest(octets));
         let engine = &moteur.engine;
         let component = match cache {
             Some(dir) => {

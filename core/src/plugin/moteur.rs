@@ -18,6 +18,11 @@ pub struct Moteur {
 fn base() -> Config {
     let mut c = Config::new();
     c.epoch_interruption(true);
+    // `DUDE_WASM_PROFIL=perfmap` names the adapters' compiled functions for `perf`
+    // (/tmp/perf-<pid>.map): how a département profiles its adapter under real load.
+    if std::env::var("DUDE_WASM_PROFIL").is_ok_and(|v| v == "perfmap") {
+        c.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     c
 }
 

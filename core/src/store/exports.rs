@@ -57,7 +57,7 @@ impl Store {
         let id = uuid::Uuid::new_v4().to_string();
         let (contenu, taille, sha256, erreur) = match e.resultat {
             Ok(octets) => {
-                let sha: String = Sha256::digest(&octets).iter().map(|b| format!("{b:02x}")).collect();
+                let sha = hex::encode(Sha256::digest(&octets));
                 (Some(self.coffre().sceller(&octets, id.as_bytes())), octets.len() as i64, Some(sha), None)
             }
             Err(m) => (None, 0, None, Some(m)),
