@@ -43,10 +43,15 @@ fn fichier() -> String {
 }
 
 async fn setup() -> (TestServer, Arc<Catalogue>) {
+    setup_sur(None).await
+}
+
+/// On SQLite (a fresh file) or on `database_url`.
+async fn setup_sur(database_url: Option<String>) -> (TestServer, Arc<Catalogue>) {
     let cat = Arc::new(Catalogue::new(Moteur::new(8, 64 << 20).unwrap(), plugins_dir(), None));
     let c2 = cat.clone();
     tokio::task::spawn_blocking(move || c2.charger_tout()).await.unwrap();
-    let s = TestServer::start_avec(None, Some(cat.clone())).await;
+    let s = TestServer::start_avec(database_url, Some(cat.clone())).await;
     let mut c = convention(
         "conv-import-77",
         &["ft", "cd77"],
@@ -95,8 +100,27 @@ async fn run(
 #[tokio::test]
 async fn import_checks_records_against_the_convention() {
     let (s, cat) = setup().await;
+    checks_records_against_the_convention(&s, &cat).await;
+}
+
+/// The same on PostgreSQL: bulk statements, upserts, the journal written in the
+/// import's transaction.
+#[tokio::test]
+async fn import_checks_records_against_the_convention_on_postgresql() {
+    let pg = pg::PgServer::start();
+    let (s, cat) = setup_sur(Some(pg.database("imports"))).await;
+    checks_records_against_the_convention(&s, &cat).await;
+    // the chain the import extended still verifies, and the writer resumes after it
+    let avant = s.store.journal_page(0, 100_000).await.unwrap().len();
+    s.id_national(TOKEN_77, who::INSCRITE).await;
+    assert!(s.store.journal_page(0, 100_000).await.unwrap().len() > avant);
+    let v = dude_core::journal::verify::verifier(&s.store).await.unwrap();
+    assert!(matches!(v, dude_core::journal::verify::Verification::Intact { .. }), "{v:?}");
+}
+
+async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) {
     let avant = s.store.count_dossiers().await.unwrap();
-    let r = run(&s, &cat, fichier()).await.unwrap();
+    let r = run(s, cat, fichier()).await.unwrap();
     assert_eq!((r.crees, r.modifies, r.inchanges, r.refuses), (1, 1, 0, 5), "{r:#?}");
     let refus: Vec<(u64, Option<&str>)> = r.lignes_refusees.iter().map(|l| (l.numero, l.champ.as_deref())).collect();
     assert_eq!(
@@ -137,7 +161,7 @@ async fn import_checks_records_against_the_convention() {
     assert!(imports.iter().all(|e| e.entree.convention.as_deref() == Some("conv-import-77")));
 
     // the same file again changes nothing, and says so
-    let r2 = run(&s, &cat, fichier()).await.unwrap();
+    let r2 = run(s, cat, fichier()).await.unwrap();
     assert_eq!((r2.crees, r2.modifies, r2.inchanges), (0, 0, 2), "{r2:#?}");
     assert!(r2.deja_importe_le.is_some());
     assert!(r2.message.contains("déjà importé"), "{}", r2.message);
@@ -151,11 +175,19 @@ async fn a_failed_import_leaves_nothing() {
     use sea_orm::{ConnectionTrait, Statement};
     let db = s.store.connection();
     db.execute_raw(Statement::from_string(db.get_database_backend(), "DROP TABLE import_fichier")).await.unwrap();
+    let entrees = s.store.journal_page(0, 100_000).await.unwrap().len();
     assert!(run(&s, &cat, fichier()).await.is_err());
     assert_eq!(s.store.count_dossiers().await.unwrap(), avant, "no dossier half-imported");
     let found =
         s.store.find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03")).await.unwrap();
     assert!(found.is_empty());
+    // the journal entries of the import were in its transaction: gone with it; the
+    // journal's writer took the chain back and goes on
+    assert_eq!(s.store.journal_page(0, 100_000).await.unwrap().len(), entrees);
+    s.id_national(TOKEN_77, who::INSCRITE).await;
+    assert_eq!(s.store.journal_page(0, 100_000).await.unwrap().len(), entrees + 1);
+    let v = dude_core::journal::verify::verifier(&s.store).await.unwrap();
+    assert!(matches!(v, dude_core::journal::verify::Verification::Intact { .. }), "{v:?}");
 }
 
 #[tokio::test]

@@ -1,5 +1,12 @@
 //! Imports: partner file → adapter (sandboxed, streaming) → checked records → one
-//! transaction (dossiers, provenance) → report; every record journaled.
+//! transaction (dossiers, provenance, and the journal entry of every record) → report.
+//!
+//! Three stages run at once: the adapter parses in a blocking thread; as its batches
+//! come, records are converted, looked up by NIR in groups, checked and turned into rows;
+//! a writer task inserts each group's rows in the import's transaction. The import holds
+//! the journal's chain meanwhile (other accesses wait, they are not refused), chains its
+//! entries once the file's hash is known, inserts them in the same transaction and
+//! commits: entries and data are in the database together or not at all.
 //!
 //! Checks against the convention: the categories the file writes must be writable, the
 //! person must reside in the convention's territory and belong to its publics. A refused
@@ -22,9 +29,9 @@ use crate::dossier::accompagnement::Accompagnement;
 use crate::dossier::codes::Coded;
 use crate::dossier::{Categorie, Dossier, IdentiteSection};
 use crate::habilitation::convention::{Action, Convention, Public};
-use crate::journal::{Entree, Journal, JournalError};
+use crate::journal::{Entree, EntreeChainee, Journal, JournalError};
 use crate::plugin::{Adaptateur, Limites, PluginError, tache};
-use crate::store::imports::{FichierImporte, MiseAJour};
+use crate::store::imports::{FichierImporte, LotImport, MiseAJour};
 use crate::store::{Provenance, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -150,8 +157,34 @@ fn refus(numero: u64, champ: Option<&str>, raison: impl Into<String>) -> LigneRe
     LigneRefusee { numero, champ: champ.map(str::to_string), raison: raison.into() }
 }
 
-/// Runs an import. The file streams through the adapter off the async runtime; the
-/// writes are one transaction; the journal entries are committed before it.
+/// Records decided per group: their NIRs are looked up together, their rows go to the
+/// writer together.
+const GROUPE: usize = 2000;
+
+/// What became of one record.
+enum Decision {
+    Nouveau(Box<Dossier>, String),
+    MiseAJour(MiseAJour),
+    Inchange,
+    Refus(LigneRefusee, Option<uuid::Uuid>),
+}
+
+/// Counts and refusals of an import, and the journal entries of its decisions (their
+/// action is set once the file's hash is known).
+#[derive(Default)]
+struct Bilan {
+    crees: u64,
+    modifies: u64,
+    inchanges: u64,
+    refuses: Vec<LigneRefusee>,
+    entrees: Vec<Entree>,
+}
+
+/// Runs an import. The file streams through the adapter off the async runtime; records
+/// are checked and their rows prepared as batches come, and written as they are
+/// prepared by a second task, in one transaction that also holds their journal
+/// entries: the import holds the journal's chain meanwhile (other entries wait), and
+/// commits everything or nothing.
 pub async fn importer(
     store: &Store,
     journal: &Journal,
@@ -168,11 +201,43 @@ pub async fn importer(
             ));
         }
     }
-    // 1. parse, streaming, in the sandbox (a blocking thread); the batches come here as
-    // they are made, so converting them and looking their NIRs up overlaps the parse
-    let adaptateur = d.adaptateur.clone();
-    let (format, options, limites) = (d.format.clone(), d.options.clone(), d.limites);
+    let limites = d.limites;
     let nom = d.adaptateur.nom.clone();
+    let debut = std::time::Instant::now();
+    let mut chaine = journal.exclusif().await?;
+    let prov = Provenance::new(
+        format!("adaptateur:{}@{}/convention:{}", d.adaptateur.nom, d.adaptateur.version, conv.id),
+        Some(d.auteur.clone()),
+    );
+    let ecriture = store.commencer_import(prov).await?;
+    let ecrit_le = ecriture.maintenant();
+    let lot_vide = ecriture.lot();
+
+    // the writer: groups of rows as they are prepared, then the journal and the commit
+    let (lots_tx, mut lots_rx) = tokio::sync::mpsc::channel::<LotImport>(2);
+    let (fin_tx, fin_rx) = tokio::sync::oneshot::channel::<(Vec<EntreeChainee>, FichierImporte)>();
+    let ecrivain = tokio::spawn(async move {
+        let mut attente = std::time::Duration::ZERO;
+        while let Some(lot) = lots_rx.recv().await {
+            let t = std::time::Instant::now();
+            ecriture.ecrire(lot).await?;
+            attente += t.elapsed();
+        }
+        // the sender side is gone: the end of the file, or an abandoned import (rollback)
+        let Ok((journal, fichier)) = fin_rx.await else {
+            return Err(ImportError::Interne("import abandonné : rien n'est écrit".into()));
+        };
+        let t = std::time::Instant::now();
+        let mut lot = ecriture.lot();
+        lot.journal = journal;
+        ecriture.ecrire(lot).await?;
+        ecriture.terminer(&fichier).await?;
+        Ok::<_, ImportError>((attente, t.elapsed()))
+    });
+
+    // the parse, in the sandbox (a blocking thread)
+    let adaptateur = d.adaptateur.clone();
+    let (format, options) = (d.format.clone(), d.options.clone());
     let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::plugin::bindings::dude::adapter::types::Batch>(8);
     let job = tokio::task::spawn_blocking(move || {
         // an abandoned import (its deadline passed) stops reading at the next chunk
@@ -183,313 +248,99 @@ pub async fn importer(
             // the receiver only goes away when the import is abandoned
             let _ = tx.blocking_send(b);
         })?;
-        let sha: String = tee.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha = hex::encode(tee.hash.finalize());
         Ok::<_, PluginError>((sha, tee.lu))
     });
-    // (the keyed NIR index is computed once per record; NIRs are looked up in batches)
-    type Converti = Result<(conversion::Enregistrement, String), conversion::Probleme>;
-    let mut converties: Vec<(u64, Converti)> = Vec::new();
-    let mut erreurs = Vec::new();
-    let mut connus: HashMap<String, Vec<(uuid::Uuid, chrono::NaiveDate)>> = HashMap::new();
-    let recevoir = async {
-        let mut a_chercher: Vec<String> = Vec::new();
-        while let Some(b) = rx.recv().await {
-            erreurs.extend(b.errors);
-            for p in &b.personnes {
-                let r = conversion::convertir(p).map(|e| {
-                    let ix = store.vault().index(&e.nir);
-                    (e, ix)
-                });
-                if let Ok((_, ix)) = &r {
-                    a_chercher.push(ix.clone());
+
+    // checks and rows, group by group, while the adapter goes on
+    let mut bilan = Bilan::default();
+    let mut controle = Controle {
+        store,
+        conv: &conv,
+        d: &d,
+        lot_vide,
+        horodatage: crate::journal::horodatage(ecrit_le),
+        vus: HashMap::new(),
+    };
+    let lire = async {
+        let mut groupe: Vec<(u64, ConversionFaite)> = Vec::with_capacity(GROUPE);
+        let mut fin = false;
+        while !fin {
+            match rx.recv().await {
+                Some(b) => {
+                    for e in b.errors {
+                        controle.refuser(&mut bilan, refus(e.record_number, e.field.as_deref(), e.message), None);
+                    }
+                    for p in &b.personnes {
+                        let r = conversion::convertir(p).map(|e| {
+                            let ix = store.vault().index(&e.nir);
+                            (e, ix)
+                        });
+                        groupe.push((p.numero, r));
+                    }
                 }
-                converties.push((p.numero, r));
+                None => fin = true,
             }
-            if a_chercher.len() >= 2000 {
-                connus.extend(store.dossiers_par_index(&a_chercher).await?);
-                a_chercher.clear();
+            if groupe.len() >= GROUPE || (fin && !groupe.is_empty()) {
+                let lot = controle.decider(&mut bilan, std::mem::take(&mut groupe)).await?;
+                if lots_tx.send(lot).await.is_err() {
+                    // the writer failed: its error is the one reported
+                    return Err(ImportError::Interne("écriture interrompue".into()));
+                }
             }
         }
-        connus.extend(store.dossiers_par_index(&a_chercher).await?);
         Ok::<_, ImportError>(job.await.map_err(|e| ImportError::Interne(e.to_string()))??)
     };
-    let (sha256, octets) = tokio::time::timeout(limites.delai_total, recevoir)
+    let lu = tokio::time::timeout(limites.delai_total, lire)
         .await
-        .map_err(|_| PluginError::Delai(nom, limites.delai_total.as_millis() as u64))??;
-    let t_analyse = std::time::Instant::now();
+        .map_err(|_| PluginError::Delai(nom.clone(), limites.delai_total.as_millis() as u64))?;
+    drop(lots_tx);
+    let (sha256, octets) = match lu {
+        Ok(x) => x,
+        Err(e) => {
+            // the adapter stops at its next chunk; the writer rolls back; then the journal
+            // resumes from what is committed
+            drop((rx, fin_tx));
+            return Err(match ecrivain.await {
+                Ok(Err(ecriture)) => ecriture,
+                _ => e,
+            });
+        }
+    };
     let deja = store.import_precedent(&conv.id, &sha256).await?;
 
-    // 2. check every record against the convention; prepare the changes
-    let mut refuses: Vec<LigneRefusee> =
-        erreurs.into_iter().map(|e| refus(e.record_number, e.field.as_deref(), e.message)).collect();
-    let mut refus_dossier: Vec<Option<uuid::Uuid>> = vec![None; refuses.len()];
-    let mut nouveaux: Vec<Dossier> = Vec::new();
-    let mut index_nouveaux: Vec<String> = Vec::new();
-    let mut maj: Vec<MiseAJour> = Vec::new();
-    let mut inchanges = 0u64;
-    let mut vus: HashMap<String, u64> = HashMap::new();
-    for (numero, r) in converties {
-        let (e, nir_index) = match r {
-            Ok(x) => x,
-            Err((champ, raison)) => {
-                refuses.push(refus(numero, Some(&champ), raison));
-                refus_dossier.push(None);
-                continue;
-            }
-        };
-        if let Some(premier) = vus.insert(e.nir.expose(), e.numero) {
-            refuses.push(refus(e.numero, Some("nir"), format!("même personne qu'à la ligne {premier}")));
-            refus_dossier.push(None);
-            continue;
-        }
-        let mut cats = vec![Categorie::Identite, Categorie::Nir];
-        if e.contact.is_some() {
-            cats.push(Categorie::Contact);
-        }
-        if e.rsa.is_some() {
-            cats.push(Categorie::Rsa);
-        }
-        if e.orientation.is_some() {
-            cats.push(Categorie::Orientation);
-        }
-        if e.global.is_some() || e.parcours.is_some() {
-            cats.push(Categorie::AccompagnementGlobal);
-        }
-        if e.parcours.as_ref().is_some_and(|p| !p.besoins.is_empty()) {
-            cats.push(Categorie::Diagnostic);
-        }
-        if let Some(c) = cats.iter().find(|c| !conv.accorde(**c, Action::Ecrire)) {
-            refuses.push(refus(
-                e.numero,
-                Some(c.code()),
-                format!("catégorie {} non modifiable selon la convention", c.code()),
-            ));
-            refus_dossier.push(None);
-            continue;
-        }
-        let existants: Vec<uuid::Uuid> = connus
-            .get(&nir_index)
-            .map(|v| v.iter().filter(|(_, d)| *d == e.identite.date_naissance).map(|(id, _)| *id).collect())
-            .unwrap_or_default();
-        if existants.len() > 1 {
-            refuses.push(refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance"));
-            refus_dossier.push(None);
-            continue;
-        }
-        let existant = match existants.first() {
-            Some(id) => {
-                store.personne(*id, conv.publics.contains(&Public::AccompagnementGlobal)).await?.map(|p| (*id, p))
-            }
-            None => None,
-        };
-        let departement = e
-            .contact
-            .as_ref()
-            .map(|c| c.departement.clone())
-            .or_else(|| existant.as_ref().and_then(|x| x.1.departement.clone()));
-        let dossier_id = existant.as_ref().map(|x| x.0);
-        if let Some(id_ft) = &e.identifiant_france_travail {
-            // the idNational was issued to one of the convention's parties for this person
-            let correspond =
-                dossier_id.is_some_and(|id| conv.parties.iter().any(|p| d.ids.decode(p, id_ft).is_ok_and(|x| x == id)));
-            if !correspond {
-                refuses.push(refus(
-                    e.numero,
-                    Some("identifiant_france_travail"),
-                    "identifiant France Travail inconnu ou d'une autre personne que le NIR",
-                ));
-                refus_dossier.push(dossier_id);
-                continue;
-            }
-        }
-        let Some(dep) = departement else {
-            refuses.push(refus(
-                e.numero,
-                Some("code_postal"),
-                "département de résidence inconnu : territoire invérifiable",
-            ));
-            refus_dossier.push(dossier_id);
-            continue;
-        };
-        if !conv.territoire.couvre(&dep) {
-            refuses.push(refus(
-                e.numero,
-                Some("code_postal"),
-                format!("résidence dans le département {dep}, hors du territoire de la convention"),
-            ));
-            refus_dossier.push(dossier_id);
-            continue;
-        }
-        let dans_public = conv.publics.iter().any(|pu| match pu {
-            Public::Tous => true,
-            // a closed or refused right in the file does not bring a new person in
-            Public::BeneficiairesRsa => {
-                e.rsa.as_ref().is_some_and(|r| r.beneficiaire)
-                    || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa)
-            }
-            Public::DemandeursInscrits | Public::AccompagnementGlobal => {
-                existant.as_ref().is_some_and(|x| x.1.dans_publics_de(*pu))
-            }
-        });
-        if !dans_public {
-            refuses.push(refus(e.numero, None, "personne hors des publics de la convention"));
-            refus_dossier.push(dossier_id);
-            continue;
-        }
-        match existant {
-            None => {
-                let mut dossier = Dossier::new(e.nir, e.identite);
-                dossier.contact = e.contact;
-                dossier.rsa = e.rsa;
-                dossier.orientation = e.orientation;
-                let voulu = e.global.is_some() || e.parcours.is_some();
-                let (debut, global) = e.global.map(|(d, g)| (d, Some(g))).unwrap_or((None, None));
-                dossier.accompagnement = Accompagnement::fusionner(None, global, debut, e.parcours);
-                if voulu && dossier.accompagnement.is_none() {
-                    refuses.push(refus(
-                        e.numero,
-                        Some("date_debut_accompagnement"),
-                        "date de début de l'accompagnement absente pour une première transmission",
-                    ));
-                    refus_dossier.push(None);
-                    continue;
-                }
-                nouveaux.push(dossier);
-                index_nouveaux.push(nir_index);
-            }
-            Some((id, _)) => {
-                let stored = store.sections_json(id, &cats).await?;
-                let mut sections = Vec::new();
-                let ancienne: Option<IdentiteSection> =
-                    stored.get(&Categorie::Identite).and_then(|s| serde_json::from_str(s).ok());
-                let mut identite = e.identite;
-                if let Some(a) = &ancienne {
-                    // certification is not the file's to remove
-                    identite.identite_certifiee |= a.identite.identite_certifiee;
-                }
-                let section =
-                    IdentiteSection { identite, situation: ancienne.map(|a| a.situation).unwrap_or_default() };
-                let mut push = |cat: Categorie, json: Result<String, serde_json::Error>| {
-                    if let Ok(j) = json
-                        && stored.get(&cat) != Some(&j)
-                    {
-                        sections.push((cat, j));
-                    }
-                };
-                push(Categorie::Identite, serde_json::to_string(&section));
-                if let Some(c) = &e.contact {
-                    push(Categorie::Contact, serde_json::to_string(c));
-                }
-                if let Some(r) = &e.rsa {
-                    push(Categorie::Rsa, serde_json::to_string(r));
-                }
-                if let Some(o) = &e.orientation {
-                    push(Categorie::Orientation, serde_json::to_string(o));
-                }
-                if e.global.is_some() || e.parcours.is_some() {
-                    let ancien: Option<Accompagnement> =
-                        stored.get(&Categorie::AccompagnementGlobal).and_then(|s| serde_json::from_str(s).ok());
-                    let (debut, global) = e.global.map(|(d, g)| (d, Some(g))).unwrap_or((None, None));
-                    match Accompagnement::fusionner(ancien.as_ref(), global, debut, e.parcours) {
-                        Some(a) => push(Categorie::AccompagnementGlobal, serde_json::to_string(&a)),
-                        None => {
-                            refuses.push(refus(
-                                e.numero,
-                                Some("date_debut_accompagnement"),
-                                "date de début de l'accompagnement absente pour une première transmission",
-                            ));
-                            refus_dossier.push(Some(id));
-                            continue;
-                        }
-                    }
-                }
-                if sections.is_empty() {
-                    inchanges += 1;
-                } else {
-                    maj.push(MiseAJour {
-                        id,
-                        sections,
-                        departement: e.contact.as_ref().map(|c| c.departement.to_string()),
-                        rsa_beneficiaire: e.rsa.as_ref().map(|r| r.beneficiaire),
-                    });
-                }
-            }
-        }
-    }
-
-    // 3. journal (committed first: fail closed), then one transaction
-    let now = crate::journal::horodatage(Utc::now());
+    // the journal entries, chained now that the file's hash names the import
     let action = format!("import:{}:{}", d.adaptateur.nom, &sha256[..12]);
-    let entree = |dossier: Option<uuid::Uuid>, categories: String, accepte: bool, raison: String| Entree {
-        horodatage: now,
-        request_id: d.request_id.clone(),
-        agent: Some(d.auteur.clone()),
-        organisation: d.organisation.clone(),
-        client: None,
-        convention: Some(conv.id.clone()),
-        dossier,
-        action: action.clone(),
-        categories,
-        finalite: conv.finalites.first().cloned(),
-        decision: if accepte { "ACCEPTE" } else { "REFUSE" }.into(),
-        raison,
+    let entrees: Vec<EntreeChainee> = bilan
+        .entrees
+        .drain(..)
+        .map(|mut e| {
+            e.action.clone_from(&action);
+            chaine.chainer(e)
+        })
+        .collect();
+    let fichier = FichierImporte {
+        convention_id: conv.id.clone(),
+        sha256: sha256.clone(),
+        nom_fichier: d.nom_fichier.clone(),
+        adaptateur: format!("{}@{}", d.adaptateur.nom, d.adaptateur.version),
+        crees: bilan.crees as i64,
+        modifies: bilan.modifies as i64,
+        inchanges: bilan.inchanges as i64,
+        refuses: bilan.refuses.len() as i64,
     };
-    let mut entrees = Vec::new();
-    for n in &nouveaux {
-        let mut cats = vec!["identite", "nir"];
-        for (present, c) in [
-            (n.contact.is_some(), Categorie::Contact),
-            (n.rsa.is_some(), Categorie::Rsa),
-            (n.orientation.is_some(), Categorie::Orientation),
-            (n.accompagnement.is_some(), Categorie::AccompagnementGlobal),
-        ] {
-            if present {
-                cats.push(c.code());
-            }
-        }
-        entrees.push(entree(Some(n.id), cats.join(","), true, "création".into()));
-    }
-    for m in &maj {
-        let cats = m.sections.iter().map(|(c, _)| c.code()).collect::<Vec<_>>().join(",");
-        entrees.push(entree(Some(m.id), cats, true, "mise à jour".into()));
-    }
-    for (r, dossier) in refuses.iter().zip(&refus_dossier) {
-        let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
-        entrees.push(entree(*dossier, String::new(), false, raison));
-    }
-    let t_controles = t_analyse.elapsed();
-    journal.ecrire_lot(entrees).await?;
-    let t_journal = t_analyse.elapsed() - t_controles;
-    let (crees, modifies) = (nouveaux.len() as u64, maj.len() as u64);
-    let prov = Provenance::new(
-        format!("adaptateur:{}@{}/convention:{}", d.adaptateur.nom, d.adaptateur.version, conv.id),
-        Some(d.auteur.clone()),
-    );
-    store
-        .appliquer_import(
-            &nouveaux,
-            &index_nouveaux,
-            &maj,
-            &FichierImporte {
-                convention_id: conv.id.clone(),
-                sha256: sha256.clone(),
-                nom_fichier: d.nom_fichier.clone(),
-                adaptateur: format!("{}@{}", d.adaptateur.nom, d.adaptateur.version),
-                crees: crees as i64,
-                modifies: modifies as i64,
-                inchanges: inchanges as i64,
-                refuses: refuses.len() as i64,
-            },
-            &prov,
-        )
-        .await?;
+    let _ = fin_tx.send((entrees, fichier));
+    let (attente, fin_ecriture) = ecrivain.await.map_err(|e| ImportError::Interne(e.to_string()))??;
+    chaine.liberer();
     tracing::info!(
         fichier_sha256 = %&sha256[..12],
-        controles_ms = t_controles.as_millis() as u64,
-        journal_ms = t_journal.as_millis() as u64,
-        ecriture_ms = (t_analyse.elapsed() - t_controles - t_journal).as_millis() as u64,
-        "import : durées des étapes après l'analyse"
+        total_ms = debut.elapsed().as_millis() as u64,
+        ecriture_pendant_lecture_ms = attente.as_millis() as u64,
+        journal_et_commit_ms = fin_ecriture.as_millis() as u64,
+        "import : durées"
     );
+
+    let Bilan { crees, modifies, inchanges, mut refuses, .. } = bilan;
     refuses.sort_by_key(|r| r.numero);
     let message = match (&deja, crees + modifies) {
         (Some(t), 0) => format!("fichier déjà importé le {} : aucune modification", t.format("%d/%m/%Y %H:%M")),
@@ -509,4 +360,255 @@ pub async fn importer(
         lignes_refusees: refuses,
         message,
     })
+}
+
+/// A converted record and its keyed NIR index, or the field that failed.
+type ConversionFaite = Result<(conversion::Enregistrement, String), conversion::Probleme>;
+
+/// The checks of one import against its convention.
+struct Controle<'a> {
+    store: &'a Store,
+    conv: &'a Convention,
+    d: &'a Demande,
+    /// An empty group of rows (provenance and time of the import).
+    lot_vide: LotImport,
+    /// Time of the journal entries.
+    horodatage: DateTime<Utc>,
+    /// NIRs already seen in the file, with their line.
+    vus: HashMap<String, u64>,
+}
+
+impl Controle<'_> {
+    fn entree(&self, dossier: Option<uuid::Uuid>, categories: String, accepte: bool, raison: String) -> Entree {
+        Entree {
+            horodatage: self.horodatage,
+            request_id: self.d.request_id.clone(),
+            agent: Some(self.d.auteur.clone()),
+            organisation: self.d.organisation.clone(),
+            client: None,
+            convention: Some(self.conv.id.clone()),
+            dossier,
+            action: String::new(),
+            categories,
+            finalite: self.conv.finalites.first().cloned(),
+            decision: if accepte { "ACCEPTE" } else { "REFUSE" }.into(),
+            raison,
+        }
+    }
+
+    fn refuser(&self, bilan: &mut Bilan, r: LigneRefusee, dossier: Option<uuid::Uuid>) {
+        let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
+        bilan.entrees.push(self.entree(dossier, String::new(), false, raison));
+        bilan.refuses.push(r);
+    }
+
+    /// Decides a group of records, in file order; returns the rows to write.
+    async fn decider(
+        &mut self,
+        bilan: &mut Bilan,
+        groupe: Vec<(u64, ConversionFaite)>,
+    ) -> Result<LotImport, ImportError> {
+        let index: Vec<String> = groupe.iter().filter_map(|(_, r)| r.as_ref().ok().map(|(_, ix)| ix.clone())).collect();
+        let connus = self.store.dossiers_par_index(&index).await?;
+        let mut lot = self.lot_vide.vide();
+        for (numero, r) in groupe {
+            match self.decider_un(numero, r, &connus).await? {
+                Decision::Nouveau(dossier, nir_index) => {
+                    let mut cats = vec!["identite", "nir"];
+                    for (present, c) in [
+                        (dossier.contact.is_some(), Categorie::Contact),
+                        (dossier.rsa.is_some(), Categorie::Rsa),
+                        (dossier.orientation.is_some(), Categorie::Orientation),
+                        (dossier.accompagnement.is_some(), Categorie::AccompagnementGlobal),
+                    ] {
+                        if present {
+                            cats.push(c.code());
+                        }
+                    }
+                    bilan.entrees.push(self.entree(Some(dossier.id), cats.join(","), true, "création".into()));
+                    self.store.preparer_dossier(&mut lot.nouveaux, &dossier, Some(nir_index))?;
+                    bilan.crees += 1;
+                }
+                Decision::MiseAJour(m) => {
+                    let cats = m.sections.iter().map(|(c, _)| c.code()).collect::<Vec<_>>().join(",");
+                    bilan.entrees.push(self.entree(Some(m.id), cats, true, "mise à jour".into()));
+                    lot.maj.push(m);
+                    bilan.modifies += 1;
+                }
+                Decision::Inchange => bilan.inchanges += 1,
+                Decision::Refus(r, dossier) => self.refuser(bilan, r, dossier),
+            }
+        }
+        Ok(lot)
+    }
+
+    /// One record against the convention: categories, territory, publics, the idNational
+    /// it carries; then what it creates or changes.
+    async fn decider_un(
+        &mut self,
+        numero: u64,
+        r: ConversionFaite,
+        connus: &HashMap<String, Vec<(uuid::Uuid, chrono::NaiveDate)>>,
+    ) -> Result<Decision, ImportError> {
+        let conv = self.conv;
+        let (e, nir_index) = match r {
+            Ok(x) => x,
+            Err((champ, raison)) => return Ok(Decision::Refus(refus(numero, Some(&champ), raison), None)),
+        };
+        if let Some(premier) = self.vus.insert(e.nir.expose(), e.numero) {
+            let r = refus(e.numero, Some("nir"), format!("même personne qu'à la ligne {premier}"));
+            return Ok(Decision::Refus(r, None));
+        }
+        let mut cats = vec![Categorie::Identite, Categorie::Nir];
+        if e.contact.is_some() {
+            cats.push(Categorie::Contact);
+        }
+        if e.rsa.is_some() {
+            cats.push(Categorie::Rsa);
+        }
+        if e.orientation.is_some() {
+            cats.push(Categorie::Orientation);
+        }
+        if e.global.is_some() || e.parcours.is_some() {
+            cats.push(Categorie::AccompagnementGlobal);
+        }
+        if e.parcours.as_ref().is_some_and(|p| !p.besoins.is_empty()) {
+            cats.push(Categorie::Diagnostic);
+        }
+        if let Some(c) = cats.iter().find(|c| !conv.accorde(**c, Action::Ecrire)) {
+            let r =
+                refus(e.numero, Some(c.code()), format!("catégorie {} non modifiable selon la convention", c.code()));
+            return Ok(Decision::Refus(r, None));
+        }
+        let existants: Vec<uuid::Uuid> = connus
+            .get(&nir_index)
+            .map(|v| v.iter().filter(|(_, d)| *d == e.identite.date_naissance).map(|(id, _)| *id).collect())
+            .unwrap_or_default();
+        if existants.len() > 1 {
+            let r = refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance");
+            return Ok(Decision::Refus(r, None));
+        }
+        let existant = match existants.first() {
+            Some(id) => {
+                self.store.personne(*id, conv.publics.contains(&Public::AccompagnementGlobal)).await?.map(|p| (*id, p))
+            }
+            None => None,
+        };
+        let departement = e
+            .contact
+            .as_ref()
+            .map(|c| c.departement.clone())
+            .or_else(|| existant.as_ref().and_then(|x| x.1.departement.clone()));
+        let dossier_id = existant.as_ref().map(|x| x.0);
+        if let Some(id_ft) = &e.identifiant_france_travail {
+            // the idNational was issued to one of the convention's parties for this person
+            let correspond = dossier_id
+                .is_some_and(|id| conv.parties.iter().any(|p| self.d.ids.decode(p, id_ft).is_ok_and(|x| x == id)));
+            if !correspond {
+                let r = refus(
+                    e.numero,
+                    Some("identifiant_france_travail"),
+                    "identifiant France Travail inconnu ou d'une autre personne que le NIR",
+                );
+                return Ok(Decision::Refus(r, dossier_id));
+            }
+        }
+        let Some(dep) = departement else {
+            let r = refus(e.numero, Some("code_postal"), "département de résidence inconnu : territoire invérifiable");
+            return Ok(Decision::Refus(r, dossier_id));
+        };
+        if !conv.territoire.couvre(&dep) {
+            let r = refus(
+                e.numero,
+                Some("code_postal"),
+                format!("résidence dans le département {dep}, hors du territoire de la convention"),
+            );
+            return Ok(Decision::Refus(r, dossier_id));
+        }
+        let dans_public = conv.publics.iter().any(|pu| match pu {
+            Public::Tous => true,
+            // a closed or refused right in the file does not bring a new person in
+            Public::BeneficiairesRsa => {
+                e.rsa.as_ref().is_some_and(|r| r.beneficiaire)
+                    || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa)
+            }
+            Public::DemandeursInscrits | Public::AccompagnementGlobal => {
+                existant.as_ref().is_some_and(|x| x.1.dans_publics_de(*pu))
+            }
+        });
+        if !dans_public {
+            return Ok(Decision::Refus(
+                refus(e.numero, None, "personne hors des publics de la convention"),
+                dossier_id,
+            ));
+        }
+        let sans_debut = |dossier| {
+            Decision::Refus(
+                refus(
+                    e.numero,
+                    Some("date_debut_accompagnement"),
+                    "date de début de l'accompagnement absente pour une première transmission",
+                ),
+                dossier,
+            )
+        };
+        let Some((id, _)) = existant else {
+            let mut dossier = Dossier::new(e.nir, e.identite);
+            dossier.contact = e.contact;
+            dossier.rsa = e.rsa;
+            dossier.orientation = e.orientation;
+            let voulu = e.global.is_some() || e.parcours.is_some();
+            let (debut, global) = e.global.map(|(d, g)| (d, Some(g))).unwrap_or((None, None));
+            dossier.accompagnement = Accompagnement::fusionner(None, global, debut, e.parcours);
+            if voulu && dossier.accompagnement.is_none() {
+                return Ok(sans_debut(None));
+            }
+            return Ok(Decision::Nouveau(Box::new(dossier), nir_index));
+        };
+        let stored = self.store.sections_json(id, &cats).await?;
+        let mut sections = Vec::new();
+        let ancienne: Option<IdentiteSection> =
+            stored.get(&Categorie::Identite).and_then(|s| serde_json::from_str(s).ok());
+        let mut identite = e.identite;
+        if let Some(a) = &ancienne {
+            // certification is not the file's to remove
+            identite.identite_certifiee |= a.identite.identite_certifiee;
+        }
+        let section = IdentiteSection { identite, situation: ancienne.map(|a| a.situation).unwrap_or_default() };
+        let mut push = |cat: Categorie, json: Result<String, serde_json::Error>| {
+            if let Ok(j) = json
+                && stored.get(&cat) != Some(&j)
+            {
+                sections.push((cat, j));
+            }
+        };
+        push(Categorie::Identite, serde_json::to_string(&section));
+        if let Some(c) = &e.contact {
+            push(Categorie::Contact, serde_json::to_string(c));
+        }
+        if let Some(r) = &e.rsa {
+            push(Categorie::Rsa, serde_json::to_string(r));
+        }
+        if let Some(o) = &e.orientation {
+            push(Categorie::Orientation, serde_json::to_string(o));
+        }
+        if e.global.is_some() || e.parcours.is_some() {
+            let ancien: Option<Accompagnement> =
+                stored.get(&Categorie::AccompagnementGlobal).and_then(|s| serde_json::from_str(s).ok());
+            let (debut, global) = e.global.map(|(d, g)| (d, Some(g))).unwrap_or((None, None));
+            match Accompagnement::fusionner(ancien.as_ref(), global, debut, e.parcours) {
+                Some(a) => push(Categorie::AccompagnementGlobal, serde_json::to_string(&a)),
+                None => return Ok(sans_debut(Some(id))),
+            }
+        }
+        if sections.is_empty() {
+            return Ok(Decision::Inchange);
+        }
+        Ok(Decision::MiseAJour(MiseAJour {
+            id,
+            sections,
+            departement: e.contact.as_ref().map(|c| c.departement.to_string()),
+            rsa_beneficiaire: e.rsa.as_ref().map(|r| r.beneficiaire),
+        }))
+    }
 }

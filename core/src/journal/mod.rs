@@ -10,7 +10,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-pub use writer::Journal;
+pub use writer::{Exclusivite, Journal};
 
 /// The hash that precedes the first entry.
 pub const GENESE: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,12 +1,26 @@
 //! The single writer task: requests queue entries, the task sequences, chains and
 //! commits them in batches, then answers each request once its entry is committed.
+//!
+//! A long writer (an import) may instead take the chain for itself ([`Journal::exclusif`]):
+//! the task hands it the head and waits; the import chains its entries and inserts them
+//! in its own transaction, so entries and data commit together; the task then resumes
+//! from the head the import committed, or re-reads it if the import rolled back.
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::{Entree, EntreeChainee, GENESE, JournalError, hash};
 use crate::store::Store;
 
-type Demande = (Entree, oneshot::Sender<Result<i64, JournalError>>);
+/// Head of the chain: last sequence number and hash (none before the first entry).
+type Tete = Option<(i64, String)>;
+
+// entries are nearly every message: boxing them would allocate once more per access
+#[allow(clippy::large_enum_variant)]
+enum Demande {
+    Entree(Entree, oneshot::Sender<Result<i64, JournalError>>),
+    /// The head for the one who asks, then the head they committed (or nothing: re-read).
+    Exclusif(oneshot::Sender<Tete>, oneshot::Receiver<(i64, String)>),
+}
 
 /// Largest batch committed at once.
 const LOT: usize = 512;
@@ -15,6 +29,10 @@ const LOT: usize = 512;
 #[derive(Clone)]
 pub struct Journal {
     tx: mpsc::Sender<Demande>,
+}
+
+fn arrete() -> JournalError {
+    JournalError::Indisponible("écrivain arrêté".into())
 }
 
 impl Journal {
@@ -26,59 +44,111 @@ impl Journal {
         Ok((Self { tx }, task))
     }
 
-    /// Appends several entries (they are committed in the writer's batches); returns once
-    /// all are committed, or the first failure.
-    pub async fn ecrire_lot(&self, entrees: Vec<Entree>) -> Result<(), JournalError> {
-        let mut attentes = Vec::with_capacity(entrees.len());
-        for e in entrees {
-            let (tx, rx) = oneshot::channel();
-            self.tx.send((e, tx)).await.map_err(|_| JournalError::Indisponible("écrivain arrêté".into()))?;
-            attentes.push(rx);
-        }
-        for rx in attentes {
-            rx.await.map_err(|_| JournalError::Indisponible("écrivain arrêté".into()))??;
-        }
-        Ok(())
-    }
-
     /// Appends an entry; returns its sequence number once committed.
     pub async fn ecrire(&self, e: Entree) -> Result<i64, JournalError> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send((e, tx)).await.map_err(|_| JournalError::Indisponible("écrivain arrêté".into()))?;
-        rx.await.map_err(|_| JournalError::Indisponible("écrivain arrêté".into()))?
+        self.tx.send(Demande::Entree(e, tx)).await.map_err(|_| arrete())?;
+        rx.await.map_err(|_| arrete())?
+    }
+
+    /// Takes the chain: entries of others wait until the returned [`Exclusivite`] is
+    /// released (after the caller's commit) or dropped (rolled back).
+    pub async fn exclusif(&self) -> Result<Exclusivite, JournalError> {
+        let (tete_tx, tete_rx) = oneshot::channel();
+        let (retour_tx, retour_rx) = oneshot::channel();
+        self.tx.send(Demande::Exclusif(tete_tx, retour_rx)).await.map_err(|_| arrete())?;
+        let tete = tete_rx.await.map_err(|_| arrete())?;
+        let (seq, precedent) = tete.unwrap_or((0, GENESE.to_string()));
+        Ok(Exclusivite { seq, precedent, retour: retour_tx })
     }
 }
 
-async fn ecrivain(store: Store, mut rx: mpsc::Receiver<Demande>, mut tete: Option<(i64, String)>) {
-    let mut lot: Vec<Demande> = Vec::with_capacity(LOT);
+/// The chain, held by one writer outside the task (see [`Journal::exclusif`]).
+pub struct Exclusivite {
+    seq: i64,
+    precedent: String,
+    retour: oneshot::Sender<(i64, String)>,
+}
+
+impl Exclusivite {
+    /// Sequences and chains the next entry; the caller inserts it in its transaction.
+    pub fn chainer(&mut self, entree: Entree) -> EntreeChainee {
+        self.seq += 1;
+        let h = hash(&self.precedent, self.seq, &entree);
+        let c = EntreeChainee { seq: self.seq, entree, hash_precedent: std::mem::take(&mut self.precedent), hash: h };
+        self.precedent.clone_from(&c.hash);
+        c
+    }
+
+    /// The caller's transaction committed: the task resumes after its last entry.
+    pub fn liberer(self) {
+        let _ = self.retour.send((self.seq, self.precedent));
+    }
+}
+
+async fn ecrivain(store: Store, mut rx: mpsc::Receiver<Demande>, mut tete: Tete) {
+    let mut recues: Vec<Demande> = Vec::with_capacity(LOT);
+    let mut lot: Vec<(Entree, oneshot::Sender<Result<i64, JournalError>>)> = Vec::with_capacity(LOT);
     loop {
-        if rx.recv_many(&mut lot, LOT).await == 0 {
+        if rx.recv_many(&mut recues, LOT).await == 0 {
             return; // every handle dropped
         }
-        let (mut seq, mut prec) = tete.clone().unwrap_or((0, GENESE.to_string()));
-        let mut chainees = Vec::with_capacity(lot.len());
-        for (e, _) in &lot {
-            seq += 1;
-            let h = hash(&prec, seq, e);
-            chainees.push(EntreeChainee { seq, entree: e.clone(), hash_precedent: prec.clone(), hash: h.clone() });
-            prec = h;
-        }
-        match store.journal_inserer(&chainees).await {
-            Ok(()) => {
-                tete = Some((seq, prec));
-                for ((_, reply), c) in lot.drain(..).zip(&chainees) {
-                    let _ = reply.send(Ok(c.seq));
+        for d in recues.drain(..) {
+            match d {
+                Demande::Entree(e, reply) => lot.push((e, reply)),
+                Demande::Exclusif(tete_tx, retour) => {
+                    // what was asked before is committed first, in order
+                    committer(&store, &mut lot, &mut tete).await;
+                    if tete_tx.send(tete.clone()).is_err() {
+                        continue; // the asker went away before taking the chain
+                    }
+                    match retour.await {
+                        Ok(nouvelle) => tete = Some(nouvelle),
+                        // rolled back (or the asker is gone): what is committed is the truth
+                        Err(_) => match store.journal_tete().await {
+                            Ok(t) => tete = t,
+                            Err(err) => tracing::error!(error = %err, "tête du journal illisible après un import"),
+                        },
+                    }
                 }
             }
-            Err(err) => {
-                tracing::error!(error = %err, "écriture du journal d'accès impossible : accès refusés (fail closed)");
-                for (_, reply) in lot.drain(..) {
-                    let _ = reply.send(Err(JournalError::Indisponible("écriture impossible".into())));
-                }
-                // Re-read the head: the failed batch was rolled back (or another writer moved it).
-                if let Ok(t) = store.journal_tete().await {
-                    tete = t;
-                }
+        }
+        committer(&store, &mut lot, &mut tete).await;
+    }
+}
+
+/// Chains and commits `lot`, answers each request, empties `lot`.
+async fn committer(
+    store: &Store,
+    lot: &mut Vec<(Entree, oneshot::Sender<Result<i64, JournalError>>)>,
+    tete: &mut Tete,
+) {
+    if lot.is_empty() {
+        return;
+    }
+    let (mut seq, mut prec) = tete.clone().unwrap_or((0, GENESE.to_string()));
+    let mut chainees = Vec::with_capacity(lot.len());
+    for (e, _) in lot.iter() {
+        seq += 1;
+        let h = hash(&prec, seq, e);
+        chainees.push(EntreeChainee { seq, entree: e.clone(), hash_precedent: prec.clone(), hash: h.clone() });
+        prec = h;
+    }
+    match store.journal_inserer(&chainees).await {
+        Ok(()) => {
+            *tete = Some((seq, prec));
+            for ((_, reply), c) in lot.drain(..).zip(&chainees) {
+                let _ = reply.send(Ok(c.seq));
+            }
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "écriture du journal d'accès impossible : accès refusés (fail closed)");
+            for (_, reply) in lot.drain(..) {
+                let _ = reply.send(Err(JournalError::Indisponible("écriture impossible".into())));
+            }
+            // Re-read the head: the failed batch was rolled back (or another writer moved it).
+            if let Ok(t) = store.journal_tete().await {
+                *tete = t;
             }
         }
     }

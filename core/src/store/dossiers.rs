@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -116,18 +116,49 @@ fn sections_of(d: &Dossier) -> Result<Vec<(Categorie, String)>, serde_json::Erro
     Ok(out)
 }
 
-fn event_row(id: &str, seq: usize, e: &EvenementInscription) -> inscription_evenement::ActiveModel {
-    inscription_evenement::ActiveModel {
-        id: Default::default(),
-        dossier_id: Set(id.to_string()),
-        seq: Set(seq as i32),
-        date: Set(e.date),
-        evenement: Set(e.evenement.code().to_string()),
-        categorie: Set(e.categorie.map(|c| c.code().to_string())),
-        motif_inscription: Set(e.motif_inscription.map(|c| c.code().to_string())),
-        situation: Set(e.situation.map(|c| c.code().to_string())),
-        motif_cloture: Set(e.motif_cloture.map(|c| c.code().to_string())),
+/// Rows of new dossiers, prepared off the database's thread, inserted in bulk; all of
+/// one provenance and time.
+pub struct LignesDossiers {
+    prov: Provenance,
+    maj_le: super::Horodatage,
+    dossiers: Vec<Vec<sea_orm::Value>>,
+    sections: Vec<Vec<sea_orm::Value>>,
+    evenements: Vec<Vec<sea_orm::Value>>,
+}
+
+impl LignesDossiers {
+    pub fn new(prov: Provenance, maj_le: super::Horodatage) -> Self {
+        Self { prov, maj_le, dossiers: Vec::new(), sections: Vec::new(), evenements: Vec::new() }
     }
+
+    /// No rows, the same provenance and time.
+    pub fn vide(&self) -> Self {
+        Self::new(self.prov.clone(), self.maj_le.clone())
+    }
+
+    /// Number of dossiers.
+    pub fn len(&self) -> usize {
+        self.dossiers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dossiers.is_empty()
+    }
+}
+
+/// An event's columns, in the order of [`Store::inserer_lignes`].
+fn event_values(id: &str, seq: usize, e: &EvenementInscription) -> Vec<sea_orm::Value> {
+    let code = |c: Option<&'static str>| c.map(str::to_string).into();
+    vec![
+        id.to_string().into(),
+        (seq as i32).into(),
+        e.date.into(),
+        e.evenement.code().into(),
+        code(e.categorie.map(|c| c.code())),
+        code(e.motif_inscription.map(|c| c.code())),
+        code(e.situation.map(|c| c.code())),
+        code(e.motif_cloture.map(|c| c.code())),
+    ]
 }
 
 fn event_of(r: &inscription_evenement::Model) -> Result<EvenementInscription, StoreError> {
@@ -196,64 +227,61 @@ fn parse_section<T: DeserializeOwned>(id: &str, cat: Categorie, json: &str) -> R
 impl Store {
     /// Inserts new dossiers, their sections and histories in one transaction.
     pub async fn insert_dossiers(&self, dossiers: &[Dossier], prov: &Provenance) -> Result<(), StoreError> {
+        let mut lignes = LignesDossiers::new(prov.clone(), self.horodatage(Utc::now()));
+        for d in dossiers {
+            self.preparer_dossier(&mut lignes, d, None)?;
+        }
         let txn = self.connection().begin().await?;
-        self.insert_dossiers_in(&txn, dossiers, None, prov).await?;
+        self.inserer_lignes(&txn, lignes).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    /// Same as [`Self::insert_dossiers`], inside a caller's transaction; `index` gives the
-    /// keyed NIR indexes when the caller already computed them (same order).
-    pub async fn insert_dossiers_in(
+    /// Adds the rows of a new dossier to `lignes` (NIR encrypted, sections serialised):
+    /// the work done before the database is asked. `nir_index` when the caller already
+    /// computed it.
+    pub fn preparer_dossier(
         &self,
-        txn: &DatabaseTransaction,
-        dossiers: &[Dossier],
-        index: Option<&[String]>,
-        prov: &Provenance,
+        lignes: &mut LignesDossiers,
+        d: &Dossier,
+        nir_index: Option<String>,
     ) -> Result<(), StoreError> {
-        let now = Utc::now();
-        let mut rows = Vec::with_capacity(dossiers.len());
-        let mut sections = Vec::new();
-        let mut events = Vec::new();
-        for (n, d) in dossiers.iter().enumerate() {
-            let id = d.id.to_string();
-            let nir_index = match index.and_then(|ix| ix.get(n)) {
-                Some(ix) => ix.clone(),
-                None => self.vault().index(&d.nir),
-            };
-            rows.push(dossier::ActiveModel {
-                id: Set(id.clone()),
-                nir_index: Set(nir_index),
-                nir_chiffre: Set(self.vault().encrypt(&d.nir)),
-                date_naissance: Set(d.identite.date_naissance),
-                departement: Set(d.departement().map(|x| x.as_str().to_string())),
-                rsa_beneficiaire: Set(d.beneficiaire_rsa()),
-                cree_le: Set(now),
-                maj_le: Set(now),
-            });
-            for (cat, json) in sections_of(d).map_err(|e| corrupt(&id, e))? {
-                sections.push(dossier_section::ActiveModel {
-                    dossier_id: Set(id.clone()),
-                    categorie: Set(cat.code().to_string()),
-                    donnees: Set(json),
-                    source: Set(prov.source.clone()),
-                    auteur: Set(prov.auteur.clone()),
-                    maj_le: Set(now),
-                });
-            }
-            for (i, e) in d.inscription.historique.evenements().iter().enumerate() {
-                events.push(event_row(&id, i + 1, e));
-            }
+        let id = d.id.to_string();
+        for (cat, json) in sections_of(d).map_err(|e| corrupt(&id, e))? {
+            lignes.sections.push(vec![id.clone().into(), cat.code().into(), json.into()]);
         }
-        for chunk in rows.chunks(INSERT_CHUNK) {
-            dossier::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        for (i, e) in d.inscription.historique.evenements().iter().enumerate() {
+            lignes.evenements.push(event_values(&id, i + 1, e));
         }
-        for chunk in sections.chunks(INSERT_CHUNK) {
-            dossier_section::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
-        }
-        for chunk in events.chunks(INSERT_CHUNK) {
-            inscription_evenement::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
-        }
+        let nir_index = nir_index.unwrap_or_else(|| self.vault().index(&d.nir));
+        lignes.dossiers.push(vec![
+            id.into(),
+            nir_index.into(),
+            self.vault().encrypt(&d.nir).into(),
+            d.identite.date_naissance.into(),
+            d.departement().map(|x| x.as_str().to_string()).into(),
+            d.beneficiaire_rsa().into(),
+        ]);
+        Ok(())
+    }
+
+    /// Inserts prepared rows on `db` (the caller's transaction).
+    pub async fn inserer_lignes(&self, db: &impl ConnectionTrait, lignes: LignesDossiers) -> Result<(), StoreError> {
+        use super::masse::{Table, inserer};
+        let cols = ["id", "nir_index", "nir_chiffre", "date_naissance", "departement", "rsa_beneficiaire"];
+        let t = Table::new("dossier", &cols)
+            .constante("cree_le", lignes.maj_le.valeur())
+            .constante("maj_le", lignes.maj_le.valeur());
+        inserer(db, &t, lignes.dossiers).await?;
+        let cols = ["dossier_id", "categorie", "donnees"];
+        let t = Table::new("dossier_section", &cols)
+            .constante("source", lignes.prov.source.clone())
+            .constante("auteur", lignes.prov.auteur.clone())
+            .constante("maj_le", lignes.maj_le.valeur());
+        inserer(db, &t, lignes.sections).await?;
+        let cols =
+            ["dossier_id", "seq", "date", "evenement", "categorie", "motif_inscription", "situation", "motif_cloture"];
+        inserer(db, &Table::new("inscription_evenement", &cols), lignes.evenements).await?;
         Ok(())
     }
 

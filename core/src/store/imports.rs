@@ -1,15 +1,21 @@
-//! Writes of an import, in one transaction.
+//! Reads and writes of an import: look-ups by NIR index, then one transaction holding the
+//! journal entries, the new and updated dossiers and the record of the file.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 
+use super::dossiers::LignesDossiers;
 use super::entity::{dossier, dossier_section, import_fichier};
 use super::{Provenance, Store, StoreError};
 use crate::dossier::codes::Coded;
-use crate::dossier::{Categorie, Dossier, DossierId};
+use crate::dossier::{Categorie, DossierId};
+use crate::journal::EntreeChainee;
 
 /// Sections to replace in an existing dossier, with the index columns they move.
 #[derive(Debug, Clone)]
@@ -84,47 +90,123 @@ impl Store {
         Ok(rows.into_iter().filter_map(|r| Categorie::from_code(&r.categorie).ok().map(|c| (c, r.donnees))).collect())
     }
 
-    /// Creates and updates dossiers and records the file, all or nothing.
-    pub async fn appliquer_import(
-        &self,
-        nouveaux: &[Dossier],
-        index_nouveaux: &[String],
-        maj: &[MiseAJour],
-        fichier: &FichierImporte,
-        prov: &Provenance,
-    ) -> Result<(), StoreError> {
-        let txn = self.connection().begin().await?;
-        self.insert_dossiers_in(&txn, nouveaux, Some(index_nouveaux), prov).await?;
+    /// Opens the transaction of an import: everything it writes, journal included, is
+    /// committed by [`EcritureImport::terminer`] or rolled back when dropped.
+    pub async fn commencer_import(&self, prov: Provenance) -> Result<EcritureImport, StoreError> {
         let now = Utc::now();
-        for m in maj {
+        Ok(EcritureImport {
+            txn: self.connection().begin().await?,
+            store: self.clone(),
+            prov,
+            now,
+            horodatage: self.horodatage(now),
+        })
+    }
+}
+
+/// What an import writes for a group of records.
+pub struct LotImport {
+    pub nouveaux: LignesDossiers,
+    pub maj: Vec<MiseAJour>,
+    pub journal: Vec<EntreeChainee>,
+}
+
+impl LotImport {
+    /// No rows, the same provenance and time.
+    pub fn vide(&self) -> Self {
+        Self { nouveaux: self.nouveaux.vide(), maj: Vec::new(), journal: Vec::new() }
+    }
+}
+
+/// The writes of one import, in one transaction, made as the file is read.
+pub struct EcritureImport {
+    txn: DatabaseTransaction,
+    store: Store,
+    prov: Provenance,
+    now: DateTime<Utc>,
+    horodatage: super::Horodatage,
+}
+
+impl EcritureImport {
+    /// When the import's rows say they were written.
+    pub fn maintenant(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The same, encoded for the rows.
+    pub fn horodatage(&self) -> &super::Horodatage {
+        &self.horodatage
+    }
+
+    pub fn provenance(&self) -> &Provenance {
+        &self.prov
+    }
+
+    /// An empty group of this import's provenance and time.
+    pub fn lot(&self) -> LotImport {
+        LotImport {
+            nouveaux: LignesDossiers::new(self.prov.clone(), self.horodatage.clone()),
+            maj: Vec::new(),
+            journal: Vec::new(),
+        }
+    }
+
+    /// Writes a group: its journal entries, new dossiers, updated sections.
+    pub async fn ecrire(&self, lot: LotImport) -> Result<(), StoreError> {
+        super::journal::inserer_dans(&self.txn, &lot.journal).await?;
+        self.store.inserer_lignes(&self.txn, lot.nouveaux).await?;
+        if lot.maj.is_empty() {
+            return Ok(());
+        }
+        let mut sections = Vec::new();
+        for m in &lot.maj {
             let sid = m.id.to_string();
             for (cat, json) in &m.sections {
-                super::dossiers::ecrire_section(&txn, &sid, *cat, json.clone(), prov, now).await?;
+                sections.push(vec![sid.clone().into(), cat.code().into(), json.clone().into()]);
             }
-            let mut u = dossier::Entity::update_many().col_expr(dossier::Column::MajLe, Expr::value(now));
-            if let Some(d) = &m.departement {
-                u = u.col_expr(dossier::Column::Departement, Expr::value(d.clone()));
+        }
+        let table = super::masse::Table::new("dossier_section", &["dossier_id", "categorie", "donnees"])
+            .constante("source", self.prov.source.clone())
+            .constante("auteur", self.prov.auteur.clone())
+            .constante("maj_le", self.horodatage.valeur());
+        super::masse::inserer_ou_remplacer(
+            &self.txn,
+            &table,
+            &["dossier_id", "categorie"],
+            &["donnees", "source", "auteur", "maj_le"],
+            sections,
+        )
+        .await?;
+        for m in lot.maj {
+            let mut u = dossier::Entity::update_many().col_expr(dossier::Column::MajLe, Expr::value(self.now));
+            if let Some(d) = m.departement {
+                u = u.col_expr(dossier::Column::Departement, Expr::value(d));
             }
             if let Some(r) = m.rsa_beneficiaire {
                 u = u.col_expr(dossier::Column::RsaBeneficiaire, Expr::value(r));
             }
-            u.filter(dossier::Column::Id.eq(sid.as_str())).exec(&txn).await?;
+            u.filter(dossier::Column::Id.eq(m.id.to_string())).exec(&self.txn).await?;
         }
+        Ok(())
+    }
+
+    /// Records the file and commits everything.
+    pub async fn terminer(self, fichier: &FichierImporte) -> Result<(), StoreError> {
         import_fichier::Entity::insert(import_fichier::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             convention_id: Set(fichier.convention_id.clone()),
             sha256: Set(fichier.sha256.clone()),
             nom_fichier: Set(fichier.nom_fichier.clone()),
             adaptateur: Set(fichier.adaptateur.clone()),
-            importe_le: Set(now),
+            importe_le: Set(self.now),
             crees: Set(fichier.crees),
             modifies: Set(fichier.modifies),
             inchanges: Set(fichier.inchanges),
             refuses: Set(fichier.refuses),
         })
-        .exec_without_returning(&txn)
+        .exec_without_returning(&self.txn)
         .await?;
-        txn.commit().await?;
+        self.txn.commit().await?;
         Ok(())
     }
 }

@@ -1,31 +1,74 @@
 //! Journal rows.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
+};
 use uuid::Uuid;
 
 use super::entity::journal;
 use super::{Store, StoreError};
 use crate::journal::{Entree, EntreeChainee};
 
-fn row(c: &EntreeChainee) -> journal::ActiveModel {
+const COLONNES: [&str; 15] = [
+    "seq",
+    "horodatage",
+    "request_id",
+    "agent",
+    "organisation",
+    "client",
+    "convention",
+    "dossier",
+    "action",
+    "categories",
+    "finalite",
+    "decision",
+    "raison",
+    "hash_precedent",
+    "hash",
+];
+
+/// An entry's columns, in the order of [`COLONNES`].
+fn valeurs(c: &EntreeChainee) -> Vec<Value> {
     let e = &c.entree;
-    journal::ActiveModel {
-        seq: Set(c.seq),
-        horodatage: Set(e.horodatage),
-        request_id: Set(e.request_id.clone()),
-        agent: Set(e.agent.clone()),
-        organisation: Set(e.organisation.clone()),
-        client: Set(e.client.clone()),
-        convention: Set(e.convention.clone()),
-        dossier: Set(e.dossier.map(|d| d.to_string())),
-        action: Set(e.action.clone()),
-        categories: Set(e.categories.clone()),
-        finalite: Set(e.finalite.clone()),
-        decision: Set(e.decision.clone()),
-        raison: Set(e.raison.clone()),
-        hash_precedent: Set(c.hash_precedent.clone()),
-        hash: Set(c.hash.clone()),
+    vec![
+        c.seq.into(),
+        e.horodatage.into(),
+        e.request_id.clone().into(),
+        e.agent.clone().into(),
+        e.organisation.clone().into(),
+        e.client.clone().into(),
+        e.convention.clone().into(),
+        e.dossier.map(|d| d.to_string()).into(),
+        e.action.clone().into(),
+        e.categories.clone().into(),
+        e.finalite.clone().into(),
+        e.decision.clone().into(),
+        e.raison.clone().into(),
+        c.hash_precedent.clone().into(),
+        c.hash.clone().into(),
+    ]
+}
+
+/// Inserts chained entries (in the caller's transaction when an import holds the chain).
+/// The columns equal in every entry of the batch (an import's author, convention,
+/// action, time…) are bound once.
+pub(super) async fn inserer_dans(db: &impl ConnectionTrait, lot: &[EntreeChainee]) -> Result<(), sea_orm::DbErr> {
+    let Some(premier) = lot.first().map(valeurs) else {
+        return Ok(());
+    };
+    let lignes: Vec<Vec<Value>> = lot.iter().map(valeurs).collect();
+    // seq, dossier, raison and the hashes differ by nature
+    let constante: Vec<bool> = (0..COLONNES.len())
+        .map(|c| ![0, 7, 12, 13, 14].contains(&c) && lignes.iter().all(|l| l[c] == premier[c]))
+        .collect();
+    let variables: Vec<&str> = COLONNES.iter().zip(&constante).filter(|(_, k)| !**k).map(|(c, _)| *c).collect();
+    let mut table = super::masse::Table::new("journal", &variables);
+    for (c, v) in COLONNES.iter().zip(premier).zip(&constante).filter(|(_, k)| **k).map(|(x, _)| x) {
+        table = table.constante(c, v);
     }
+    let lignes =
+        lignes.into_iter().map(|l| l.into_iter().zip(&constante).filter(|(_, k)| !**k).map(|(v, _)| v).collect());
+    super::masse::inserer(db, &table, lignes).await
 }
 
 fn chainee(m: journal::Model) -> EntreeChainee {
@@ -64,9 +107,7 @@ impl Store {
     /// Inserts a chained batch in one transaction.
     pub async fn journal_inserer(&self, lot: &[EntreeChainee]) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
-        for chunk in lot.chunks(200) {
-            journal::Entity::insert_many(chunk.iter().map(row)).exec_without_returning(&txn).await?;
-        }
+        inserer_dans(&txn, lot).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -7,6 +7,7 @@ pub mod exports;
 pub mod habilitations;
 pub mod imports;
 pub mod journal;
+mod masse;
 pub mod sla;
 
 use std::path::Path;
@@ -18,7 +19,8 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use crate::crypto::keys::MasterKey;
 use crate::crypto::nir_vault::{NirVault, VaultError};
 
-pub use dossiers::{ListCandidate, Provenance, SectionStockee};
+pub use dossiers::{LignesDossiers, ListCandidate, Provenance, SectionStockee};
+pub use masse::Horodatage;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -48,6 +50,9 @@ impl Store {
     pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
         let db = connect(url).await?;
         dude_migrations::Migrator::up(&db, None).await?;
+        if db.get_database_backend() == DbBackend::Sqlite {
+            checkpoints(db.clone());
+        }
         Ok(Self { db, vault: NirVault::new(master), coffre: crate::crypto::coffre::Coffre::new(master) })
     }
 
@@ -67,11 +72,42 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// `t`, encoded once for the many rows that carry it.
+    pub fn horodatage(&self, t: chrono::DateTime<chrono::Utc>) -> Horodatage {
+        Horodatage::new(self.backend(), t)
+    }
+
     /// Database reachable (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.execute_unprepared("SELECT 1").await?;
         Ok(())
     }
+}
+
+/// How often the SQLite WAL is checkpointed.
+const CHECKPOINT: Duration = Duration::from_secs(1);
+
+/// SQLite: copies the WAL into the database every second, in the background (a passive
+/// checkpoint: it never waits for readers or writers). With the copy left to whichever
+/// write crosses the threshold, a large import's commit waited for its hundreds of
+/// megabytes to be copied (BENCHMARKS.md). Runs as long as the runtime does.
+fn checkpoints(db: DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut tic = tokio::time::interval(CHECKPOINT);
+        tic.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut en_erreur = false;
+        loop {
+            tic.tick().await;
+            match db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
+                Ok(_) => en_erreur = false,
+                Err(e) if !en_erreur => {
+                    en_erreur = true;
+                    tracing::warn!(erreur = %e, "checkpoint du journal WAL impossible : nouvel essai chaque seconde");
+                }
+                Err(_) => {}
+            }
+        }
+    });
 }
 
 /// Opens a pool on `url`.
@@ -104,6 +140,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 // keyed NIR index is random by nature, imports and the journal touch it
                 // all over (pages are allocated as used)
                 .pragma("cache_size", "-32768")
+                // the WAL is copied into the database by a background task (see
+                // `checkpoints`), not by the write that crosses the threshold
+                .pragma("wal_autocheckpoint", "0")
+                // and its file is cut back to 64 MiB after a large import
+                .pragma("journal_size_limit", "67108864")
         });
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         opt.max_connections(32).min_connections(1);
