@@ -23,6 +23,13 @@ use dude_core::plugin::{Adaptateur, Limites, Moteur, tache};
 use dude_core::store::Store;
 
 const LIGNES: u64 = 100_000;
+/// Rounds of the interleaved native/Wasm parse.
+const TOURS: usize = 7;
+
+fn mediane(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
 
 fn csv() -> Vec<u8> {
     let mut s = String::from(
@@ -52,35 +59,61 @@ fn wasm() -> PathBuf {
 fn main() {
     let _ = tracing_subscriber::fmt().with_env_filter("dude_core::import=info").try_init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    // `cargo bench -p dude-core --bench adaptateurs -- analyse`: the parse rounds only
+    let seulement_analyse = std::env::args().any(|a| a == "analyse");
+    // `… -- import`: the end-to-end import only
+    let seulement_import = std::env::args().any(|a| a == "import");
     let donnees = csv();
     println!("fichier : {} lignes, {:.1} Mio", LIGNES, donnees.len() as f64 / (1 << 20) as f64);
 
-    // native
-    let t = Instant::now();
+    // native and Wasm parses, interleaved: this machine's speed drifts by tens of per
+    // cent from one second to the next, so each round compares two neighbouring runs
     use dude_adapter_sdk::Analyseur;
-    let mut p = cd_files::parser("stock-csv", &[]).unwrap();
-    let mut n = 0;
-    for c in donnees.chunks(64 << 10) {
-        n += p.push(c).unwrap().personnes.len();
-    }
-    n += p.finish().unwrap().personnes.len();
-    let natif = t.elapsed();
-    assert_eq!(n as u64, LIGNES);
-
-    // Wasm
     let moteur = Moteur::new(16, 64 << 20).unwrap();
     let octets = std::fs::read(wasm()).expect("build the adapters first");
     let t = Instant::now();
     let a = Arc::new(Adaptateur::charger(&moteur, "cd_files.wasm", &octets, None).unwrap());
     let compilation = t.elapsed();
-    let t = Instant::now();
-    let mut n = 0;
-    tache::analyser(&a, "stock-csv", &[], &mut std::io::Cursor::new(&donnees), &Limites::default(), &mut |b| {
-        n += b.personnes.len()
-    })
-    .unwrap();
-    let wasm_duree = t.elapsed();
-    assert_eq!(n as u64, LIGNES);
+    let mut natifs = Vec::new();
+    let mut wasms = Vec::new();
+    let mut rapports = Vec::new();
+    for _ in 0..if seulement_import { 1 } else { TOURS } {
+        let t = Instant::now();
+        let mut p = cd_files::parser("stock-csv", &[]).unwrap();
+        let mut n = 0;
+        for c in donnees.chunks(64 << 10) {
+            n += std::hint::black_box(p.push(c).unwrap()).personnes.len();
+        }
+        n += p.finish().unwrap().personnes.len();
+        let natif = t.elapsed();
+        assert_eq!(n as u64, LIGNES);
+        let t = Instant::now();
+        let mut n = 0;
+        tache::analyser(&a, "stock-csv", &[], &mut std::io::Cursor::new(&donnees), &Limites::default(), &mut |b| {
+            n += std::hint::black_box(b).personnes.len()
+        })
+        .unwrap();
+        let wasm = t.elapsed();
+        assert_eq!(n as u64, LIGNES);
+        rapports.push(wasm.as_secs_f64() / natif.as_secs_f64());
+        natifs.push(natif);
+        wasms.push(wasm);
+    }
+    let (natif, wasm_duree) = (mediane(&mut natifs), mediane(&mut wasms));
+    rapports.sort_by(f64::total_cmp);
+    let rps = |d: Duration| LIGNES as f64 / d.as_secs_f64();
+    println!("analyse native (crate cd-files) : {:>9.0} lignes/s (médiane {:?})", rps(natif), natif);
+    println!("analyse Wasm (composant)        : {:>9.0} lignes/s (médiane {:?})", rps(wasm_duree), wasm_duree);
+    println!(
+        "rapport Wasm / natif (durées)    : médiane {:.2} sur {TOURS} tours alternés (min {:.2}, max {:.2})",
+        rapports[rapports.len() / 2],
+        rapports[0],
+        rapports[rapports.len() - 1]
+    );
+    println!("compilation du composant (sans cache) : {:?}", compilation);
+    if seulement_analyse {
+        return;
+    }
 
     // per-job overhead
     let petit = b"Nom;Prenom;Date de naissance\nA;B;01/01/1990\n".to_vec();
@@ -173,17 +206,12 @@ fn main() {
     }
     latences.sort();
 
-    let rps = |d: Duration| LIGNES as f64 / d.as_secs_f64();
-    println!("analyse native (crate cd-files) : {:>9.0} lignes/s ({:?})", rps(natif), natif);
-    println!("analyse Wasm (composant)        : {:>9.0} lignes/s ({:?})", rps(wasm_duree), wasm_duree);
-    println!("rapport Wasm / natif (durées)    : {:.2}", wasm_duree.as_secs_f64() / natif.as_secs_f64());
     println!(
         "import de bout en bout (SQLite)  : {:>9.0} lignes/s ({:?}, {crees} dossiers créés)",
         rps(bout_en_bout),
         bout_en_bout
     );
     println!("surcoût par tâche (instance, constructeur, push, finish) : {:?}", par_job);
-    println!("compilation du composant (sans cache) : {:?}", compilation);
     println!(
         "rechargement (fichier renommé → nouvelle version servie) : médiane {:?}, max {:?}",
         latences[2], latences[4]
