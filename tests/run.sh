@@ -26,13 +26,13 @@ cargo fmt --all --check
 cargo fmt --all --check --manifest-path plugins/Cargo.toml
 
 echo "== adapters: native tests, then the WebAssembly components the black-box tests load"
-cargo test --manifest-path plugins/Cargo.toml --locked
-cargo build --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release --locked
+# built from plugins/ so that plugins/.cargo/config.toml (wasm SIMD) applies
+(cd plugins && cargo test --locked && cargo build --target wasm32-wasip2 --release --locked)
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy --manifest-path plugins/Cargo.toml --all-targets --locked -- -D warnings
-cargo clippy --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --locked -- -D warnings
+(cd plugins && cargo clippy --all-targets --locked -- -D warnings \
+  && cargo clippy --target wasm32-wasip2 --locked -- -D warnings)
 
 echo "== cargo test (SQLite and PostgreSQL)"
 cargo test --workspace --locked

@@ -6,7 +6,7 @@
 //! - per-job overhead (fresh store + instance, constructor, one push, finish);
 //! - reload latency: file renamed into the watched directory → new version serving.
 //!
-//! cargo build --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release
+//! (cd plugins && cargo build --target wasm32-wasip2 --release)
 //! cargo bench -p dude-core --bench adaptateurs
 
 use std::path::PathBuf;

@@ -13,6 +13,7 @@
 //! runs without the component glue. The contract is `wit/adapter.wit`; this crate is only
 //! a convenience for Rust.
 
+pub mod allocateur;
 pub mod modele;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,6 +21,10 @@ pub mod modele;
 pub mod composant;
 
 pub use modele::*;
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), feature = "allocateur"))]
+#[global_allocator]
+static ALLOCATEUR: allocateur::Allocateur = allocateur::Allocateur::new();
 
 /// An adapter: its description, its parsers and its exporter.
 pub trait Adaptateur: 'static {
