@@ -136,6 +136,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // 16 KiB pages for new databases (SQLite's default is 4 KiB): a 100,000-row
+                // import writes 25–30 % faster (BENCHMARKS.md); existing files keep theirs
+                .page_size(16384)
                 // 32 MiB of page cache per connection (SQLite's default is 2 MiB): the
                 // keyed NIR index is random by nature, imports and the journal touch it
                 // all over (pages are allocated as used)
@@ -152,4 +155,40 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         return Err(StoreError::UnsupportedUrl(url.split('@').next_back().unwrap_or("").chars().take(60).collect()));
     }
     Ok(Database::connect(opt).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    use super::*;
+
+    async fn pragma(db: &DatabaseConnection, nom: &str) -> i64 {
+        let ligne = db
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {nom}")))
+            .await
+            .unwrap()
+            .unwrap();
+        ligne.try_get_by_index::<i64>(0).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_new_sqlite_file_gets_16k_pages_and_leaves_the_checkpoint_to_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/sous/dossier/dude.db", dir.path().display());
+        let store = Store::open(&url, &MasterKey::from_bytes([1; 32])).await.unwrap();
+        let db = store.connection();
+        assert_eq!(pragma(db, "page_size").await, 16384);
+        assert_eq!(pragma(db, "wal_autocheckpoint").await, 0);
+        assert_eq!(pragma(db, "cache_size").await, -32768);
+        assert_eq!(pragma(db, "foreign_keys").await, 1);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_scheme_is_refused_without_echoing_credentials() {
+        let Err(e) = connect("mysql://root:secret@db.example/dude").await else { panic!("accepted") };
+        let texte = e.to_string();
+        assert!(texte.contains("db.example/dude"), "{texte}");
+        assert!(!texte.contains("secret"), "{texte}");
+    }
 }
