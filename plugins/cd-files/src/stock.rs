@@ -6,6 +6,7 @@
 //! and `colonne.<champ>` = header of that field in the file, for the fields listed in
 //! [`Champ`]; headers not mapped are recognised by their usual names.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
@@ -232,56 +233,46 @@ impl StockParser {
                 }
                 ReadRecordResult::Record => {
                     self.numero += 1;
-                    let fields = self.champs()?;
+                    // the fields are read in place, from buffers lent by the parser
+                    let (out, ends) = (std::mem::take(&mut self.out), std::mem::take(&mut self.ends));
+                    let fait = champs(&out[..self.out_len], &ends[..self.ends_len], self.encodage, self.numero)
+                        .and_then(|fields| self.record(&fields, &mut batch));
+                    (self.out, self.ends) = (out, ends);
                     self.out_len = 0;
                     self.ends_len = 0;
-                    self.record(fields, &mut batch)?;
+                    fait?;
                 }
                 ReadRecordResult::End => return Ok(batch),
             }
         }
     }
 
-    fn champs(&self) -> Result<Vec<String>, String> {
-        let mut start = 0;
-        let mut out = Vec::with_capacity(self.ends_len);
-        for &end in &self.ends[..self.ends_len] {
-            let raw = &self.out[start..end];
-            out.push(match self.encodage {
-                Encodage::Utf8 => String::from_utf8(raw.to_vec())
-                    .map_err(|_| format!("ligne {} : texte non UTF-8 (option encodage=windows-1252 ?)", self.numero))?,
-                Encodage::Windows1252 => encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0.into_owned(),
-            });
-            start = end;
-        }
-        Ok(out)
-    }
-
-    fn record(&mut self, fields: Vec<String>, batch: &mut Batch) -> Result<(), String> {
+    fn record(&mut self, fields: &[Cow<'_, str>], batch: &mut Batch) -> Result<(), String> {
         if fields.iter().all(|f| f.trim().is_empty()) {
             return Ok(());
         }
         let Some(colonnes) = &self.colonnes else {
             let mut par_champ = [None; Champ::ALL.len()];
-            for (c, i) in self.entete(&fields)? {
+            for (c, i) in self.entete(fields)? {
                 par_champ[c as usize] = Some(i);
             }
             self.colonnes = Some(par_champ);
             return Ok(());
         };
         let numero = self.numero;
-        let get = |c: Champ| {
+        // a field's trimmed text, borrowed; `get` when the record keeps it
+        let brut = |c: Champ| {
             colonnes[c as usize]
                 .and_then(|i| fields.get(i))
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
-                .map(str::to_string)
         };
+        let get = |c: Champ| brut(c).map(str::to_string);
         let mut errors = Vec::new();
         let mut err = |c: Champ, message: String| {
             errors.push(RowError { record_number: numero, field: Some(c.nom().into()), message })
         };
-        let mut coded = |c: Champ, f: fn(&str) -> Result<String, String>| match get(c).map(|v| f(&v)) {
+        let mut coded = |c: Champ, f: fn(&str) -> Result<String, String>| match brut(c).map(f) {
             Some(Ok(v)) => Some(v),
             Some(Err(e)) => {
                 err(c, e);
@@ -298,7 +289,7 @@ impl StockParser {
         let date_naissance = coded(Champ::DateNaissance, values::date);
         let date_entree = coded(Champ::DateEntreeRsa, values::date);
         let date_orientation = coded(Champ::DateOrientation, values::date);
-        let nir = get(Champ::Nir).map(|n| n.split_whitespace().collect::<String>());
+        let nir = brut(Champ::Nir).map(|n| n.split_whitespace().collect::<String>());
         if let Some(n) = &nir
             && !(n.len() == 13 || n.len() == 15)
         {
@@ -312,7 +303,7 @@ impl StockParser {
         if prenom.is_none() {
             err(Champ::Prenom, "obligatoire".into());
         }
-        if date_naissance.is_none() && get(Champ::DateNaissance).is_none() {
+        if date_naissance.is_none() && brut(Champ::DateNaissance).is_none() {
             err(Champ::DateNaissance, "obligatoire".into());
         }
         if !errors.is_empty() {
@@ -325,22 +316,24 @@ impl StockParser {
             code_postal: get(Champ::CodePostal).unwrap_or_default(),
             commune: get(Champ::Commune).unwrap_or_default(),
         });
-        let telephone = get(Champ::Telephone).map(|t| t.split(',').next().unwrap_or_default().trim().to_string());
-        let contact = (telephone.is_some() || get(Champ::Courriel).is_some() || adresse.is_some()).then(|| Contact {
+        let telephone = brut(Champ::Telephone).map(|t| t.split(',').next().unwrap_or_default().trim().to_string());
+        let contact = (telephone.is_some() || brut(Champ::Courriel).is_some() || adresse.is_some()).then(|| Contact {
             telephone,
             courriel: get(Champ::Courriel),
             adresse,
         });
-        let rsa =
-            (role.is_some() || date_entree.is_some() || organisme.is_some() || get(Champ::NumeroAllocataire).is_some())
-                .then(|| Rsa {
-                    role,
-                    date_entree,
-                    organisme,
-                    numero_allocataire: get(Champ::NumeroAllocataire),
-                    ..Default::default()
-                });
-        let (referent_nom, referent_prenom) = match get(Champ::Referent) {
+        let rsa = (role.is_some()
+            || date_entree.is_some()
+            || organisme.is_some()
+            || brut(Champ::NumeroAllocataire).is_some())
+        .then(|| Rsa {
+            role,
+            date_entree,
+            organisme,
+            numero_allocataire: get(Champ::NumeroAllocataire),
+            ..Default::default()
+        });
+        let (referent_nom, referent_prenom) = match brut(Champ::Referent) {
             Some(r) if !r.contains('@') => {
                 let mut it = r.splitn(2, ' ');
                 (it.next().map(str::to_string), it.next().map(str::to_string))
@@ -374,7 +367,7 @@ impl StockParser {
         Ok(())
     }
 
-    fn entete(&self, fields: &[String]) -> Result<HashMap<Champ, usize>, String> {
+    fn entete(&self, fields: &[Cow<'_, str>]) -> Result<HashMap<Champ, usize>, String> {
         let names: Vec<String> = fields.iter().map(|f| normalise(f)).collect();
         let mut cols = HashMap::new();
         for champ in Champ::ALL {
@@ -399,6 +392,25 @@ impl StockParser {
         }
         Ok(cols)
     }
+}
+
+/// The fields of one record: `out` holds them end to end, `ends` where each ends. Text
+/// is borrowed where it can be (UTF-8, or windows-1252 that is plain ASCII).
+fn champs<'a>(out: &'a [u8], ends: &[usize], encodage: Encodage, numero: u64) -> Result<Vec<Cow<'a, str>>, String> {
+    let mut start = 0;
+    let mut fields = Vec::with_capacity(ends.len());
+    for &end in ends {
+        let raw = &out[start..end];
+        fields.push(match encodage {
+            Encodage::Utf8 => Cow::Borrowed(
+                std::str::from_utf8(raw)
+                    .map_err(|_| format!("ligne {numero} : texte non UTF-8 (option encodage=windows-1252 ?)"))?,
+            ),
+            Encodage::Windows1252 => encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0,
+        });
+        start = end;
+    }
+    Ok(fields)
 }
 
 impl dude_adapter_sdk::Analyseur for StockParser {
