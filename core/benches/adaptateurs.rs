@@ -9,6 +9,11 @@
 //! (cd plugins && cargo build --target wasm32-wasip2 --release)
 //! cargo bench -p dude-core --bench adaptateurs
 
+// the allocator of the `dude` binary (core/src/main.rs), so that the import measured
+// here is the one an operator runs, and the native baseline allocates as fast
+#[global_allocator]
+static ALLOCATEUR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
