@@ -9,6 +9,7 @@
 # without the SLA measuring layer (DUDE_SLA_MESURE=1/0; probes off in both), twice each,
 # and the throughput ratio.
 # Usage: bench/run-api.sh [dossiers] [seconds] [sla]
+# DUDE_BIN=path runs that binary instead of building target/release/dude (A/B of two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -16,8 +17,13 @@ SECS=${2:-30}
 MODE=${3:-}
 CONNS=64
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release -p dude-core --quiet
-BIN=target/release/dude
+if [ -n "${DUDE_BIN:-}" ]; then
+  BIN=$DUDE_BIN
+else
+  cargo build --release -p dude-core --quiet
+  BIN=target/release/dude
+fi
+BIN=$(realpath "$BIN")
 WORK=$(mktemp -d)
 SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -34,7 +40,7 @@ export DUDE_SLA_SONDE_S=0
 demarrer() { # DUDE_SLA_MESURE value
   # --demo adds the demo organisations, conventions, agents and applications (the
   # dossiers are already there); ft-dude is France Travail's national application.
-  (cd "$WORK" && DUDE_SLA_MESURE=$1 exec "$OLDPWD/$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
+  (cd "$WORK" && DUDE_SLA_MESURE=$1 exec "$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
   SERVER=$!
   for _ in $(seq 100); do grep -q "ft-dude" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
   read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/serve.out")
