@@ -58,21 +58,24 @@ impl Journal {
         let (retour_tx, retour_rx) = oneshot::channel();
         self.tx.send(Demande::Exclusif(tete_tx, retour_rx)).await.map_err(|_| arrete())?;
         let tete = tete_rx.await.map_err(|_| arrete())?;
-        let (seq, precedent) = tete.unwrap_or((0, GENESE.to_string()));
-        Ok(Exclusivite { seq, precedent, retour: retour_tx })
+        Ok(Exclusivite { chaine: Chaine::depuis(tete), retour: retour_tx })
     }
 }
 
-/// The chain, held by one writer outside the task (see [`Journal::exclusif`]).
-pub struct Exclusivite {
+/// The end of the chain as entries are added: last sequence number and hash.
+struct Chaine {
     seq: i64,
     precedent: String,
-    retour: oneshot::Sender<(i64, String)>,
 }
 
-impl Exclusivite {
-    /// Sequences and chains the next entry; the caller inserts it in its transaction.
-    pub fn chainer(&mut self, entree: Entree) -> EntreeChainee {
+impl Chaine {
+    fn depuis(tete: Tete) -> Self {
+        let (seq, precedent) = tete.unwrap_or((0, GENESE.to_string()));
+        Self { seq, precedent }
+    }
+
+    /// Sequences and chains the next entry.
+    fn chainer(&mut self, entree: Entree) -> EntreeChainee {
         self.seq += 1;
         let h = hash(&self.precedent, self.seq, &entree);
         let c = EntreeChainee { seq: self.seq, entree, hash_precedent: std::mem::take(&mut self.precedent), hash: h };
@@ -80,9 +83,26 @@ impl Exclusivite {
         c
     }
 
+    fn tete(self) -> (i64, String) {
+        (self.seq, self.precedent)
+    }
+}
+
+/// The chain, held by one writer outside the task (see [`Journal::exclusif`]).
+pub struct Exclusivite {
+    chaine: Chaine,
+    retour: oneshot::Sender<(i64, String)>,
+}
+
+impl Exclusivite {
+    /// Sequences and chains the next entry; the caller inserts it in its transaction.
+    pub fn chainer(&mut self, entree: Entree) -> EntreeChainee {
+        self.chaine.chainer(entree)
+    }
+
     /// The caller's transaction committed: the task resumes after its last entry.
     pub fn liberer(self) {
-        let _ = self.retour.send((self.seq, self.precedent));
+        let _ = self.retour.send(self.chaine.tete());
     }
 }
 
@@ -126,17 +146,11 @@ async fn committer(
     if lot.is_empty() {
         return;
     }
-    let (mut seq, mut prec) = tete.clone().unwrap_or((0, GENESE.to_string()));
-    let mut chainees = Vec::with_capacity(lot.len());
-    for (e, _) in lot.iter() {
-        seq += 1;
-        let h = hash(&prec, seq, e);
-        chainees.push(EntreeChainee { seq, entree: e.clone(), hash_precedent: prec.clone(), hash: h.clone() });
-        prec = h;
-    }
+    let mut chaine = Chaine::depuis(tete.clone());
+    let chainees: Vec<EntreeChainee> = lot.iter().map(|(e, _)| chaine.chainer(e.clone())).collect();
     match store.journal_inserer(&chainees).await {
         Ok(()) => {
-            *tete = Some((seq, prec));
+            *tete = Some(chaine.tete());
             for ((_, reply), c) in lot.drain(..).zip(&chainees) {
                 let _ = reply.send(Ok(c.seq));
             }

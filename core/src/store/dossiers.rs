@@ -135,15 +135,15 @@ impl LignesDossiers {
     pub fn vide(&self) -> Self {
         Self::new(self.prov.clone(), self.maj_le.clone())
     }
+}
 
-    /// Number of dossiers.
-    pub fn len(&self) -> usize {
-        self.dossiers.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.dossiers.is_empty()
-    }
+/// The sections table for bulk writes: each row gives dossier, category and JSON; the
+/// provenance and time are the same for all.
+pub(super) fn table_sections<'a>(prov: &Provenance, maj_le: &super::Horodatage) -> super::masse::Table<'a> {
+    super::masse::Table::new("dossier_section", &["dossier_id", "categorie", "donnees"])
+        .constante("source", prov.source.clone())
+        .constante("auteur", prov.auteur.clone())
+        .constante("maj_le", maj_le.valeur())
 }
 
 /// An event's columns, in the order of [`Store::inserer_lignes`].
@@ -273,12 +273,7 @@ impl Store {
             .constante("cree_le", lignes.maj_le.valeur())
             .constante("maj_le", lignes.maj_le.valeur());
         inserer(db, &t, lignes.dossiers).await?;
-        let cols = ["dossier_id", "categorie", "donnees"];
-        let t = Table::new("dossier_section", &cols)
-            .constante("source", lignes.prov.source.clone())
-            .constante("auteur", lignes.prov.auteur.clone())
-            .constante("maj_le", lignes.maj_le.valeur());
-        inserer(db, &t, lignes.sections).await?;
+        inserer(db, &table_sections(&lignes.prov, &lignes.maj_le), lignes.sections).await?;
         let cols =
             ["dossier_id", "seq", "date", "evenement", "categorie", "motif_inscription", "situation", "motif_cloture"];
         inserer(db, &Table::new("inscription_evenement", &cols), lignes.evenements).await?;

@@ -133,15 +133,6 @@ impl EcritureImport {
         self.now
     }
 
-    /// The same, encoded for the rows.
-    pub fn horodatage(&self) -> &super::Horodatage {
-        &self.horodatage
-    }
-
-    pub fn provenance(&self) -> &Provenance {
-        &self.prov
-    }
-
     /// An empty group of this import's provenance and time.
     pub fn lot(&self) -> LotImport {
         LotImport {
@@ -165,13 +156,9 @@ impl EcritureImport {
                 sections.push(vec![sid.clone().into(), cat.code().into(), json.clone().into()]);
             }
         }
-        let table = super::masse::Table::new("dossier_section", &["dossier_id", "categorie", "donnees"])
-            .constante("source", self.prov.source.clone())
-            .constante("auteur", self.prov.auteur.clone())
-            .constante("maj_le", self.horodatage.valeur());
         super::masse::inserer_ou_remplacer(
             &self.txn,
-            &table,
+            &super::dossiers::table_sections(&self.prov, &self.horodatage),
             &["dossier_id", "categorie"],
             &["donnees", "source", "auteur", "maj_le"],
             sections,

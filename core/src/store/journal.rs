@@ -27,6 +27,9 @@ const COLONNES: [&str; 15] = [
     "hash",
 ];
 
+/// Columns that differ from one entry to the next by nature.
+const PROPRES: [&str; 5] = ["seq", "dossier", "raison", "hash_precedent", "hash"];
+
 /// An entry's columns, in the order of [`COLONNES`].
 fn valeurs(c: &EntreeChainee) -> Vec<Value> {
     let e = &c.entree;
@@ -57,9 +60,8 @@ pub(super) async fn inserer_dans(db: &impl ConnectionTrait, lot: &[EntreeChainee
         return Ok(());
     };
     let lignes: Vec<Vec<Value>> = lot.iter().map(valeurs).collect();
-    // seq, dossier, raison and the hashes differ by nature
     let constante: Vec<bool> = (0..COLONNES.len())
-        .map(|c| ![0, 7, 12, 13, 14].contains(&c) && lignes.iter().all(|l| l[c] == premier[c]))
+        .map(|c| !PROPRES.contains(&COLONNES[c]) && lignes.iter().all(|l| l[c] == premier[c]))
         .collect();
     let variables: Vec<&str> = COLONNES.iter().zip(&constante).filter(|(_, k)| !**k).map(|(c, _)| *c).collect();
     let mut table = super::masse::Table::new("journal", &variables);
