@@ -59,8 +59,13 @@ Date d'entrée RSA;Code organisme;Numéro allocataire CAF/MSA;Type de parcours;S
     s.into_bytes()
 }
 
+/// The component measured: the one `plugins/` builds, or `DUDE_BENCH_WASM` (A/B runs of two
+/// builds of the adapter).
 fn wasm() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release/cd_files.wasm")
+    match std::env::var_os("DUDE_BENCH_WASM") {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release/cd_files.wasm"),
+    }
 }
 
 fn main() {
@@ -73,8 +78,10 @@ fn main() {
     let donnees = csv();
     println!("fichier : {} lignes, {:.1} Mio", LIGNES, donnees.len() as f64 / (1 << 20) as f64);
 
-    // native and Wasm parses, interleaved: this machine's speed drifts by tens of per
-    // cent from one second to the next, so each round compares two neighbouring runs
+    // native and Wasm parses, interleaved chunk by chunk: this machine's speed drifts by
+    // tens of per cent from one second to the next (whole-file rounds of the two parses
+    // gave ratios from 1.7 to 4.5 in one run), so each 64 KiB chunk goes through both
+    // parsers back to back, in alternating order, and each side sums its own time
     use dude_adapter_sdk::Analyseur;
     let moteur = Moteur::new(16, 64 << 20).unwrap();
     let octets = std::fs::read(wasm()).expect("build the adapters first");
@@ -85,23 +92,41 @@ fn main() {
     let mut wasms = Vec::new();
     let mut rapports = Vec::new();
     for _ in 0..if seulement_import { 1 } else { TOURS } {
+        let (mut natif, mut wasm) = (Duration::ZERO, Duration::ZERO);
+        let (mut n_natif, mut n_wasm) = (0, 0);
         let t = Instant::now();
         let mut p = cd_files::parser("stock-csv", &[]).unwrap();
-        let mut n = 0;
-        for c in donnees.chunks(64 << 10) {
-            n += std::hint::black_box(p.push(c).unwrap()).personnes.len();
-        }
-        n += p.finish().unwrap().personnes.len();
-        let natif = t.elapsed();
-        assert_eq!(n as u64, LIGNES);
+        natif += t.elapsed();
         let t = Instant::now();
-        let mut n = 0;
-        tache::analyser(&a, "stock-csv", &[], &mut std::io::Cursor::new(&donnees), &Limites::default(), &mut |b| {
-            n += std::hint::black_box(b).personnes.len()
-        })
-        .unwrap();
-        let wasm = t.elapsed();
-        assert_eq!(n as u64, LIGNES);
+        // the component's job: fresh store and instance, constructor, the pushes, finish
+        let mut analyse = tache::Analyse::ouvrir(&a, "stock-csv", &[], &Limites::default()).unwrap();
+        wasm += t.elapsed();
+        let mut mesurer_natif = |c: &[u8]| {
+            let t = Instant::now();
+            n_natif += std::hint::black_box(p.push(c).unwrap()).personnes.len();
+            natif += t.elapsed();
+        };
+        let mut mesurer_wasm = |c: &[u8]| {
+            let t = Instant::now();
+            n_wasm += std::hint::black_box(analyse.pousser(c).unwrap()).personnes.len();
+            wasm += t.elapsed();
+        };
+        for (i, c) in donnees.chunks(64 << 10).enumerate() {
+            if i % 2 == 0 {
+                mesurer_natif(c);
+                mesurer_wasm(c);
+            } else {
+                mesurer_wasm(c);
+                mesurer_natif(c);
+            }
+        }
+        let t = Instant::now();
+        n_natif += p.finish().unwrap().personnes.len();
+        natif += t.elapsed();
+        let t = Instant::now();
+        n_wasm += analyse.terminer().unwrap().personnes.len();
+        wasm += t.elapsed();
+        assert_eq!((n_natif as u64, n_wasm as u64), (LIGNES, LIGNES));
         rapports.push(wasm.as_secs_f64() / natif.as_secs_f64());
         natifs.push(natif);
         wasms.push(wasm);
@@ -112,7 +137,7 @@ fn main() {
     println!("analyse native (crate cd-files) : {:>9.0} lignes/s (médiane {:?})", rps(natif), natif);
     println!("analyse Wasm (composant)        : {:>9.0} lignes/s (médiane {:?})", rps(wasm_duree), wasm_duree);
     println!(
-        "rapport Wasm / natif (durées)    : médiane {:.2} sur {TOURS} tours alternés (min {:.2}, max {:.2})",
+        "rapport Wasm / natif (durées)    : médiane {:.2} sur {TOURS} tours, morceaux alternés (min {:.2}, max {:.2})",
         rapports[rapports.len() / 2],
         rapports[0],
         rapports[rapports.len() - 1]

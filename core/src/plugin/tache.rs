@@ -178,37 +178,97 @@ fn analyser_sans_compter(
     limites: &Limites,
     recu: &mut dyn FnMut(Batch),
 ) -> Result<u64, PluginError> {
-    let nom = adaptateur.nom.clone();
-    let debut = Instant::now();
-    let mut s = store(adaptateur, limites);
-    s.set_epoch_deadline(ticks(limites.delai));
-    let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
-    let p = inst.dude_adapter_parser().parser();
-    s.set_epoch_deadline(ticks(limites.delai));
-    let h = p.call_constructor(&mut s, format, options).map_err(|e| erreur(&nom, &s, limites, e))?;
+    let mut analyse = Analyse::ouvrir(adaptateur, format, options, limites)?;
     let mut buf = vec![0u8; limites.morceau];
-    let mut lu = 0u64;
     loop {
         let n = input.read(&mut buf).map_err(|e| PluginError::Hote(format!("lecture de l'entrée : {e}")))?;
         if n == 0 {
             break;
         }
-        lu += n as u64;
-        if lu > limites.entree_max {
-            return Err(PluginError::EntreeTropGrande(nom, lu, limites.entree_max));
-        }
-        s.set_epoch_deadline(ticks(limites.delai));
-        match p.call_push(&mut s, h, &buf[..n]).map_err(|e| erreur(&nom, &s, limites, e))? {
-            Ok(b) => recu(b),
-            Err(msg) => return Err(PluginError::Refus(nom, msg)),
-        }
+        recu(analyse.pousser(&buf[..n])?);
     }
-    s.set_epoch_deadline(ticks(limites.delai));
-    match p.call_finish(&mut s, h).map_err(|e| erreur(&nom, &s, limites, e))? {
-        Ok(b) => recu(b),
-        Err(msg) => return Err(PluginError::Refus(nom, msg)),
-    }
-    let _ = h.resource_drop(&mut s);
-    tracing::debug!(adaptateur = %nom, octets = lu, duree_ms = debut.elapsed().as_millis() as u64, "analyse terminée");
+    let lu = analyse.lu;
+    recu(analyse.terminer()?);
     Ok(lu)
+}
+
+/// One parse in progress, fed chunk by chunk: a fresh store and instance, the adapter's
+/// parser resource, the bytes pushed so far. [`analyser`] drives it from a reader and
+/// counts the job towards the quarantine; a caller that drives the chunks itself (the
+/// adapters' benchmark interleaves them with a native parse) gets the same sandbox and
+/// limits, uncounted.
+pub struct Analyse<'a> {
+    adaptateur: &'a super::Adaptateur,
+    limites: Limites,
+    store: Store<Hote>,
+    instance: super::bindings::Adapter,
+    parser: wasmtime::component::ResourceAny,
+    lu: u64,
+    debut: Instant,
+}
+
+impl<'a> Analyse<'a> {
+    /// Instantiates the adapter and constructs its parser for `format`; refused while the
+    /// adapter is quarantined.
+    pub fn ouvrir(
+        adaptateur: &'a super::Adaptateur,
+        format: &str,
+        options: &[(String, String)],
+        limites: &Limites,
+    ) -> Result<Self, PluginError> {
+        if adaptateur.en_quarantaine() {
+            return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
+        }
+        let mut s = store(adaptateur, limites);
+        s.set_epoch_deadline(ticks(limites.delai));
+        let nom = &adaptateur.nom;
+        let instance = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(nom, &s, limites, e))?;
+        s.set_epoch_deadline(ticks(limites.delai));
+        let parser = instance
+            .dude_adapter_parser()
+            .parser()
+            .call_constructor(&mut s, format, options)
+            .map_err(|e| erreur(nom, &s, limites, e))?;
+        Ok(Self { adaptateur, limites: *limites, store: s, instance, parser, lu: 0, debut: Instant::now() })
+    }
+
+    /// Pushes the next chunk of the input; returns what the adapter read from it.
+    pub fn pousser(&mut self, morceau: &[u8]) -> Result<Batch, PluginError> {
+        let nom = &self.adaptateur.nom;
+        self.lu += morceau.len() as u64;
+        if self.lu > self.limites.entree_max {
+            return Err(PluginError::EntreeTropGrande(nom.clone(), self.lu, self.limites.entree_max));
+        }
+        self.store.set_epoch_deadline(ticks(self.limites.delai));
+        let p = self.instance.dude_adapter_parser().parser();
+        match p
+            .call_push(&mut self.store, self.parser, morceau)
+            .map_err(|e| erreur(nom, &self.store, &self.limites, e))?
+        {
+            Ok(b) => Ok(b),
+            Err(msg) => Err(PluginError::Refus(nom.clone(), msg)),
+        }
+    }
+
+    /// Ends the input; returns the last records.
+    pub fn terminer(mut self) -> Result<Batch, PluginError> {
+        let nom = &self.adaptateur.nom;
+        self.store.set_epoch_deadline(ticks(self.limites.delai));
+        let p = self.instance.dude_adapter_parser().parser();
+        let b = match p
+            .call_finish(&mut self.store, self.parser)
+            .map_err(|e| erreur(nom, &self.store, &self.limites, e))?
+        {
+            Ok(b) => b,
+            Err(msg) => return Err(PluginError::Refus(nom.clone(), msg)),
+        };
+        let _ = self.parser.resource_drop(&mut self.store);
+        tracing::debug!(
+            adaptateur = %nom,
+            octets = self.lu,
+            duree_ms = self.debut.elapsed().as_millis() as u64,
+            "analyse terminée"
+        );
+        Ok(b)
+    }
 }
