@@ -68,6 +68,49 @@ fn wasm() -> PathBuf {
     }
 }
 
+/// One round of the native and Wasm parses of `donnees`, interleaved chunk by chunk:
+/// each 64 KiB chunk goes through both parsers back to back, in alternating order, and
+/// each side sums its own time. Returns (native, Wasm).
+fn tour(a: &Adaptateur, donnees: &[u8]) -> (Duration, Duration) {
+    use dude_adapter_sdk::Analyseur;
+    let (mut natif, mut wasm) = (Duration::ZERO, Duration::ZERO);
+    let (mut n_natif, mut n_wasm) = (0, 0);
+    let t = Instant::now();
+    let mut p = cd_files::parser("stock-csv", &[]).unwrap();
+    natif += t.elapsed();
+    let t = Instant::now();
+    // the component's job: fresh store and instance, constructor, the pushes, finish
+    let mut analyse = tache::Analyse::ouvrir(a, "stock-csv", &[], &Limites::default()).unwrap();
+    wasm += t.elapsed();
+    let mut mesurer_natif = |c: &[u8]| {
+        let t = Instant::now();
+        n_natif += std::hint::black_box(p.push(c).unwrap()).personnes.len();
+        natif += t.elapsed();
+    };
+    let mut mesurer_wasm = |c: &[u8]| {
+        let t = Instant::now();
+        n_wasm += std::hint::black_box(analyse.pousser(c).unwrap()).personnes.len();
+        wasm += t.elapsed();
+    };
+    for (i, c) in donnees.chunks(64 << 10).enumerate() {
+        if i % 2 == 0 {
+            mesurer_natif(c);
+            mesurer_wasm(c);
+        } else {
+            mesurer_wasm(c);
+            mesurer_natif(c);
+        }
+    }
+    let t = Instant::now();
+    n_natif += p.finish().unwrap().personnes.len();
+    natif += t.elapsed();
+    let t = Instant::now();
+    n_wasm += analyse.terminer().unwrap().personnes.len();
+    wasm += t.elapsed();
+    assert_eq!((n_natif as u64, n_wasm as u64), (LIGNES, LIGNES));
+    (natif, wasm)
+}
+
 fn main() {
     let _ = tracing_subscriber::fmt().with_env_filter("dude_core::import=info").try_init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -78,11 +121,9 @@ fn main() {
     let donnees = csv();
     println!("fichier : {} lignes, {:.1} Mio", LIGNES, donnees.len() as f64 / (1 << 20) as f64);
 
-    // native and Wasm parses, interleaved chunk by chunk: this machine's speed drifts by
-    // tens of per cent from one second to the next (whole-file rounds of the two parses
-    // gave ratios from 1.7 to 4.5 in one run), so each 64 KiB chunk goes through both
-    // parsers back to back, in alternating order, and each side sums its own time
-    use dude_adapter_sdk::Analyseur;
+    // native and Wasm parses, interleaved chunk by chunk (`tour`): this machine's speed
+    // drifts by tens of per cent from one second to the next (whole-file rounds of the two
+    // parses gave ratios from 1.7 to 4.5 in one run)
     let moteur = Moteur::new(16, 64 << 20).unwrap();
     let octets = std::fs::read(wasm()).expect("build the adapters first");
     let t = Instant::now();
@@ -92,41 +133,7 @@ fn main() {
     let mut wasms = Vec::new();
     let mut rapports = Vec::new();
     for _ in 0..if seulement_import { 1 } else { TOURS } {
-        let (mut natif, mut wasm) = (Duration::ZERO, Duration::ZERO);
-        let (mut n_natif, mut n_wasm) = (0, 0);
-        let t = Instant::now();
-        let mut p = cd_files::parser("stock-csv", &[]).unwrap();
-        natif += t.elapsed();
-        let t = Instant::now();
-        // the component's job: fresh store and instance, constructor, the pushes, finish
-        let mut analyse = tache::Analyse::ouvrir(&a, "stock-csv", &[], &Limites::default()).unwrap();
-        wasm += t.elapsed();
-        let mut mesurer_natif = |c: &[u8]| {
-            let t = Instant::now();
-            n_natif += std::hint::black_box(p.push(c).unwrap()).personnes.len();
-            natif += t.elapsed();
-        };
-        let mut mesurer_wasm = |c: &[u8]| {
-            let t = Instant::now();
-            n_wasm += std::hint::black_box(analyse.pousser(c).unwrap()).personnes.len();
-            wasm += t.elapsed();
-        };
-        for (i, c) in donnees.chunks(64 << 10).enumerate() {
-            if i % 2 == 0 {
-                mesurer_natif(c);
-                mesurer_wasm(c);
-            } else {
-                mesurer_wasm(c);
-                mesurer_natif(c);
-            }
-        }
-        let t = Instant::now();
-        n_natif += p.finish().unwrap().personnes.len();
-        natif += t.elapsed();
-        let t = Instant::now();
-        n_wasm += analyse.terminer().unwrap().personnes.len();
-        wasm += t.elapsed();
-        assert_eq!((n_natif as u64, n_wasm as u64), (LIGNES, LIGNES));
+        let (natif, wasm) = tour(&a, &donnees);
         rapports.push(wasm.as_secs_f64() / natif.as_secs_f64());
         natifs.push(natif);
         wasms.push(wasm);
@@ -142,6 +149,22 @@ fn main() {
         rapports[0],
         rapports[rapports.len() - 1]
     );
+    // what the sandbox's time cap costs: the same rounds on an engine without epoch
+    // interruption (an experiment: the host never runs an adapter so)
+    let mut config = wasmtime::Config::new();
+    config.epoch_interruption(false);
+    let sans = Moteur { engine: wasmtime::Engine::new(&config).unwrap(), pooling: false };
+    let a_sans = Adaptateur::charger(&sans, "cd_files.wasm", &octets, None).unwrap();
+    let mut sans_epoques: Vec<f64> = (0..if seulement_import { 0 } else { 3 })
+        .map(|_| {
+            let (natif, wasm) = tour(&a_sans, &donnees);
+            wasm.as_secs_f64() / natif.as_secs_f64()
+        })
+        .collect();
+    sans_epoques.sort_by(f64::total_cmp);
+    if let Some(m) = sans_epoques.get(sans_epoques.len() / 2) {
+        println!("  expérience, sans interruption par époques : rapport médiane {m:.2} sur 3 tours");
+    }
     println!("compilation du composant (sans cache) : {:?}", compilation);
     if seulement_analyse {
         return;
