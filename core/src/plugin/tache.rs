@@ -115,22 +115,36 @@ fn erreur(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error)
     }
 }
 
-/// `describe()` of the adapter.
-pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Description, PluginError> {
+/// A fresh store and instance of the adapter, the deadline set for the first call.
+fn instancier(
+    adaptateur: &super::Adaptateur,
+    limites: &Limites,
+) -> Result<(Store<Hote>, super::bindings::Adapter), PluginError> {
     let mut s = store(adaptateur, limites);
     s.set_epoch_deadline(ticks(limites.delai));
-    let nom = adaptateur.nom.clone();
-    let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
+    let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&adaptateur.nom, &s, limites, e))?;
     s.set_epoch_deadline(ticks(limites.delai));
-    inst.call_describe(&mut s).map_err(|e| erreur(&nom, &s, limites, e))
+    Ok((s, inst))
+}
+
+/// `describe()` of the adapter.
+pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Description, PluginError> {
+    let (mut s, inst) = instancier(adaptateur, limites)?;
+    inst.call_describe(&mut s).map_err(|e| erreur(&adaptateur.nom, &s, limites, e))
+}
+
+/// Refused while the adapter is quarantined.
+fn disponible(adaptateur: &super::Adaptateur) -> Result<(), PluginError> {
+    match adaptateur.en_quarantaine() {
+        true => Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE)),
+        false => Ok(()),
+    }
 }
 
 /// A counted job of an adapter: refused while the adapter is quarantined; its outcome
 /// counts towards the quarantine.
 fn travail<T>(adaptateur: &super::Adaptateur, job: impl FnOnce() -> Result<T, PluginError>) -> Result<T, PluginError> {
-    if adaptateur.en_quarantaine() {
-        return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
-    }
+    disponible(adaptateur)?;
     let r = job();
     adaptateur.compter(&r);
     r
@@ -144,15 +158,12 @@ pub fn exporter(
     limites: &Limites,
 ) -> Result<Vec<u8>, PluginError> {
     travail(adaptateur, || {
-        let nom = adaptateur.nom.clone();
-        let mut s = store(adaptateur, limites);
-        s.set_epoch_deadline(ticks(limites.delai));
-        let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&nom, &s, limites, e))?;
-        s.set_epoch_deadline(ticks(limites.delai));
+        let nom = &adaptateur.nom;
+        let (mut s, inst) = instancier(adaptateur, limites)?;
         match inst.dude_adapter_exporter().call_export_event(&mut s, format, evenement) {
             Ok(Ok(octets)) => Ok(octets),
-            Ok(Err(msg)) => Err(PluginError::Refus(nom, msg)),
-            Err(e) => Err(erreur(&nom, &s, limites, e)),
+            Ok(Err(msg)) => Err(PluginError::Refus(nom.clone(), msg)),
+            Err(e) => Err(erreur(nom, &s, limites, e)),
         }
     })
 }
@@ -167,29 +178,20 @@ pub fn analyser(
     limites: &Limites,
     recu: &mut dyn FnMut(Batch),
 ) -> Result<u64, PluginError> {
-    travail(adaptateur, || analyser_sans_compter(adaptateur, format, options, input, limites, recu))
-}
-
-fn analyser_sans_compter(
-    adaptateur: &super::Adaptateur,
-    format: &str,
-    options: &[(String, String)],
-    input: &mut dyn Read,
-    limites: &Limites,
-    recu: &mut dyn FnMut(Batch),
-) -> Result<u64, PluginError> {
-    let mut analyse = Analyse::ouvrir(adaptateur, format, options, limites)?;
-    let mut buf = vec![0u8; limites.morceau];
-    loop {
-        let n = input.read(&mut buf).map_err(|e| PluginError::Hote(format!("lecture de l'entrée : {e}")))?;
-        if n == 0 {
-            break;
+    travail(adaptateur, || {
+        let mut analyse = Analyse::ouvrir(adaptateur, format, options, limites)?;
+        let mut buf = vec![0u8; limites.morceau];
+        loop {
+            let n = input.read(&mut buf).map_err(|e| PluginError::Hote(format!("lecture de l'entrée : {e}")))?;
+            if n == 0 {
+                break;
+            }
+            recu(analyse.pousser(&buf[..n])?);
         }
-        recu(analyse.pousser(&buf[..n])?);
-    }
-    let lu = analyse.lu;
-    recu(analyse.terminer()?);
-    Ok(lu)
+        let lu = analyse.lu;
+        recu(analyse.terminer()?);
+        Ok(lu)
+    })
 }
 
 /// One parse in progress, fed chunk by chunk: a fresh store and instance, the adapter's
@@ -216,14 +218,9 @@ impl<'a> Analyse<'a> {
         options: &[(String, String)],
         limites: &Limites,
     ) -> Result<Self, PluginError> {
-        if adaptateur.en_quarantaine() {
-            return Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE));
-        }
-        let mut s = store(adaptateur, limites);
-        s.set_epoch_deadline(ticks(limites.delai));
+        disponible(adaptateur)?;
+        let (mut s, instance) = instancier(adaptateur, limites)?;
         let nom = &adaptateur.nom;
-        let instance = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(nom, &s, limites, e))?;
-        s.set_epoch_deadline(ticks(limites.delai));
         let parser = instance
             .dude_adapter_parser()
             .parser()
@@ -241,13 +238,9 @@ impl<'a> Analyse<'a> {
         }
         self.store.set_epoch_deadline(ticks(self.limites.delai));
         let p = self.instance.dude_adapter_parser().parser();
-        match p
-            .call_push(&mut self.store, self.parser, morceau)
+        p.call_push(&mut self.store, self.parser, morceau)
             .map_err(|e| erreur(nom, &self.store, &self.limites, e))?
-        {
-            Ok(b) => Ok(b),
-            Err(msg) => Err(PluginError::Refus(nom.clone(), msg)),
-        }
+            .map_err(|msg| PluginError::Refus(nom.clone(), msg))
     }
 
     /// Ends the input; returns the last records.
@@ -255,13 +248,10 @@ impl<'a> Analyse<'a> {
         let nom = &self.adaptateur.nom;
         self.store.set_epoch_deadline(ticks(self.limites.delai));
         let p = self.instance.dude_adapter_parser().parser();
-        let b = match p
+        let b = p
             .call_finish(&mut self.store, self.parser)
             .map_err(|e| erreur(nom, &self.store, &self.limites, e))?
-        {
-            Ok(b) => b,
-            Err(msg) => return Err(PluginError::Refus(nom.clone(), msg)),
-        };
+            .map_err(|msg| PluginError::Refus(nom.clone(), msg))?;
         let _ = self.parser.resource_drop(&mut self.store);
         tracing::debug!(
             adaptateur = %nom,

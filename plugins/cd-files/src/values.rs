@@ -70,6 +70,7 @@ pub fn date(s: &str) -> Result<String, String> {
             v /= 10;
         }
     }
+    // ASCII digits and hyphens: never lossy (the shortest conversion in a component)
     Ok(String::from_utf8_lossy(&iso).into_owned())
 }
 
