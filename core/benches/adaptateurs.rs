@@ -30,6 +30,8 @@ use dude_core::store::Store;
 const LIGNES: u64 = 100_000;
 /// Rounds of the interleaved native/Wasm parse.
 const TOURS: usize = 7;
+/// Rounds of the experiment without epoch interruption.
+const TOURS_SANS_EPOQUES: usize = 3;
 /// End-to-end imports.
 const IMPORTS: usize = 3;
 
@@ -151,19 +153,22 @@ fn main() {
     );
     // what the sandbox's time cap costs: the same rounds on an engine without epoch
     // interruption (an experiment: the host never runs an adapter so)
-    let mut config = wasmtime::Config::new();
-    config.epoch_interruption(false);
-    let sans = Moteur { engine: wasmtime::Engine::new(&config).unwrap(), pooling: false };
-    let a_sans = Adaptateur::charger(&sans, "cd_files.wasm", &octets, None).unwrap();
-    let mut sans_epoques: Vec<f64> = (0..if seulement_import { 0 } else { 3 })
-        .map(|_| {
-            let (natif, wasm) = tour(&a_sans, &donnees);
-            wasm.as_secs_f64() / natif.as_secs_f64()
-        })
-        .collect();
-    sans_epoques.sort_by(f64::total_cmp);
-    if let Some(m) = sans_epoques.get(sans_epoques.len() / 2) {
-        println!("  expérience, sans interruption par époques : rapport médiane {m:.2} sur 3 tours");
+    if !seulement_import {
+        let mut config = wasmtime::Config::new();
+        config.epoch_interruption(false);
+        let sans = Moteur { engine: wasmtime::Engine::new(&config).unwrap(), pooling: false };
+        let a_sans = Adaptateur::charger(&sans, "cd_files.wasm", &octets, None).unwrap();
+        let mut sans_epoques: Vec<f64> = (0..TOURS_SANS_EPOQUES)
+            .map(|_| {
+                let (natif, wasm) = tour(&a_sans, &donnees);
+                wasm.as_secs_f64() / natif.as_secs_f64()
+            })
+            .collect();
+        sans_epoques.sort_by(f64::total_cmp);
+        println!(
+            "  expérience, sans interruption par époques : rapport médiane {:.2} sur {TOURS_SANS_EPOQUES} tours",
+            sans_epoques[sans_epoques.len() / 2]
+        );
     }
     println!("compilation du composant (sans cache) : {:?}", compilation);
     if seulement_analyse {

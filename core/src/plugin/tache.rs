@@ -115,6 +115,17 @@ fn erreur(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error)
     }
 }
 
+/// An adapter call's outcome: a trap or limit becomes its typed error ([`erreur`]), the
+/// adapter's own refusal a [`PluginError::Refus`].
+fn reponse<T>(
+    nom: &str,
+    store: &Store<Hote>,
+    limites: &Limites,
+    r: wasmtime::Result<Result<T, String>>,
+) -> Result<T, PluginError> {
+    r.map_err(|e| erreur(nom, store, limites, e))?.map_err(|msg| PluginError::Refus(nom.into(), msg))
+}
+
 /// A fresh store and instance of the adapter, the deadline set for the first call.
 fn instancier(
     adaptateur: &super::Adaptateur,
@@ -158,13 +169,9 @@ pub fn exporter(
     limites: &Limites,
 ) -> Result<Vec<u8>, PluginError> {
     travail(adaptateur, || {
-        let nom = &adaptateur.nom;
         let (mut s, inst) = instancier(adaptateur, limites)?;
-        match inst.dude_adapter_exporter().call_export_event(&mut s, format, evenement) {
-            Ok(Ok(octets)) => Ok(octets),
-            Ok(Err(msg)) => Err(PluginError::Refus(nom.clone(), msg)),
-            Err(e) => Err(erreur(nom, &s, limites, e)),
-        }
+        let r = inst.dude_adapter_exporter().call_export_event(&mut s, format, evenement);
+        reponse(&adaptateur.nom, &s, limites, r)
     })
 }
 
@@ -237,21 +244,16 @@ impl<'a> Analyse<'a> {
             return Err(PluginError::EntreeTropGrande(nom.clone(), self.lu, self.limites.entree_max));
         }
         self.store.set_epoch_deadline(ticks(self.limites.delai));
-        let p = self.instance.dude_adapter_parser().parser();
-        p.call_push(&mut self.store, self.parser, morceau)
-            .map_err(|e| erreur(nom, &self.store, &self.limites, e))?
-            .map_err(|msg| PluginError::Refus(nom.clone(), msg))
+        let r = self.instance.dude_adapter_parser().parser().call_push(&mut self.store, self.parser, morceau);
+        reponse(nom, &self.store, &self.limites, r)
     }
 
     /// Ends the input; returns the last records.
     pub fn terminer(mut self) -> Result<Batch, PluginError> {
         let nom = &self.adaptateur.nom;
         self.store.set_epoch_deadline(ticks(self.limites.delai));
-        let p = self.instance.dude_adapter_parser().parser();
-        let b = p
-            .call_finish(&mut self.store, self.parser)
-            .map_err(|e| erreur(nom, &self.store, &self.limites, e))?
-            .map_err(|msg| PluginError::Refus(nom.clone(), msg))?;
+        let r = self.instance.dude_adapter_parser().parser().call_finish(&mut self.store, self.parser);
+        let b = reponse(nom, &self.store, &self.limites, r)?;
         let _ = self.parser.resource_drop(&mut self.store);
         tracing::debug!(
             adaptateur = %nom,
