@@ -448,32 +448,153 @@ async fn nir_never_stored_in_clear(s: &TestServer) {
     }
 }
 
-macro_rules! scenarios {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            use super::*;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let s = TestServer::start(None).await;
-                    super::$name(&s).await;
-                }
-            )+
-        }
+/// Every rejection of a request is a problem document naming the field; the token
+/// endpoint answers as RFC 6749 §5.2 says.
+async fn rejections_are_problem_documents(s: &TestServer) {
+    let id = s.id_national(TOKEN_77, who::INSCRITE).await;
+    // query
+    let r =
+        s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{id}/statut?provenance=peut-etre")).send();
+    let v = problem(r.await.unwrap(), 400, "R997").await;
+    assert_eq!(v["champ"], "provenance", "{v}");
+    assert!(!v["detail"].as_str().unwrap().contains("peut-etre"), "{v}");
+    // path
+    let r = s.client.get(s.url("/admin/v1/departements/77/listes-mensuelles/2026-10?liste=x")).bearer_auth(TOKEN_ADMIN);
+    problem(r.send().await.unwrap(), 400, "R997").await;
+    // unknown resource, method not allowed
+    let r = s.client.get(s.url("/partenaire/v2/nulle-part")).send().await.unwrap();
+    problem(r, 404, "R997").await;
+    let r = s.client.delete(s.url("/partenaire/v1/rechercher-usager")).send().await.unwrap();
+    assert!(r.headers()["allow"].to_str().unwrap().contains("POST"), "{:?}", r.headers());
+    problem(r, 405, "R997").await;
+    // JSON sent as another type, or without a type
+    let post = || s.partner(Method::POST, TOKEN_77, "/partenaire/v1/rechercher-usager");
+    let body = serde_json::json!({"nir": nir(who::INSCRITE), "dateNaissance": who::BIRTH}).to_string();
+    let r = post().header("content-type", "text/plain").body(body.clone()).send().await.unwrap();
+    let v = problem(r, 415, "R997").await;
+    assert_eq!(v["champ"], "Content-Type");
+    let r = post().body(body.clone()).send().await.unwrap();
+    problem(r, 415, "R997").await;
+    // over the route's limit: 413, the connection closed
+    let gros = format!("{{\"nir\": \"{}\"}}", "1".repeat(300 * 1024));
+    let r = post().header("content-type", "application/json").body(gros).send().await.unwrap();
+    assert_eq!(r.headers()["connection"], "close");
+    let v = problem(r, 413, "R997").await;
+    assert_eq!(v["champ"], "corps");
+    // announcing 50 MB: refused before anything is read
+    let reponse = brut(s, &format!(
+        "POST /partenaire/v1/rechercher-usager HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer {}\r\npa-identifiant-agent: AG001\r\npa-nom-agent: Dupont\r\npa-prenom-agent: Anne\r\ncontent-length: 52428800\r\n\r\n{{\"nir\":",
+        s.jwt(TOKEN_77)
+    ))
+    .await;
+    assert!(reponse.starts_with("HTTP/1.1 413"), "{reponse}");
+    assert!(reponse.contains("application/problem+json"), "{reponse}");
+    // too many headers: 431 from the server itself
+    let mut req = String::from("GET /healthz HTTP/1.1\r\nhost: x\r\n");
+    for i in 0..100 {
+        req.push_str(&format!("x-h{i}: {i}\r\n"));
+    }
+    req.push_str("\r\n");
+    assert!(brut(s, &req).await.starts_with("HTTP/1.1 431"));
 
-        /// Every scenario again on PostgreSQL, one server for all, a database each.
-        #[tokio::test]
-        async fn postgres_all_scenarios() {
-            let pg = pg::PgServer::start();
-            $(
-                let s = TestServer::start(Some(pg.database(stringify!($name)))).await;
-                $name(&s).await;
-            )+
-        }
+    // OAuth2 (RFC 6749 §5.2)
+    let token = |form: Vec<(&str, &str)>| s.client.post(s.url("/oauth2/token")).form(&form).send();
+    let erreur = |r: reqwest::Response, status: u16, error: &'static str| async move {
+        assert_eq!(r.status(), status);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+        let www = r.headers().get("www-authenticate").cloned();
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"], error, "{v}");
+        assert!(v["error_description"].is_string());
+        www
     };
+    let app = [("client_id", "cd77-app"), ("client_secret", SECRET)];
+    erreur(token(app.to_vec()).await.unwrap(), 400, "invalid_request").await;
+    erreur(token([&app[..], &[("grant_type", "password")]].concat()).await.unwrap(), 400, "unsupported_grant_type")
+        .await;
+    let www = erreur(
+        token(vec![("grant_type", "client_credentials"), ("client_id", "cd77-app"), ("client_secret", "faux")])
+            .await
+            .unwrap(),
+        401,
+        "invalid_client",
+    )
+    .await;
+    assert!(www.is_some_and(|w| w.to_str().unwrap().starts_with("Basic")));
+    erreur(token(vec![("grant_type", "client_credentials")]).await.unwrap(), 401, "invalid_client").await;
+    erreur(
+        token([&app[..], &[("grant_type", "client_credentials"), ("scope", "admin")]].concat()).await.unwrap(),
+        400,
+        "invalid_scope",
+    )
+    .await;
+    let r = s
+        .client
+        .post(s.url("/oauth2/token"))
+        .basic_auth("cd77-app", Some(SECRET))
+        .form(&[("grant_type", "client_credentials"), ("client_id", "cd77-app"), ("client_secret", SECRET)])
+        .send()
+        .await
+        .unwrap();
+    erreur(r, 400, "invalid_request").await;
+    let r = s
+        .client
+        .post(s.url("/oauth2/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=client_credentials&grant_type=client_credentials&client_id=cd77-app&client_secret={SECRET}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    erreur(r, 400, "invalid_request").await;
+    let r = s.client.post(s.url("/oauth2/token")).json(&serde_json::json!({"grant_type": "client_credentials"})).send();
+    erreur(r.await.unwrap(), 400, "invalid_request").await;
+    // a scope asked and granted
+    let r = token([&app[..], &[("grant_type", "client_credentials"), ("scope", "partenaire inconnu")]].concat());
+    let v: Value = r.await.unwrap().json().await.unwrap();
+    assert_eq!(v["scope"], "partenaire", "{v}");
+}
+
+/// Sends raw bytes on a new connection; returns what the server answered until it
+/// closed (at most 5 s).
+async fn brut(s: &TestServer, requete: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut c = tokio::net::TcpStream::connect(s.base.trim_start_matches("http://")).await.unwrap();
+    c.write_all(requete.as_bytes()).await.unwrap();
+    let mut lu = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), c.read_to_end(&mut lu)).await;
+    String::from_utf8_lossy(&lu).to_string()
+}
+
+/// A client that does not finish its request in time gets 408 and the connection closes.
+#[tokio::test]
+async fn slow_clients_get_408() {
+    let delais = dude_core::api::extract::DelaisHttp {
+        entetes: std::time::Duration::from_millis(500),
+        inactivite: std::time::Duration::from_millis(500),
+        total: std::time::Duration::from_secs(2),
+    };
+    let s = TestServer::start_delais(None, None, delais).await;
+    // half a head
+    let r = brut(&s, "GET /healthz HTTP/1.1\r\nhost: x\r\nx-lent: ").await;
+    assert!(r.starts_with("HTTP/1.1 408"), "{r}");
+    assert!(r.contains("connection: close") && r.contains("application/problem+json"), "{r}");
+    // a body announced 100 bytes long, 10 sent
+    let r = brut(
+        &s,
+        &format!(
+            "POST /partenaire/v1/rechercher-usager HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: Bearer {}\r\npa-identifiant-agent: AG001\r\npa-nom-agent: Dupont\r\npa-prenom-agent: Anne\r\ncontent-length: 100\r\n\r\n{{\"nir\": \"1",
+            s.jwt(TOKEN_77)
+        ),
+    )
+    .await;
+    assert!(r.starts_with("HTTP/1.1 408"), "{r}");
+    assert!(r.contains("connection: close") && r.contains("R997"), "{r}");
 }
 
 scenarios!(
+    rejections_are_problem_documents,
     health_and_openapi,
     rechercher_usager,
     statut_usager,

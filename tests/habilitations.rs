@@ -343,3 +343,118 @@ async fn provenance_on_request_for_readable_categories() {
     assert!(v["provenance"]["diagnostic"]["majLe"].is_string());
     assert!(v["listeDiagnostics"].is_array(), "the response itself is unchanged");
 }
+
+/// A convention narrowed through the admin API refuses at once, on the next call, what
+/// it no longer allows: each narrowing field in turn, then restored.
+async fn a_narrowed_convention_narrows_access_at_once(s: &TestServer) {
+    let id = s.id_national(TOKEN_77, who::INSCRITE).await;
+    let cessee = s.id_national(TOKEN_77, who::CESSEE).await;
+    let admin = |m: Method, path: &str| s.client.request(m, s.url(path)).bearer_auth(TOKEN_ADMIN);
+    let original: Value =
+        admin(Method::GET, "/admin/v1/conventions/conv-cd77").send().await.unwrap().json().await.unwrap();
+    let statut = |id: &str| {
+        let path = format!("/partenaire/v1/usagers/{id}/statut");
+        async move { code(s.partner(Method::GET, TOKEN_77, &path).send().await.unwrap()).await }
+    };
+    let besoins = || async {
+        let path = format!("/partenaire/v1/usagers/{id}/diagnostic/besoins");
+        code(s.partner(Method::GET, TOKEN_77, &path).send().await.unwrap()).await
+    };
+    let recherche = || async {
+        let r = s
+            .partner(Method::POST, TOKEN_77, "/partenaire/v1/rechercher-usager")
+            .json(&serde_json::json!({"nir": nir(who::INSCRITE), "dateNaissance": who::BIRTH}))
+            .send()
+            .await
+            .unwrap();
+        code(r).await
+    };
+    let modifier = |c: Value| async move {
+        let r = admin(Method::PUT, "/admin/v1/conventions/conv-cd77").json(&c).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    };
+    let refus = |(st, v): (u16, Value), motif: &str| {
+        assert_eq!((st, v["codeRetour"].as_str(), v["motif"].as_str()), (403, Some("R001"), Some(motif)), "{v}");
+    };
+    let inconnu = |(st, v): (u16, Value)| assert_eq!((st, v["codeRetour"].as_str()), (404, Some("S002")), "{v}");
+    let tout_va = || async {
+        assert_eq!(statut(&id).await.0, 200);
+        assert_eq!(statut(&cessee).await.0, 200);
+        assert_eq!(besoins().await.0, 200);
+        assert_eq!(recherche().await.1["codeRetour"], "S001");
+    };
+    tout_va().await;
+
+    // parties: cd77 no longer party; its application and agents are refused at once
+    let mut c = original.clone();
+    c["parties"] = serde_json::json!(["ft"]);
+    modifier(c).await;
+    refus(statut(&id).await, "NON_PARTIE");
+    refus(recherche().await, "NON_PARTIE");
+    let clients: Value = admin(Method::GET, "/admin/v1/clients").send().await.unwrap().json().await.unwrap();
+    let cd77 = clients.as_array().unwrap().iter().find(|c| c["clientId"] == "cd77-app").unwrap();
+    assert_eq!(cd77["etat"], "HORS_CONVENTION", "{cd77}");
+    let ft = clients.as_array().unwrap().iter().find(|c| c["clientId"] == "ft-app").unwrap();
+    assert_eq!(ft["etat"], "ACTIF");
+    let r = s
+        .client
+        .post(s.url("/oauth2/token"))
+        .form(&[("grant_type", "client_credentials"), ("client_id", "cd77-app"), ("client_secret", SECRET)])
+        .send()
+        .await
+        .unwrap();
+    let (st, v) = code(r).await;
+    assert_eq!((st, v["error"].as_str()), (400, Some("unauthorized_client")), "{v}");
+    let last = s.store.journal_page(0, 100_000).await.unwrap().pop().unwrap();
+    assert_eq!((last.entree.decision.as_str(), last.entree.raison.as_str()), ("REFUSE", "NON_PARTIE"));
+    modifier(original.clone()).await;
+    tout_va().await;
+
+    // territory: the 93 only; people of the 77 become unknown
+    let mut c = original.clone();
+    c["territoire"] = serde_json::json!({"portee": "departements", "departements": ["93"]});
+    modifier(c).await;
+    inconnu(statut(&id).await);
+    assert_eq!(recherche().await.1["codeRetour"], "S002");
+    modifier(original.clone()).await;
+    tout_va().await;
+
+    // publics: registered job seekers only; a ceased RSA beneficiary becomes unknown
+    let mut c = original.clone();
+    c["publics"] = serde_json::json!(["INSCRITS"]);
+    modifier(c).await;
+    inconnu(statut(&cessee).await);
+    assert_eq!(statut(&id).await.0, 200, "still registered");
+    modifier(original.clone()).await;
+    tout_va().await;
+
+    // categories: the diagnostic withdrawn
+    let mut c = original.clone();
+    c["categories"].as_object_mut().unwrap().remove("diagnostic");
+    modifier(c).await;
+    refus(besoins().await, "CATEGORIE_NON_ACCORDEE");
+    assert_eq!(statut(&id).await.0, 200, "the other categories remain");
+    modifier(original.clone()).await;
+    tout_va().await;
+
+    // dates: ended yesterday
+    let mut c = original.clone();
+    c["fin"] = "2026-11-21".into();
+    c["debut"] = "2025-01-01".into();
+    modifier(c).await;
+    refus(statut(&id).await, "CONVENTION_HORS_VIGUEUR");
+    refus(recherche().await, "CONVENTION_HORS_VIGUEUR");
+    modifier(original.clone()).await;
+    tout_va().await;
+
+    // MFA now required: the application has not committed to it
+    let mut c = original.clone();
+    c["mfaRequise"] = true.into();
+    modifier(c).await;
+    refus(statut(&id).await, "MFA_REQUISE");
+    refus(besoins().await, "MFA_REQUISE");
+    modifier(original).await;
+    tout_va().await;
+}
+
+scenarios!(a_narrowed_convention_narrows_access_at_once);

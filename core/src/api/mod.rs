@@ -2,12 +2,13 @@
 
 pub mod admin;
 pub mod caller;
+pub mod extract;
 pub mod health;
-pub mod json;
 pub mod oauth;
 pub mod openapi;
 pub mod partenaire;
 pub mod problem;
+pub mod serveur;
 
 use std::sync::Arc;
 
@@ -41,6 +42,10 @@ pub struct Services {
     pub mesureur: Option<crate::sla::mesure::Mesureur>,
     /// API versions and their sunsets (Deprecation/Sunset headers).
     pub versions: crate::sla::gestion::Versions,
+    /// How long a client may take to send a request.
+    pub delais_http: extract::DelaisHttp,
+    /// This instance, in the heartbeats (a new one at each start).
+    pub instance: String,
 }
 
 /// Failures at start-up.
@@ -80,6 +85,8 @@ impl Services {
             admins,
             oidc: oidc.map(crate::habilitation::oidc::Oidc::new),
             catalogue: None,
+            delais_http: Default::default(),
+            instance: uuid::Uuid::new_v4().to_string(),
         };
         if let Err(e) = s.versions.recharger(&s).await {
             tracing::error!(erreur = %e, "versions d'API illisibles");
@@ -145,11 +152,40 @@ pub fn router(state: AppState) -> Router {
         .nest("/partenaire/v1", partenaires)
         .nest("/admin/v1", admin::router())
         .route("/admin/sla", axum::routing::get(admin::sla::page))
+        .fallback(|| async { problem::ApiError::RouteInconnue })
+        .method_not_allowed_fallback(|| async { problem::ApiError::MethodeNonPermise })
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        // Spans carry method, path and status only: paths hold encrypted ids, never a NIR.
-        .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        // Spans carry the method and the route's template only, never the path or the
+        // query as sent (a NIR sent in place of an id would be logged).
+        .layer(TraceLayer::new_for_http().make_span_with(span_de_requete))
+        .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+        .layer(axum::middleware::from_fn(identifiant_de_requete))
+}
+
+/// The span of a request: method, route template, request id.
+fn span_de_requete(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("(aucune)", |m| m.as_str());
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("requete", methode = %req.method(), route, request_id = id)
+}
+
+/// A request id is the caller's when it is a plain token (letters, digits, `-`, `_`,
+/// `.`, 8 to 64 of them) that cannot hold a NIR (no run of 12 digits); otherwise one is
+/// made: it is logged and journaled, and a caller might put anything there.
+async fn identifiant_de_requete(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let sur = |v: &str| {
+        (8..=64).contains(&v.len())
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && !v.as_bytes().windows(12).any(|w| w.iter().all(|b| b.is_ascii_digit() || matches!(b, b'A' | b'B')))
+    };
+    if req.headers().get("x-request-id").is_some_and(|v| !v.to_str().is_ok_and(sur)) {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
 }
 
 /// A deprecated API version answers with `Deprecation` and `Sunset` (RFC 9745, RFC 8594).

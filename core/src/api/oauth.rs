@@ -1,29 +1,40 @@
 //! OAuth2 client credentials (RFC 6749 §4.4) and the public key set.
 //!
 //! Errors here follow RFC 6749 §5.2 (`{"error", "error_description"}`), which OAuth2
-//! clients expect, rather than problem documents.
+//! clients expect, rather than problem documents: `invalid_request` (400) for a request
+//! malformed in any way, `unsupported_grant_type` (400), `invalid_scope` (400),
+//! `unauthorized_client` (400) for an application whose organisation is no longer party
+//! to its convention, `invalid_client` (401, with `WWW-Authenticate`) for failed client
+//! authentication.
 
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::AppState;
+use super::problem::ApiError;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/oauth2/token", post(token)).route("/.well-known/jwks.json", get(jwks))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// The form of a token request (`application/x-www-form-urlencoded`).
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct TokenRequest {
+    /// `client_credentials`.
     pub grant_type: String,
+    /// With `client_secret`, when HTTP Basic is not used.
     #[serde(default)]
     pub client_id: Option<String>,
     #[serde(default)]
     pub client_secret: Option<String>,
+    /// Space-separated scopes asked for (default: all those of the application).
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -34,44 +45,122 @@ pub struct TokenResponse {
     pub scope: String,
 }
 
+/// An error of RFC 6749 §5.2.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OAuthError {
+    /// `invalid_request`, `invalid_client`, `unauthorized_client`,
+    /// `unsupported_grant_type` or `invalid_scope`.
     pub error: &'static str,
-    pub error_description: &'static str,
+    pub error_description: String,
 }
 
-fn oauth_error(status: StatusCode, error: &'static str, error_description: &'static str) -> Response {
-    let mut r = (status, Json(OAuthError { error, error_description })).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+/// Largest token request.
+const MAX_FORMULAIRE: usize = 8 * 1024;
+
+fn oauth_error(status: StatusCode, error: &'static str, error_description: impl Into<String>) -> Response {
+    let mut r = (status, Json(OAuthError { error, error_description: error_description.into() })).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     if status == StatusCode::UNAUTHORIZED {
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic"));
+        h.insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"dude\""));
+    }
+    if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
+        h.insert(header::CONNECTION, header::HeaderValue::from_static("close"));
     }
     r
 }
 
-/// Credentials from HTTP Basic, else from the form.
-fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Option<(String, String)> {
-    if let Some(basic) =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Basic "))
-    {
-        let raw = base64::engine::general_purpose::STANDARD.decode(basic.trim()).ok()?;
-        let s = String::from_utf8(raw).ok()?;
-        let (id, secret) = s.split_once(':')?;
-        return Some((id.to_string(), secret.to_string()));
+fn invalid_request(description: impl Into<String>) -> Response {
+    oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description)
+}
+
+/// The form's parameters, each at most once (RFC 6749 §3.2).
+fn parametres(corps: &[u8]) -> Result<TokenRequest, Response> {
+    let mut vus = std::collections::HashSet::new();
+    for (k, _) in form_urlencoded::parse(corps) {
+        if !vus.insert(k) {
+            return Err(invalid_request("un paramètre est répété (chacun au plus une fois)"));
+        }
     }
-    Some((form.client_id.clone()?, form.client_secret.clone()?))
+    super::extract::urlencoded::<TokenRequest>(corps).map_err(|e| match e {
+        ApiError::InvalidInput { message, .. } => invalid_request(message),
+        e => invalid_request(e.to_string()),
+    })
+}
+
+/// Credentials from HTTP Basic or from the form, not both (RFC 6749 §2.3.1).
+fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<Option<(String, String)>, Response> {
+    let basic = match headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(v) => {
+            let lu = v
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+                .and_then(|raw| String::from_utf8(raw).ok())
+                .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_string(), secret.to_string())));
+            match lu {
+                Some(c) => Some(c),
+                None => {
+                    return Err(oauth_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_client",
+                        "en-tête Authorization illisible : Basic base64(client_id:client_secret) attendu",
+                    ));
+                }
+            }
+        }
+    };
+    match (basic, &form.client_id, &form.client_secret) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Err(invalid_request("identifiants à la fois en HTTP Basic et dans le formulaire : un seul moyen"))
+        }
+        (Some(c), None, None) => Ok(Some(c)),
+        (None, Some(id), Some(secret)) => Ok(Some((id.clone(), secret.clone()))),
+        (None, Some(_), None) => Err(invalid_request("client_secret absent")),
+        (None, None, Some(_)) => Err(invalid_request("client_id absent")),
+        (None, None, None) => Ok(None),
+    }
 }
 
 /// Issues a short-lived access token to a partner application.
 #[utoipa::path(post, path = "/oauth2/token", tag = "authentification",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, body = TokenResponse), (status = 400, body = OAuthError), (status = 401, body = OAuthError)))]
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<TokenRequest>) -> Response {
+    responses((status = 200, body = TokenResponse),
+        (status = 400, body = OAuthError, description = "invalid_request, unsupported_grant_type, invalid_scope, unauthorized_client"),
+        (status = 401, body = OAuthError, description = "invalid_client"),
+        (status = 408, body = OAuthError, description = "invalid_request : requête incomplète dans le délai"),
+        (status = 413, body = OAuthError, description = "invalid_request : requête trop volumineuse")))]
+pub async fn token(State(state): State<AppState>, req: Request) -> Response {
+    let headers = req.headers().clone();
+    let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return invalid_request("Content-Type application/x-www-form-urlencoded attendu");
+    }
+    let corps = match super::extract::lire_corps(req, &state, MAX_FORMULAIRE).await {
+        Ok(c) => c,
+        Err(ApiError::TropVolumineux(_)) => {
+            return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "requête trop volumineuse");
+        }
+        Err(ApiError::Delai) => {
+            return oauth_error(StatusCode::REQUEST_TIMEOUT, "invalid_request", "requête incomplète dans le délai");
+        }
+        Err(_) => return invalid_request("corps de requête illisible"),
+    };
+    let form = match parametres(&corps) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
     if form.grant_type != "client_credentials" {
         return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "seul client_credentials est accepté");
     }
-    let Some((id, secret)) = credentials(&headers, &form) else {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "identifiants de l'application absents");
+    let (id, secret) = match credentials(&headers, &form) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "identifiants de l'application absents");
+        }
+        Err(r) => return r,
     };
     let s = state.services();
     let h = s.gardien.courant();
@@ -80,20 +169,46 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, Form(form)
     // Verify even for an unknown client, so timing does not tell which ids exist.
     let stored = client.map(|c| c.secret_hash.as_str()).unwrap_or("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     let ok = s.secrets.verify(&id, &secret, stored);
-    match client {
-        Some(c) if ok => Json(TokenResponse {
-            access_token: s.emetteur.emettre(c, now),
-            token_type: "Bearer",
-            expires_in: s.emetteur.duree_s,
-            scope: c.scopes.join(" "),
-        })
-        .into_response(),
-        _ => oauth_error(
+    let Some(client) = client.filter(|_| ok) else {
+        return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "application inconnue, révoquée ou secret incorrect",
-        ),
+        );
+    };
+    if !h.registre.conventions.get(&client.convention_id).is_some_and(|c| c.parties.contains(&client.organisation_id)) {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "l'organisation de l'application n'est pas partie à sa convention",
+        );
     }
+    let scope = match form.scope.as_deref().map(str::split_ascii_whitespace) {
+        None => client.scopes.join(" "),
+        Some(demandes) => {
+            let accordes: Vec<&str> = demandes.filter(|d| client.scopes.iter().any(|s| s == d)).collect();
+            if accordes.is_empty() {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    format!(
+                        "aucun des scopes demandés n'est accordé à l'application (accordés : {})",
+                        client.scopes.join(" ")
+                    ),
+                );
+            }
+            accordes.join(" ")
+        }
+    };
+    let mut r = Json(TokenResponse {
+        access_token: s.emetteur.emettre_pour(client, &scope, now),
+        token_type: "Bearer",
+        expires_in: s.emetteur.duree_s,
+        scope,
+    })
+    .into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    r
 }
 
 /// Public keys that verify the access tokens.

@@ -20,10 +20,86 @@ impl Modify for Security {
     }
 }
 
+/// The answers every operation of a kind can give, added where an operation does not
+/// document them itself: every rejection is a problem document (`application/problem+json`).
+struct ReponsesCommunes;
+
+fn probleme(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+        )
+        .build()
+}
+
+impl Modify for ReponsesCommunes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{ObjectBuilder, Required, Type};
+        for (chemin, item) in openapi.paths.paths.iter_mut() {
+            let protege = chemin.starts_with("/partenaire/") || chemin.starts_with("/admin/");
+            let partenaire = chemin.starts_with("/partenaire/");
+            let ops: [&mut Option<Operation>; 5] =
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                if partenaire {
+                    // the habilitated agent acting, on every partner call
+                    let params = op.parameters.get_or_insert_with(Vec::new);
+                    for (nom, description) in [
+                        ("pa-identifiant-agent", "Identifiant de l'agent habilité (ou BATCH)"),
+                        ("pa-nom-agent", "Nom de l'agent"),
+                        ("pa-prenom-agent", "Prénom de l'agent"),
+                    ] {
+                        if !params.iter().any(|p| p.name == nom) {
+                            params.push(
+                                ParameterBuilder::new()
+                                    .name(nom)
+                                    .parameter_in(ParameterIn::Header)
+                                    .required(Required::True)
+                                    .description(Some(description))
+                                    .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(128))))
+                                    .build(),
+                            );
+                        }
+                    }
+                }
+                let a_parametres = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let corps = op.request_body.as_ref().map(|b| b.content.keys().cloned().collect::<Vec<_>>());
+                let json = corps.as_ref().is_some_and(|c| c.iter().any(|t| t.ends_with("json")));
+                let mut attendues: Vec<(&str, &str)> = Vec::new();
+                if a_parametres || corps.is_some() {
+                    attendues.push(("400", "R997 : paramètre ou corps invalide (le champ est nommé)"));
+                }
+                if protege {
+                    attendues.push(("401", "R001 : jeton absent, invalide ou expiré ; agent non identifié"));
+                    attendues.push(("403", "R001 : accès non autorisé (le motif est donné)"));
+                    attendues.push(("503", "R999 : service momentanément indisponible"));
+                }
+                if partenaire || chemin.contains('{') {
+                    attendues.push(("404", "S002 : aucun usager dans le périmètre, ou ressource inconnue"));
+                }
+                if corps.is_some() {
+                    attendues.push(("408", "R997 : corps de requête incomplet dans le délai (connexion fermée)"));
+                    attendues.push(("413", "R997 : corps de requête trop volumineux (connexion fermée)"));
+                }
+                if json {
+                    attendues.push(("415", "R997 : Content-Type application/json attendu"));
+                }
+                for (code, description) in attendues {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| probleme(description).into());
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "DUDE — Dossier unique du demandeur d'emploi", description = "API partenaires v1 et administration"),
-    modifiers(&Security),
+    modifiers(&Security, &ReponsesCommunes),
     paths(
         health::healthz,
         health::readyz,

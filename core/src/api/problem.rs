@@ -43,6 +43,16 @@ pub enum ApiError {
     NotFound(String),
     #[error("format de réponse non disponible : {0}")]
     NotAcceptable(String),
+    #[error("corps de requête trop volumineux (limite : {0} octets)")]
+    TropVolumineux(u64),
+    #[error("type de contenu non pris en charge (Content-Type attendu : {0})")]
+    TypeMedia(&'static str),
+    #[error("requête incomplète dans le délai imparti : connexion fermée")]
+    Delai,
+    #[error("ressource inconnue : voir /openapi.json")]
+    RouteInconnue,
+    #[error("méthode non permise pour cette ressource (voir l'en-tête Allow)")]
+    MethodeNonPermise,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -96,18 +106,23 @@ impl IntoResponse for ApiError {
             ApiError::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
             ApiError::AdminInterdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
             ApiError::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
-            ApiError::Import(e) => match e {
-                crate::import::ImportError::Store(_) | crate::import::ImportError::Journal(_) => {
-                    (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
+            ApiError::Import(e) => {
+                use crate::import::ImportError as I;
+                use crate::plugin::PluginError as P;
+                match e {
+                    I::Store(_) | I::Journal(_) | I::Plugin(P::Hote(_)) | I::Adaptateur { erreur: P::Hote(_), .. } => {
+                        (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
+                    }
+                    I::Convention(..)
+                    | I::Archive(..)
+                    | I::Lecture(..)
+                    | I::Plugin(P::Refus(..) | P::EntreeTropGrande(..))
+                    | I::Adaptateur { erreur: P::Refus(..) | P::EntreeTropGrande(..), .. } => {
+                        (StatusCode::BAD_REQUEST, "R997", "Fichier refusé")
+                    }
+                    _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
                 }
-                crate::import::ImportError::Convention(..)
-                | crate::import::ImportError::Archive(..)
-                | crate::import::ImportError::Lecture(..)
-                | crate::import::ImportError::Plugin(crate::plugin::PluginError::Refus(..)) => {
-                    (StatusCode::BAD_REQUEST, "R997", "Fichier refusé")
-                }
-                _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
-            },
+            }
             ApiError::Journal(_) | ApiError::Authz(_) | ApiError::Export(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
             }
@@ -116,6 +131,13 @@ impl IntoResponse for ApiError {
             ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
             ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible"),
+            ApiError::TropVolumineux(_) => (StatusCode::PAYLOAD_TOO_LARGE, "R997", "Requête trop volumineuse"),
+            ApiError::TypeMedia(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "R997", "Type de contenu non pris en charge")
+            }
+            ApiError::Delai => (StatusCode::REQUEST_TIMEOUT, "R997", "Délai de requête dépassé"),
+            ApiError::RouteInconnue => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
+            ApiError::MethodeNonPermise => (StatusCode::METHOD_NOT_ALLOWED, "R997", "Méthode non permise"),
             ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible"),
         };
         let detail = match &self {
@@ -138,6 +160,8 @@ impl IntoResponse for ApiError {
         let champ = match &self {
             ApiError::InvalidInput { field, .. } => field.clone(),
             ApiError::IdNational(_) => Some("idNational".into()),
+            ApiError::TropVolumineux(_) | ApiError::Delai => Some("corps".into()),
+            ApiError::TypeMedia(_) => Some("Content-Type".into()),
             _ => None,
         };
         let body = Problem {
@@ -154,6 +178,10 @@ impl IntoResponse for ApiError {
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        // the rest of a body too large or too slow is not read: the connection closes
+        if matches!(self, ApiError::TropVolumineux(_) | ApiError::Delai) {
+            resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         resp
     }

@@ -2,14 +2,14 @@
 //!
 //! Every enumeration is a Rust enum carrying its wire code and its French label.
 //! On the wire (JSON, CSV, database) a value is its code; an unknown code is a
-//! [`UnknownCode`] error that names the enumeration and the value received.
+//! [`UnknownCode`] error that names the enumeration and its admitted values, never the
+//! value received (it may be personal data sent in the wrong field).
 
 /// A code that is not one of an enumeration's values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("valeur « {value} » inconnue pour {enumeration} (valeurs admises : {allowed})")]
+#[error("valeur inconnue pour {enumeration} (valeurs admises : {allowed})")]
 pub struct UnknownCode {
     pub enumeration: &'static str,
-    pub value: String,
     pub allowed: String,
 }
 
@@ -22,7 +22,6 @@ pub trait Coded: Sized + Copy + 'static {
     fn from_code(code: &str) -> Result<Self, UnknownCode> {
         Self::ALL.iter().copied().find(|v| v.code() == code).ok_or_else(|| UnknownCode {
             enumeration: Self::NAME,
-            value: code.chars().take(40).collect(),
             allowed: Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
         })
     }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct Departement(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("code département « {0} » invalide (01 à 95, 2A, 2B, 971 à 976)")]
+#[error("code département invalide (01 à 95, 2A, 2B, 971 à 976)")]
 pub struct DepartementError(pub String);
 
 impl Departement {

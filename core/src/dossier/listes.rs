@@ -28,7 +28,7 @@ pub struct Mois {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("mois « {0} » invalide : format attendu AAAA-MM")]
+#[error("mois invalide : format attendu AAAA-MM")]
 pub struct MoisError(pub String);
 
 impl Mois {

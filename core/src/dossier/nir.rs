@@ -15,9 +15,9 @@ pub enum NirError {
     Length(usize),
     #[error("NIR : caractère non admis en position {0} (chiffres attendus, 2A/2B aux positions 6-7)")]
     Character(usize),
-    #[error("NIR : premier caractère (sexe) {0} non admis (1, 2, 3, 4, 7 ou 8)")]
+    #[error("NIR : premier caractère (sexe) non admis (1, 2, 3, 4, 7 ou 8)")]
     Sex(char),
-    #[error("NIR : mois de naissance {0:02} non admis")]
+    #[error("NIR : mois de naissance non admis (01 à 12, ou 20 à 42 et 50 à 99)")]
     Month(u32),
     #[error("NIR : clé de contrôle incorrecte")]
     Key,

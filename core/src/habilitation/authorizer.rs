@@ -29,6 +29,9 @@ pub struct Attributs {
     pub dans_public: i32,
     pub mfa_requise: i32,
     pub mfa: i32,
+    /// The caller's organisation is one of the convention's parties (a narrowed
+    /// convention refuses at once the applications and agents of a party removed).
+    pub partie: i32,
 }
 
 /// `YYYYMMDD` as an integer.
@@ -57,6 +60,7 @@ coded_enum!(
         HabilitationNonCommencee => ("HABILITATION_NON_COMMENCEE", "Habilitation pas encore en vigueur"),
         HabilitationExpiree => ("HABILITATION_EXPIREE", "Habilitation expirée"),
         Revoque => ("REVOQUE", "Habilitation révoquée"),
+        NonPartie => ("NON_PARTIE", "Organisation non partie à la convention"),
         NonCertifie => ("NON_CERTIFIE", "Agent sans certification"),
         ConventionHorsVigueur => ("CONVENTION_HORS_VIGUEUR", "Convention hors de sa période de validité"),
         CategorieNonAccordee => ("CATEGORIE_NON_ACCORDEE", "Catégorie de données non prévue par la convention"),
@@ -96,6 +100,8 @@ pub trait Authorizer: Send + Sync {
 pub fn motif_refus(a: &Attributs) -> Motif {
     if a.revoque != 0 {
         Motif::Revoque
+    } else if a.partie == 0 {
+        Motif::NonPartie
     } else if a.aujourdhui < a.habilitation_debut {
         Motif::HabilitationNonCommencee
     } else if a.aujourdhui > a.habilitation_fin {

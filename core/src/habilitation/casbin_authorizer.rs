@@ -116,6 +116,7 @@ pub fn attributs_valides() -> Attributs {
         dans_public: 1,
         mfa_requise: 0,
         mfa: 0,
+        partie: 1,
     }
 }
 
@@ -144,6 +145,7 @@ pub fn known_answers(a: &dyn Authorizer) -> Result<(), AuthzError> {
         (Role::Conseiller, Categorie::Rsa, Action::Lire, with(|a| a.dans_territoire = 0), false),
         (Role::Conseiller, Categorie::Rsa, Action::Lire, with(|a| a.dans_public = 0), false),
         (Role::Conseiller, Categorie::Rsa, Action::Lire, with(|a| a.mfa_requise = 1), false),
+        (Role::Conseiller, Categorie::Rsa, Action::Lire, with(|a| a.partie = 0), false),
         (
             Role::Conseiller,
             Categorie::Rsa,

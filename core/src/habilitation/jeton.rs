@@ -85,8 +85,13 @@ impl Emetteur {
         }
     }
 
-    /// A token for `client`, valid `duree_s` seconds from `now`.
+    /// A token for `client` with all its scopes, valid `duree_s` seconds from `now`.
     pub fn emettre(&self, client: &ApiClient, now: DateTime<Utc>) -> String {
+        self.emettre_pour(client, &client.scopes.join(" "), now)
+    }
+
+    /// A token for `client` carrying `scope` (space-separated, granted by the caller).
+    pub fn emettre_pour(&self, client: &ApiClient, scope: &str, now: DateTime<Utc>) -> String {
         let mut jti = [0u8; 12];
         getrandom::getrandom(&mut jti).expect("operating system random source");
         let claims = Claims {
@@ -98,7 +103,7 @@ impl Emetteur {
             jti: URL_SAFE_NO_PAD.encode(jti),
             org: client.organisation_id.clone(),
             conv: client.convention_id.clone(),
-            scope: client.scopes.join(" "),
+            scope: scope.to_string(),
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());

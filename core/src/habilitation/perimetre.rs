@@ -80,6 +80,7 @@ pub fn demande(
             dans_public: personne.map_or(1, |p| b(p.dans_publics(caller, today))),
             mfa_requise: b(c.mfa_requise),
             mfa: b(caller.mfa),
+            partie: b(c.parties.contains(&caller.organisation.id)),
         },
     }
 }

@@ -37,7 +37,7 @@ pub enum GestionError {
     Changement(#[from] ChangementError),
     #[error(transparent)]
     Version(#[from] VersionApiError),
-    #[error("{0} inconnu")]
+    #[error("{0}")]
     Inconnu(String),
     #[error("{champ} : {message}")]
     Invalide { champ: &'static str, message: String },
@@ -137,7 +137,7 @@ pub async fn incident(services: &Services, id: &str) -> Result<IncidentEnregistr
         .store
         .sla_document("incident", id)
         .await?
-        .ok_or_else(|| GestionError::Inconnu(format!("incident {id}")))?;
+        .ok_or_else(|| GestionError::Inconnu("incident inconnu".into()))?;
     lire(&d)
 }
 
@@ -366,7 +366,7 @@ pub async fn violation(services: &Services, id: &str) -> Result<ViolationEnregis
         .store
         .sla_document("violation", id)
         .await?
-        .ok_or_else(|| GestionError::Inconnu(format!("violation {id}")))?;
+        .ok_or_else(|| GestionError::Inconnu("violation inconnue".into()))?;
     lire(&d)
 }
 

@@ -1,9 +1,9 @@
 //! Adapters: what is loaded (version, sha256, counters, last error), upload of a new
 //! version, and imports through a convention's adapter.
 
+use crate::api::extract::{Octets, Path, Query};
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -89,7 +89,7 @@ pub async fn televerser(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Query(q): Query<Televersement>,
-    octets: Bytes,
+    Octets(octets): Octets<{ super::COMPOSANT_MAX }>,
 ) -> Result<(StatusCode, Json<AdaptateurInfo>), ApiError> {
     let nom_ok = q.fichier.ends_with(".wasm")
         && q.fichier.len() <= 64
@@ -131,14 +131,47 @@ pub async fn televerser(
 /// Header carrying the password of an encrypted 7z/zip archive.
 pub const EN_TETE_MOT_DE_PASSE: &str = "dude-mot-de-passe-archive";
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ParametresImport {
     /// Format (default: the adapter's first).
     pub format: Option<String>,
     /// Name of the file, for the report.
     pub nom: Option<String>,
-    /// Adapter options, `clé=valeur`, comma-separated.
-    pub options: Option<String>,
+    /// An adapter option, `clé=valeur` (repeatable; the value may hold any character,
+    /// URL-encoded: `option=separateur%3D%2C`).
+    #[param(style = Form, explode)]
+    pub option: Vec<String>,
+}
+
+impl ParametresImport {
+    /// Reads the query string: `format` and `nom` at most once, `option` repeatable.
+    fn lire(query: &str) -> Result<(Self, Vec<(String, String)>), ApiError> {
+        let mut p = Self::default();
+        let mut options = Vec::new();
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            let une_fois = |champ: &mut Option<String>, nom: &str| match champ {
+                Some(_) => Err(ApiError::invalid(nom, format!("{nom} : au plus une fois"))),
+                None => {
+                    *champ = Some(v.to_string());
+                    Ok(())
+                }
+            };
+            match k.as_ref() {
+                "format" => une_fois(&mut p.format, "format")?,
+                "nom" => une_fois(&mut p.nom, "nom")?,
+                "option" => {
+                    let (cle, valeur) = v
+                        .split_once('=')
+                        .filter(|(c, _)| !c.is_empty())
+                        .ok_or_else(|| ApiError::invalid("option", "option : clé=valeur attendu"))?;
+                    options.push((cle.to_string(), valeur.to_string()));
+                }
+                _ => return Err(ApiError::invalid("query", "paramètre inconnu (admis : format, nom, option)")),
+            }
+        }
+        Ok((p, options))
+    }
 }
 
 /// Imports a file through the convention's adapter (administrators of a party). The body
@@ -153,28 +186,17 @@ pub async fn importer_fichier(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Path(id): Path<String>,
-    Query(q): Query<ParametresImport>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
     entetes: axum::http::HeaderMap,
-    octets: Bytes,
+    Octets(octets): Octets<{ super::TAILLE_MAX }>,
 ) -> Result<Json<Rapport>, ApiError> {
+    let (q, options) = ParametresImport::lire(query.as_deref().unwrap_or(""))?;
     let conv = super::convention_connue(&state, &id)?;
     if !conv.parties.iter().any(|p| admin.gere(p)) {
         return Err(interdit(&state, &admin, "admin.import".into(), id).await);
     }
     let adaptateur =
         catalogue(&state)?.pour(&conv, crate::plugin::Sens::Import).map_err(|e| ApiError::invalid("convention", e))?;
-    let options = match &q.options {
-        Some(o) => o
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|kv| {
-                kv.split_once('=')
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .ok_or_else(|| ApiError::invalid("options", format!("options : « {kv} » n'est pas clé=valeur")))
-            })
-            .collect::<Result<Vec<_>, _>>()?,
-        None => vec![],
-    };
     let limites = conv.adaptateur.as_ref().map(|r| r.limites()).unwrap_or_default();
     // An encrypted archive's password comes in its own header (never logged).
     let mot_de_passe = match entetes.get(EN_TETE_MOT_DE_PASSE) {
@@ -259,7 +281,7 @@ pub async fn export(
         .store()
         .recuperer_export(&id, &export, now)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("export {export} inconnu pour la convention {id}")))?;
+        .ok_or_else(|| ApiError::NotFound("export inconnu pour cette convention".into()))?;
     let Some(contenu) = contenu else {
         return Err(ApiError::InvalidInput {
             field: None,

@@ -2,8 +2,9 @@
 //! and API clients (secret shown once). Only administrators of the right organisation;
 //! every change journaled; the live habilitations are reloaded after each change.
 
+use crate::api::extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{interdit, journaliser};
 use crate::api::AppState;
 use crate::api::caller::{Admin, Administrateur};
-use crate::api::json::Body;
+use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::habilitation::agent::{AgentHabilite, Role};
 use crate::habilitation::client::{ApiClient, SecretHasher};
@@ -60,7 +61,7 @@ pub async fn organisation(
         .get(&id)
         .cloned()
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("organisation {id} inconnue")))
+        .ok_or_else(|| ApiError::NotFound("organisation inconnue".into()))
 }
 
 /// Creates an organisation (France Travail's national administrators).
@@ -76,7 +77,7 @@ pub async fn creer_organisation(
         return Err(interdit(&state, &admin, "admin.organisation.creer".into(), o.id).await);
     }
     if state.services().gardien.courant().registre.organisations.contains_key(&o.id) {
-        return Err(ApiError::Conflit(format!("organisation {} déjà enregistrée", o.id)));
+        return Err(ApiError::Conflit("id : organisation déjà enregistrée".into()));
     }
     state.store().enregistrer_organisation(&o).await?;
     appliquer(&state, &admin, "admin.organisation.creer", &o.id).await?;
@@ -95,7 +96,7 @@ pub async fn modifier_organisation(
         return Err(ApiError::invalid("id", "id : différent de celui de l'URL"));
     }
     if !state.services().gardien.courant().registre.organisations.contains_key(&id) {
-        return Err(ApiError::NotFound(format!("organisation {id} inconnue")));
+        return Err(ApiError::NotFound("organisation inconnue".into()));
     }
     if !admin.gere(&id) {
         return Err(interdit(&state, &admin, "admin.organisation.modifier".into(), id).await);
@@ -136,7 +137,7 @@ async fn verifier_convention(
     let h = state.services().gardien.courant();
     for p in &c.parties {
         if !h.registre.organisations.contains_key(p) {
-            return Err(ApiError::invalid("parties", format!("parties : organisation {p} inconnue")));
+            return Err(ApiError::invalid("parties", "parties : organisation inconnue"));
         }
     }
     if !c.parties.iter().any(|p| admin.gere(p)) {
@@ -155,7 +156,7 @@ pub async fn creer_convention(
 ) -> Result<(StatusCode, Json<Convention>), ApiError> {
     verifier_convention(&state, &admin, &c, "admin.convention.creer").await?;
     if state.services().gardien.courant().registre.conventions.contains_key(&c.id) {
-        return Err(ApiError::Conflit(format!("convention {} déjà enregistrée", c.id)));
+        return Err(ApiError::Conflit("id : convention déjà enregistrée".into()));
     }
     state.store().enregistrer_convention(&c).await?;
     appliquer(&state, &admin, "admin.convention.creer", &c.id).await?;
@@ -175,7 +176,7 @@ pub async fn modifier_convention(
     }
     let ancienne = state.services().gardien.courant().registre.conventions.get(&id).cloned();
     let Some(ancienne) = ancienne else {
-        return Err(ApiError::NotFound(format!("convention {id} inconnue")));
+        return Err(ApiError::NotFound("convention inconnue".into()));
     };
     if !ancienne.parties.iter().any(|p| admin.gere(p)) {
         return Err(interdit(&state, &admin, "admin.convention.modifier".into(), id).await);
@@ -229,7 +230,7 @@ fn trouver_agent(state: &AppState, admin: &Administrateur, identifiant: &str) ->
         .get(identifiant)
         .filter(|a| admin.gere(&a.organisation_id))
         .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("agent {identifiant} inconnu dans vos organisations")))
+        .ok_or_else(|| ApiError::NotFound("agent inconnu dans vos organisations".into()))
 }
 
 #[utoipa::path(get, path = "/admin/v1/agents/{identifiant}", tag = "administration", params(("identifiant" = String, Path)),
@@ -263,16 +264,10 @@ pub async fn habiliter_agent(
     {
         let h = state.services().gardien.courant();
         if !h.registre.organisations.contains_key(&n.organisation_id) {
-            return Err(ApiError::invalid(
-                "organisationId",
-                format!("organisationId : {} inconnue", n.organisation_id),
-            ));
+            return Err(ApiError::invalid("organisationId", "organisationId : organisation inconnue"));
         }
         if h.registre.agents.contains_key(&n.identifiant) {
-            return Err(ApiError::Conflit(format!(
-                "un compte existe déjà pour {} (un seul compte par personne)",
-                n.identifiant
-            )));
+            return Err(ApiError::Conflit("identifiant : un compte existe déjà (un seul compte par personne)".into()));
         }
     }
     let a = AgentHabilite {
@@ -350,12 +345,47 @@ pub struct ClientAvecSecret {
     pub client_secret: String,
 }
 
-#[utoipa::path(get, path = "/admin/v1/clients", tag = "administration", responses((status = 200, body = [ApiClient])), security(("bearer" = [])))]
-pub async fn clients(State(state): State<AppState>, Admin(admin): Admin) -> Json<Vec<ApiClient>> {
+/// Whether an application may call: `ACTIF`, `REVOQUE`, or `HORS_CONVENTION` when its
+/// organisation is no longer party to its convention (its calls are refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EtatClient {
+    Actif,
+    Revoque,
+    HorsConvention,
+}
+
+/// An application as administrators see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientEtat {
+    #[serde(flatten)]
+    pub client: ApiClient,
+    pub etat: EtatClient,
+}
+
+fn etat(r: &crate::habilitation::registre::Registre, c: &ApiClient, now: chrono::DateTime<chrono::Utc>) -> EtatClient {
+    if c.revoque_le.is_some_and(|t| t <= now) {
+        EtatClient::Revoque
+    } else if r.conventions.get(&c.convention_id).is_some_and(|conv| conv.parties.contains(&c.organisation_id)) {
+        EtatClient::Actif
+    } else {
+        EtatClient::HorsConvention
+    }
+}
+
+#[utoipa::path(get, path = "/admin/v1/clients", tag = "administration", responses((status = 200, body = [ClientEtat])), security(("bearer" = [])))]
+pub async fn clients(State(state): State<AppState>, Admin(admin): Admin) -> Json<Vec<ClientEtat>> {
     let h = state.services().gardien.courant();
-    let mut v: Vec<ApiClient> =
-        h.registre.clients.values().filter(|c| admin.gere(&c.organisation_id)).cloned().collect();
-    v.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+    let now = state.clock().now();
+    let mut v: Vec<ClientEtat> = h
+        .registre
+        .clients
+        .values()
+        .filter(|c| admin.gere(&c.organisation_id))
+        .map(|c| ClientEtat { etat: etat(&h.registre, c, now), client: c.clone() })
+        .collect();
+    v.sort_by(|a, b| a.client.client_id.cmp(&b.client.client_id));
     Json(v)
 }
 
@@ -366,17 +396,19 @@ fn trouver_client(state: &AppState, admin: &Administrateur, id: &str) -> Result<
         .get(id)
         .filter(|c| admin.gere(&c.organisation_id))
         .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("application {id} inconnue dans vos organisations")))
+        .ok_or_else(|| ApiError::NotFound("application inconnue dans vos organisations".into()))
 }
 
 #[utoipa::path(get, path = "/admin/v1/clients/{id}", tag = "administration", params(("id" = String, Path)),
-    responses((status = 200, body = ApiClient)), security(("bearer" = [])))]
+    responses((status = 200, body = ClientEtat)), security(("bearer" = [])))]
 pub async fn client(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Path(id): Path<String>,
-) -> Result<Json<ApiClient>, ApiError> {
-    trouver_client(&state, &admin, &id).map(Json)
+) -> Result<Json<ClientEtat>, ApiError> {
+    let c = trouver_client(&state, &admin, &id)?;
+    let h = state.services().gardien.courant();
+    Ok(Json(ClientEtat { etat: etat(&h.registre, &c, state.clock().now()), client: c }))
 }
 
 /// Registers a partner application under a convention its organisation is party to; the
@@ -394,10 +426,11 @@ pub async fn creer_client(
     }
     {
         let h = state.services().gardien.courant();
-        let conv =
-            h.registre.conventions.get(&n.convention_id).ok_or_else(|| {
-                ApiError::invalid("conventionId", format!("conventionId : {} inconnue", n.convention_id))
-            })?;
+        let conv = h
+            .registre
+            .conventions
+            .get(&n.convention_id)
+            .ok_or_else(|| ApiError::invalid("conventionId", "conventionId : convention inconnue"))?;
         if !conv.parties.contains(&n.organisation_id) {
             return Err(ApiError::invalid(
                 "conventionId",
@@ -405,7 +438,7 @@ pub async fn creer_client(
             ));
         }
         if h.registre.clients.contains_key(&n.client_id) {
-            return Err(ApiError::Conflit(format!("application {} déjà enregistrée", n.client_id)));
+            return Err(ApiError::Conflit("clientId : application déjà enregistrée".into()));
         }
     }
     let secret = SecretHasher::generate();

@@ -1,6 +1,7 @@
 //! Monthly lists for départements (seed 003 §3).
 
-use axum::extract::{Path, Query, State};
+use crate::api::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -28,7 +29,7 @@ pub(crate) fn wants_csv(headers: &HeaderMap) -> Result<bool, ApiError> {
     } else if accept.contains("json") || accept.contains("*/*") {
         Ok(false)
     } else {
-        Err(ApiError::NotAcceptable(format!("{accept} (application/json ou text/csv)")))
+        Err(ApiError::NotAcceptable("Accept : application/json ou text/csv".into()))
     }
 }
 

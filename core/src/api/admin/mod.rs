@@ -15,8 +15,10 @@ use super::caller::Administrateur;
 use super::problem::ApiError;
 use crate::journal::Entree;
 
-/// Largest file accepted by upload and import.
+/// Largest file accepted by an import.
 pub const TAILLE_MAX: usize = 512 << 20;
+/// Largest adapter component accepted by an upload.
+pub const COMPOSANT_MAX: usize = 128 << 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -48,7 +50,6 @@ pub fn router() -> Router<AppState> {
         .route("/sla/versions/{version}", axum::routing::put(sla::enregistrer_version))
         .route("/dossiers/rechercher", post(rapport::rechercher_dossier))
         .route("/dossiers/{id}/rapport-acces", get(rapport::rapport_acces))
-        .layer(axum::extract::DefaultBodyLimit::max(TAILLE_MAX))
 }
 
 /// A convention in force in the current habilitations, or 404.
@@ -64,7 +65,7 @@ pub(crate) fn convention_connue(
         .conventions
         .get(id)
         .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("convention {id} inconnue")))
+        .ok_or_else(|| ApiError::NotFound("convention inconnue".into()))
 }
 
 /// Journals an administrative act (committed before the answer).
@@ -100,7 +101,7 @@ pub(crate) async fn journaliser(
 
 /// Refuses (journaled) an act the administrator may not do.
 pub(crate) async fn interdit(state: &AppState, admin: &Administrateur, action: String, objet: String) -> ApiError {
-    let why = format!("{action} sur {objet} : réservé aux administrateurs de l'organisation concernée");
+    let why = format!("{action} : réservé aux administrateurs de l'organisation concernée");
     match journaliser(state, admin, action, objet, None, "habilitations", false).await {
         Ok(()) => ApiError::AdminInterdit(why),
         Err(e) => e,

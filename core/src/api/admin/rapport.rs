@@ -1,8 +1,9 @@
 //! The access report for the person concerned (RGPD art. 15): the data held, with its
 //! provenance, and who accessed it, when and why. For the data protection officer.
 
+use crate::api::extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 use super::journaliser;
 use crate::api::AppState;
 use crate::api::caller::Admin;
-use crate::api::json::Body;
+use crate::api::extract::Body;
 use crate::api::partenaire::usagers::parse_date;
 use crate::api::problem::{ApiError, Problem};
 use crate::dossier::Nir;
@@ -104,7 +105,7 @@ pub async fn rapport_acces(
     }
     let csv = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"));
     let Some(d) = state.store().load_dossier(id).await? else {
-        return Err(ApiError::NotFound(format!("dossier {id} inconnu")));
+        return Err(ApiError::NotFound("dossier inconnu".into()));
     };
     // The report itself reads personal data: journaled first.
     journaliser(

@@ -2,8 +2,9 @@
 //! availability (announced maintenance, partner-side unavailability), and the page a
 //! person reads (`/admin/sla`).
 
+use crate::api::extract::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -27,7 +28,7 @@ impl From<RapportError> for ApiError {
     fn from(e: RapportError) -> Self {
         match e {
             RapportError::Store(s) => ApiError::Store(s),
-            RapportError::Convention(c) => ApiError::NotFound(format!("convention {c} inconnue")),
+            RapportError::Convention(_) => ApiError::NotFound("convention inconnue".into()),
             e @ RapportError::Mois(_) => ApiError::invalid("mois", e.to_string()),
         }
     }
@@ -100,7 +101,7 @@ pub async fn rapport_mensuel(
 pub async fn ajouter_fenetre(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    crate::api::json::Body(mut f): crate::api::json::Body<Fenetre>,
+    crate::api::extract::Body(mut f): crate::api::extract::Body<Fenetre>,
 ) -> Result<(StatusCode, Json<Fenetre>), ApiError> {
     match f.nature.as_str() {
         "maintenance" => autoriser(&state, &admin, None).await?,
@@ -118,7 +119,7 @@ pub async fn ajouter_fenetre(
     if let Some(a) = &f.api
         && <crate::sla::api::Api as crate::dossier::codes::Coded>::from_code(a).is_err()
     {
-        return Err(ApiError::invalid("api", format!("api : « {} » inconnue", a.chars().take(32).collect::<String>())));
+        return Err(ApiError::invalid("api", "api : inconnue (voir GET /admin/v1/sla/rapport)"));
     }
     f.annonce_le = state.clock().now();
     f.id = state.store().sla_ajouter_fenetre(&f).await?;
@@ -175,7 +176,7 @@ pub struct NouvelIncident {
 pub async fn ouvrir_incident(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    crate::api::json::Body(req): crate::api::json::Body<NouvelIncident>,
+    crate::api::extract::Body(req): crate::api::extract::Body<NouvelIncident>,
 ) -> Result<(StatusCode, Json<crate::sla::gestion::VueIncident>), ApiError> {
     exploitant(&state, &admin, "admin.sla.incident").await?;
     let now = state.clock().now();
@@ -214,8 +215,8 @@ pub struct Etape {
 pub async fn etape_incident(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    crate::api::json::Body(req): crate::api::json::Body<Etape>,
+    crate::api::extract::Path(id): crate::api::extract::Path<String>,
+    crate::api::extract::Body(req): crate::api::extract::Body<Etape>,
 ) -> Result<Json<crate::sla::gestion::VueIncident>, ApiError> {
     exploitant(&state, &admin, "admin.sla.incident").await?;
     let now = state.clock().now();
@@ -275,7 +276,7 @@ pub async fn violations(
 pub async fn declarer_violation(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    crate::api::json::Body(req): crate::api::json::Body<NouvelleViolation>,
+    crate::api::extract::Body(req): crate::api::extract::Body<NouvelleViolation>,
 ) -> Result<(StatusCode, Json<crate::sla::gestion::ViolationEnregistree>), ApiError> {
     autoriser(&state, &admin, Some(&req.convention)).await?;
     let conv = super::convention_connue(&state, &req.convention)?;
@@ -311,8 +312,8 @@ pub struct Notification {
 pub async fn notifier_violation(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    crate::api::json::Body(req): crate::api::json::Body<Notification>,
+    crate::api::extract::Path(id): crate::api::extract::Path<String>,
+    crate::api::extract::Body(req): crate::api::extract::Body<Notification>,
 ) -> Result<Json<crate::sla::gestion::ViolationEnregistree>, ApiError> {
     let now = state.clock().now();
     let v = crate::sla::gestion::violation(state.services(), &id).await?;
@@ -340,7 +341,7 @@ pub async fn changements(
 pub async fn annoncer_changement(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    crate::api::json::Body(mut c): crate::api::json::Body<crate::sla::regles::changement::Changement>,
+    crate::api::extract::Body(mut c): crate::api::extract::Body<crate::sla::regles::changement::Changement>,
 ) -> Result<(StatusCode, Json<crate::sla::gestion::ChangementEnregistre>), ApiError> {
     exploitant(&state, &admin, "admin.sla.changement").await?;
     let now = state.clock().now();
@@ -369,8 +370,8 @@ pub async fn versions(
 pub async fn enregistrer_version(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    axum::extract::Path(version): axum::extract::Path<String>,
-    crate::api::json::Body(v): crate::api::json::Body<crate::sla::regles::changement::VersionApi>,
+    crate::api::extract::Path(version): crate::api::extract::Path<String>,
+    crate::api::extract::Body(v): crate::api::extract::Body<crate::sla::regles::changement::VersionApi>,
 ) -> Result<Json<crate::sla::regles::changement::VersionApi>, ApiError> {
     exploitant(&state, &admin, "admin.sla.version").await?;
     if v.version != version {

@@ -2,15 +2,16 @@
 //! conventions that exchange with the département's system through an adapter get the
 //! update of their contrat d'insertion (see `crate::export`).
 
+use crate::api::extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::Gate;
 use super::diagnostic::{ENREGISTRE, Enregistrement, provenance};
 use crate::api::AppState;
 use crate::api::caller::Partner;
-use crate::api::json::Body;
+use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::dossier::Categorie;
 use crate::dossier::accompagnement::{Accompagnement, BilanGlobal, DecisionBilan, ResultatBilan, SortieAccompagnement};

@@ -2,15 +2,16 @@
 //! write), dossier, pouvoir d'agir. Writes take enumerated values only: free text is
 //! refused with R997 naming the field.
 
+use crate::api::extract::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Accorde, AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
 use crate::api::AppState;
 use crate::api::caller::Partner;
-use crate::api::json::Body;
+use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;

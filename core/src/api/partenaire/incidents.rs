@@ -2,15 +2,16 @@
 //! account within 15 minutes for an availability incident; the partner follows its
 //! incidents and validates the return to service, which allows the closing.
 
+use crate::api::extract::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::Gate;
 use crate::api::AppState;
 use crate::api::caller::Partner;
-use crate::api::json::Body;
+use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::habilitation::authorizer::{Decision, Motif};
 use crate::sla::gestion::{self, VueIncident};
@@ -99,7 +100,7 @@ pub async fn valider(
     tracer(&Gate::new(&state, &caller, "incident.valider")).await?;
     let i = gestion::incident(state.services(), &id).await?;
     if i.convention.as_deref() != Some(caller.convention.id.as_str()) {
-        return Err(ApiError::NotFound(format!("incident {id} inconnu pour cette convention")));
+        return Err(ApiError::NotFound("incident inconnu pour cette convention".into()));
     }
     let i = gestion::etape_incident(
         state.services(),

@@ -1,8 +1,9 @@
 //! API Métiers recherchés et projets d'évolution, and API Création, reprise ou franchise
 //! d'entreprise. Field names are those of seed 002 (lower case).
 
+use crate::api::extract::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Serialize;
 

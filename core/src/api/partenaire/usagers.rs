@@ -1,13 +1,14 @@
 //! API Recherche usager and API Statut usager.
 
+use crate::api::extract::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::api::AppState;
 use crate::api::caller::Partner;
-use crate::api::json::Body;
+use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::dossier::Categorie;
 use crate::dossier::Nir;
