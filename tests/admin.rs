@@ -261,7 +261,9 @@ async fn signed_checkpoints_catch_a_rewritten_chain() {
     let cp = cps.ecrire(&s.store, s.clock.now()).await.unwrap().expect("a checkpoint");
     assert_eq!(cp.seq, 4);
     assert!(cps.signature_valide(&cp));
-    assert_eq!(cps.controler(&s.store).await.unwrap(), None);
+    use dude_core::journal::checkpoint::Constat;
+    assert_eq!(cps.controler(&s.store).await.unwrap(), Constat::Concordant { points: 1, autres: 0 });
+    assert_eq!(cp.journal, s.store.journal_identite().await.unwrap(), "the checkpoint names its journal");
     // rewrite entry 2 and recompute every later hash: the chain is intact again...
     use dude_core::journal::{
         GENESE, hash,
@@ -286,12 +288,20 @@ async fn signed_checkpoints_catch_a_rewritten_chain() {
     }
     assert_eq!(verifier(&s.store).await.unwrap(), Verification::Intact { entrees: 4 });
     // ...but no longer matches the signed checkpoint outside the database
-    let (seq, why) = cps.controler(&s.store).await.unwrap().expect("detected");
+    let Constat::Rompu { seq, raison: why } = cps.controler(&s.store).await.unwrap() else { panic!("detected") };
     assert_eq!(seq, 4);
     assert!(why.contains("point de contrôle"), "{why}");
     // and a forged checkpoint line is refused
     let mut forged = cp.clone();
     forged.hash = rows[3].hash.clone();
     std::fs::write(dir.path().join("cp.jsonl"), serde_json::to_string(&forged).unwrap() + "\n").unwrap();
-    assert!(cps.controler(&s.store).await.unwrap().unwrap().1.contains("signature"));
+    let Constat::Rompu { raison, .. } = cps.controler(&s.store).await.unwrap() else { panic!("forged") };
+    assert!(raison.contains("signature"), "{raison}");
+    // the checkpoints of another database's journal are said to be so, not a break
+    let autre = TestServer::start(None).await;
+    autre.id_national(TOKEN_77, who::INSCRITE).await;
+    std::fs::write(dir.path().join("cp.jsonl"), serde_json::to_string(&cp).unwrap() + "\n").unwrap();
+    let c = cps.controler(&autre.store).await.unwrap();
+    assert!(matches!(c, Constat::AutreJournal { .. }), "{c:?}");
+    assert!(c.to_string().contains("autre journal"), "{c}");
 }

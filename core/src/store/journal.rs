@@ -106,6 +106,11 @@ impl Store {
             .map(|m| (m.seq, m.hash)))
     }
 
+    /// The journal's name: the hash of its first entry (`None` while it is empty).
+    pub async fn journal_identite(&self) -> Result<Option<String>, StoreError> {
+        Ok(journal::Entity::find().filter(journal::Column::Seq.eq(1)).one(self.connection()).await?.map(|m| m.hash))
+    }
+
     /// Inserts a chained batch in one transaction.
     pub async fn journal_inserer(&self, lot: &[EntreeChainee]) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
