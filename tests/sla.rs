@@ -23,6 +23,8 @@ async fn calls_are_measured_per_minute_and_reported() {
     let s = TestServer::start(None).await;
     let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 10).unwrap();
     s.clock.set(t0);
+    // the service has run since before November
+    battements(&s.store, Utc.with_ymd_and_hms(2026, 10, 31, 0, 0, 0).unwrap(), t0 + Duration::minutes(10)).await;
     // 5 searches and 2 status reads by cd77, 3 searches by cd93, in the same minute
     for _ in 0..5 {
         s.rechercher(TOKEN_77, who::INSCRITE, who::BIRTH).await;
@@ -93,6 +95,8 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
     s.state.services().gardien.recharger(&s.store).await.unwrap();
     let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
     s.clock.set(t0);
+    // the service has run since before October
+    battements(&s.store, Utc.with_ymd_and_hms(2026, 9, 30, 0, 0, 0).unwrap(), t0 + Duration::minutes(10)).await;
     let resultats = sonde::sonder(s.state.services(), dude_core::api::router(s.state.clone()), t0).await;
     let cibles: Vec<(&str, bool)> = resultats.iter().map(|r| (r.cible.as_str(), r.ok)).collect();
     assert_eq!(
@@ -511,3 +515,43 @@ async fn an_error_rate_spike_opens_an_availability_incident() {
     // the same spike again: no second incident
     assert!(dude_core::sla::collecte::detecter_pics(s.state.services(), &lot).await.is_empty());
 }
+
+/// A minute in which no instance ran is unavailable, unless an announced maintenance
+/// covers it; the report tells stopped minutes apart from minutes without a probe, and
+/// measures from the service's start.
+async fn downtime_counts(s: &TestServer) {
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+    s.clock.set(t0);
+    // started on the 3rd at 08:00; stopped on the 10th from 14:00 to 16:00, the last
+    // half hour of it announced as a maintenance
+    let debut = Utc.with_ymd_and_hms(2026, 11, 3, 8, 0, 0).unwrap();
+    let arret = Utc.with_ymd_and_hms(2026, 11, 10, 14, 0, 0).unwrap();
+    battements(&s.store, debut, arret).await;
+    battements(&s.store, arret + Duration::minutes(120), t0).await;
+    let r = s
+        .client
+        .post(s.url("/admin/v1/sla/fenetres"))
+        .bearer_auth(TOKEN_ADMIN)
+        .json(&serde_json::json!({"nature": "maintenance", "debut": "2026-11-10T15:30:00Z",
+            "fin": "2026-11-10T16:00:00Z", "motif": "montée de version"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = rapport(s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
+    assert_eq!(v["mesureDepuis"], "2026-11-03T08:00:00Z", "{v}");
+    let statut = api(&v, "statut-usager");
+    let periode = (t0 - debut).num_minutes();
+    assert_eq!(statut["minutesPeriode"].as_i64(), Some(periode));
+    assert_eq!(statut["minutesServiceArrete"], 90, "{statut}");
+    assert_eq!(statut["minutesIndisponibles"], 90);
+    assert_eq!(statut["minutesSansSonde"].as_i64(), Some(periode - 120), "ran without any probe");
+    let attendu = 100.0 * (periode as f64 - 30.0 - 90.0) / (periode as f64 - 30.0);
+    assert!((statut["disponibilitePct"].as_f64().unwrap() - attendu).abs() < 1e-9, "{statut}");
+    // the page says it too
+    let page = s.client.get(s.url("/admin/sla?mois=2026-11")).bearer_auth(TOKEN_ADMIN).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("service arrêté") && html.contains("mise en service"), "{html}");
+}
+
+scenarios!(downtime_counts);

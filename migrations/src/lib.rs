@@ -9,6 +9,7 @@ mod m20261122_000003_imports;
 mod m20261122_000004_exports;
 mod m20261122_000005_sla;
 mod m20261122_000006_sla_registre;
+mod m20261203_000007_sla_battement;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_exports::Migration),
             Box::new(m20261122_000005_sla::Migration),
             Box::new(m20261122_000006_sla_registre::Migration),
+            Box::new(m20261203_000007_sla_battement::Migration),
         ]
     }
 }

@@ -107,6 +107,28 @@ pub fn demarrer_ecriture(services: Arc<Services>) -> tokio::task::JoinHandle<()>
     })
 }
 
+/// Starts the heartbeat of this instance: the current minute is recorded as soon as it
+/// begins (checked every 5 s), so that the minutes in which no instance ran count as
+/// unavailable in the reports.
+pub fn demarrer_battements(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut derniere = None;
+        loop {
+            tick.tick().await;
+            let minute = minute_de(services.clock.now());
+            if derniere == Some(minute) {
+                continue;
+            }
+            let Some(t) = chrono::DateTime::from_timestamp(minute, 0) else { continue };
+            match services.store.sla_battre(&services.instance, t).await {
+                Ok(()) => derniere = Some(minute),
+                Err(e) => tracing::error!(erreur = %e, "battement de l'instance non enregistré"),
+            }
+        }
+    })
+}
+
 /// Starts the probes every `intervalle`; probes failing for a few minutes open an
 /// availability incident, which their success restores.
 pub fn demarrer_sondes(services: Arc<Services>, router: Router, intervalle: Duration) -> tokio::task::JoinHandle<()> {

@@ -285,7 +285,7 @@ fn ligne_indicateurs(o: &mut String, i: &Indicateurs, classe: &str) {
         w!(o, r#"<td class="n">{}</td>"#, ms(p));
     }
     o.push_str(&cellule_cible(i.disponibilite_pct, i.disponibilite_atteinte, i.cible_disponibilite_pct));
-    for n in [i.minutes_indisponibles, i.minutes_exclues, i.minutes_sans_sonde] {
+    for n in [i.minutes_indisponibles, i.minutes_service_arrete, i.minutes_exclues, i.minutes_sans_sonde] {
         w!(o, r#"<td class="n">{}</td>"#, entier(n));
     }
     o.push_str("</tr>");
@@ -341,7 +341,7 @@ fn graphique_temps(
 
 /// Neither calls nor probe results for this API over the month.
 fn sans_donnees(i: &Indicateurs) -> bool {
-    i.appels == 0 && i.minutes_sans_sonde >= i.minutes_periode
+    i.appels == 0 && i.minutes_sans_sonde + i.minutes_service_arrete >= i.minutes_periode
 }
 
 /// The page.
@@ -355,14 +355,19 @@ pub fn rendre(rapport: &RapportSla, incidents: &[LigneIncident], maintenant: Dat
     let (debut, fin, genere) = (heure(rapport.debut), heure(fin_mois), heure(maintenant));
     let jusqu_au =
         if rapport.fin < fin_mois { format!(", mesuré jusqu'au {}", heure(rapport.fin)) } else { "".into() };
+    let depuis = match rapport.mesure_depuis {
+        Some(d) if d > rapport.debut => format!(" Disponibilité mesurée depuis la mise en service, le {}.", heure(d)),
+        Some(_) => String::new(),
+        None => " Service jamais démarré sur cette période : disponibilité non mesurée.".into(),
+    };
     let mut o = format!(
-        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{titre}</title><style>{CSS}</style></head><body><header><h1>{titre}</h1><p>Période : du {debut} au {fin}{jusqu_au} (heure de Paris). Généré le {genere}.</p></header><main>"
+        "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{titre}</title><style>{CSS}</style></head><body><header><h1>{titre}</h1><p>Période : du {debut} au {fin}{jusqu_au} (heure de Paris). Généré le {genere}.{depuis}</p><p>Une minute est indisponible quand aucune instance du service ne fonctionnait (« service arrêté ») ou qu'une sonde a échoué ; les minutes des fenêtres annoncées sont exclues.</p></header><main>"
     );
     // 1. indicators
     o.push_str("<section><h2>Indicateurs du mois</h2>");
     o.push_str(&tableau(
         &format!("Indicateurs par API, {mois} (✓ cible atteinte, ✗ non atteinte, — sans appel)"),
-        "API|Appels|Erreurs 4xx|Erreurs 5xx|Réponses en moins d'1 s|p50|p90|p99|Disponibilité|Minutes indisponibles|Minutes exclues|Minutes sans sonde",
+        "API|Appels|Erreurs 4xx|Erreurs 5xx|Réponses en moins d'1 s|p50|p90|p99|Disponibilité|Minutes indisponibles|dont service arrêté|Minutes exclues|Minutes sans sonde",
     ));
     o.push_str("<tbody>");
     for i in &rapport.apis {
@@ -487,6 +492,7 @@ mod tests {
             minutes_periode: 30_362,
             minutes_exclues: 120,
             minutes_indisponibles: 82,
+            minutes_service_arrete: 12,
             minutes_sans_sonde: sans_sonde,
             disponibilite_pct: dispo,
             cible_disponibilite_pct: 98.0,
@@ -521,6 +527,7 @@ mod tests {
             mois: "2026-11".into(),
             convention: Some("CD93-2026".into()),
             debut: t(1, 0, 0),
+            mesure_depuis: Some(t(1, 0, 0)),
             fin: t(22, 9, 2),
             apis: vec![
                 indicateurs("recherche-usager", 25_842, 0, Some(99.7345)),

@@ -3,12 +3,13 @@
 //! latency histograms, availability from the probes; each against its target (the
 //! convention's, or 98 % and 90 %). Also the daily series the HTML report draws.
 //!
-//! Availability: over the minutes of the month elapsed so far, a minute is unavailable
-//! when a probe of that API (or of the database) failed during it; minutes inside an
-//! announced maintenance window (for that API or all) and, for a convention, inside a
-//! partner-side unavailability window of that convention, are excluded from both sides.
-//! Minutes without any probe result count as available and are reported
-//! (`minutesSansSonde`).
+//! Availability: over the minutes of the month elapsed so far since the service started
+//! (its first heartbeat ever), a minute is unavailable when no instance ran during it
+//! (no heartbeat: `minutesServiceArrete`) or when a probe of that API (or of the
+//! database) failed during it; minutes inside an announced maintenance window (for that
+//! API or all) and, for a convention, inside a partner-side unavailability window of that
+//! convention, are excluded from both sides. Minutes in which the service ran without any
+//! probe result count as available and are reported (`minutesSansSonde`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -24,7 +25,7 @@ use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RapportError {
-    #[error("mois « {0} » : AAAA-MM attendu")]
+    #[error("mois invalide : AAAA-MM attendu")]
     Mois(String),
     #[error("convention {0} inconnue")]
     Convention(String),
@@ -50,7 +51,11 @@ pub struct Indicateurs {
     pub p99_ms: Option<f64>,
     pub minutes_periode: u64,
     pub minutes_exclues: u64,
+    /// Unavailable minutes, those of `minutesServiceArrete` included.
     pub minutes_indisponibles: u64,
+    /// Minutes in which no instance of the service ran (no heartbeat), outside windows.
+    pub minutes_service_arrete: u64,
+    /// Minutes in which the service ran but no probe result was recorded.
     pub minutes_sans_sonde: u64,
     pub disponibilite_pct: Option<f64>,
     pub cible_disponibilite_pct: f64,
@@ -78,6 +83,9 @@ pub struct RapportSla {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub convention: Option<String>,
     pub debut: DateTime<Utc>,
+    /// Start of the availability measured: the month's start, or the service's first
+    /// heartbeat when it started during the month (absent: never started).
+    pub mesure_depuis: Option<DateTime<Utc>>,
     /// End of the period measured (the end of the month, or now for the current month).
     pub fin: DateTime<Utc>,
     pub apis: Vec<Indicateurs>,
@@ -127,6 +135,14 @@ fn minutes_couvertes<'a>(
     s
 }
 
+/// When the service ran: the first minute any instance ever ran, and the minutes of
+/// the period with a heartbeat (Unix seconds of their start).
+#[derive(Debug, Clone, Default)]
+pub struct Marche {
+    pub mise_en_service: Option<DateTime<Utc>>,
+    pub minutes: HashSet<i64>,
+}
+
 /// Computes a month's report from what is stored.
 pub async fn calculer(
     store: &Store,
@@ -153,7 +169,11 @@ pub async fn calculer(
         })
         .collect();
     let cibles = convention.map(|c| c.sla.clone()).unwrap_or_default();
-    Ok(assembler(mois, convention.map(|c| c.id.clone()), debut, fin, &lignes, &sondes, fenetres, &cibles))
+    let marche = Marche {
+        mise_en_service: store.sla_premier_battement().await?,
+        minutes: store.sla_battements(debut, fin).await?,
+    };
+    Ok(assembler(mois, convention.map(|c| c.id.clone()), debut, fin, &lignes, &sondes, fenetres, &marche, &cibles))
 }
 
 /// The computation itself, on loaded data (tested with hand-made figures).
@@ -166,14 +186,27 @@ pub fn assembler(
     lignes: &[LigneMinute],
     sondes: &[ResultatSonde],
     fenetres: Vec<Fenetre>,
+    marche: &Marche,
     cibles: &CiblesSla,
 ) -> RapportSla {
-    let minutes_periode = ((fin - debut).num_seconds().max(0) / 60) as u64;
+    // availability is measured from the service's start, when it came during the month
+    let mesure_depuis = marche
+        .mise_en_service
+        .map(|t| DateTime::from_timestamp(super::mesure::minute_de(t), 0).unwrap_or(t).clamp(debut, fin.max(debut)));
+    let debut_mesure = mesure_depuis.unwrap_or(fin).timestamp();
+    let minutes_periode = ((fin.timestamp() - debut_mesure).max(0) / 60) as u64;
+    let dans_periode = |m: i64| m >= debut_mesure && m < fin.timestamp();
+    // minutes of the period in which no instance ran
+    let arretees: HashSet<i64> =
+        (0..minutes_periode as i64).map(|i| debut_mesure + 60 * i).filter(|m| !marche.minutes.contains(m)).collect();
     // failed and probed minutes per target
     let mut echecs: HashMap<&str, HashSet<i64>> = HashMap::new();
     let mut sondees: HashMap<&str, HashSet<i64>> = HashMap::new();
     for s in sondes {
         let m = super::mesure::minute_de(s.minute);
+        if !dans_periode(m) {
+            continue;
+        }
         sondees.entry(s.cible.as_str()).or_default().insert(m);
         if !s.ok {
             echecs.entry(s.cible.as_str()).or_default().insert(m);
@@ -181,7 +214,8 @@ pub fn assembler(
     }
     let vide = HashSet::new();
     let base_ko = echecs.get("base").unwrap_or(&vide);
-    let indispo_de = |api: Option<Api>, exclues: &HashSet<i64>| -> (u64, u64) {
+    // (unavailable, stopped, without probe) minutes of an API (all: `None`)
+    let indispo_de = |api: Option<Api>, exclues: &HashSet<i64>| -> (u64, u64, u64) {
         let code = api.map(|a| a.code());
         let mut ko: HashSet<i64> = base_ko.clone();
         let mut vues: HashSet<i64> = sondees.get("base").cloned().unwrap_or_default();
@@ -195,9 +229,12 @@ pub fn assembler(
                 vues.extend(minutes);
             }
         }
+        let arret = arretees.difference(exclues).count() as u64;
+        ko.extend(&arretees);
         let ko = ko.difference(exclues).count() as u64;
-        let sans = minutes_periode.saturating_sub(vues.len() as u64);
-        (ko, sans)
+        let en_marche = minutes_periode.saturating_sub(arretees.len() as u64);
+        let sans = en_marche.saturating_sub(vues.difference(&arretees).count() as u64);
+        (ko, arret, sans)
     };
     let exclues_de = |api: Option<Api>| {
         minutes_couvertes(
@@ -206,13 +243,13 @@ pub fn assembler(
                 (Some(a), Some(x)) => a == x.code(),
                 (Some(_), None) => false,
             }),
-            debut,
+            DateTime::from_timestamp(debut_mesure, 0).unwrap_or(debut),
             fin,
         )
     };
     let indicateurs = |api: Option<Api>, a: &Agregat| {
         let exclues = exclues_de(api);
-        let (ko, sans) = indispo_de(api, &exclues);
+        let (ko, arret, sans) = indispo_de(api, &exclues);
         let ouvertes = minutes_periode.saturating_sub(exclues.len() as u64);
         let dispo = (ouvertes > 0).then(|| 100.0 * (ouvertes - ko.min(ouvertes)) as f64 / ouvertes as f64);
         let part = pct(a.sous_1s, a.nombre);
@@ -231,6 +268,7 @@ pub fn assembler(
             minutes_periode,
             minutes_exclues: exclues.len() as u64,
             minutes_indisponibles: ko,
+            minutes_service_arrete: arret,
             minutes_sans_sonde: sans,
             disponibilite_pct: dispo,
             cible_disponibilite_pct: cibles.disponibilite_pct,
@@ -254,8 +292,9 @@ pub fn assembler(
     let mut jours = Vec::new();
     let mut jour = debut.date_naive();
     while jour < fin.date_naive() || (jour == fin.date_naive() && fin.time() != chrono::NaiveTime::MIN) {
-        let j0 = Utc.from_utc_datetime(&jour.and_hms_opt(0, 0, 0).expect("midnight")).max(debut);
-        let j1 = (j0 + Duration::days(1)).min(fin);
+        let minuit = Utc.from_utc_datetime(&jour.and_hms_opt(0, 0, 0).expect("midnight"));
+        let j0 = minuit.max(DateTime::from_timestamp(debut_mesure, 0).unwrap_or(debut)).min(minuit + Duration::days(1));
+        let j1 = (minuit + Duration::days(1)).min(fin).max(j0);
         let minutes_jour = ((j1 - j0).num_seconds().max(0) / 60) as u64;
         for api in <Api as Coded>::ALL {
             let exclues: HashSet<i64> =
@@ -264,6 +303,7 @@ pub fn assembler(
             let ko = base_ko
                 .iter()
                 .chain(echecs.get(code).unwrap_or(&vide))
+                .chain(&arretees)
                 .filter(|m| **m >= j0.timestamp() && **m < j1.timestamp() && !exclues.contains(m))
                 .collect::<HashSet<_>>()
                 .len() as u64;
@@ -285,7 +325,7 @@ pub fn assembler(
             break;
         }
     }
-    RapportSla { mois: mois.to_string(), convention, debut, fin, apis, ensemble, fenetres, jours }
+    RapportSla { mois: mois.to_string(), convention, debut, mesure_depuis, fin, apis, ensemble, fenetres, jours }
 }
 
 /// The report as CSV (`;`), one line per API then the whole.
@@ -307,6 +347,7 @@ pub fn en_csv(r: &RapportSla) -> Result<Vec<u8>, csv::Error> {
         "cible_disponibilite_pct",
         "minutes_indisponibles",
         "minutes_exclues",
+        "minutes_service_arrete",
         "minutes_sans_sonde",
     ])?;
     let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
@@ -327,6 +368,7 @@ pub fn en_csv(r: &RapportSla) -> Result<Vec<u8>, csv::Error> {
             format!("{:.2}", i.cible_disponibilite_pct),
             i.minutes_indisponibles.to_string(),
             i.minutes_exclues.to_string(),
+            i.minutes_service_arrete.to_string(),
             i.minutes_sans_sonde.to_string(),
         ])?;
     }
@@ -391,8 +433,15 @@ mod tests {
             motif: "mise à jour".into(),
             annonce_le: t(1, 0, 0),
         }];
-        let r = assembler("2026-02", None, debut, fin, &lignes, &sondes, fenetres, &CiblesSla::default());
+        // the service ran the whole month (it started before)
+        let marche = Marche {
+            mise_en_service: Some(t(1, 0, 0) - Duration::days(40)),
+            minutes: (0..40_320).map(|i| debut.timestamp() + 60 * i).collect(),
+        };
+        let r = assembler("2026-02", None, debut, fin, &lignes, &sondes, fenetres, &marche, &CiblesSla::default());
+        assert_eq!(r.mesure_depuis, Some(debut));
         let rech = r.apis.iter().find(|i| i.api == "recherche-usager").unwrap();
+        assert_eq!(rech.minutes_service_arrete, 0);
         assert_eq!(rech.appels, 10);
         assert_eq!(rech.erreurs_4xx, 1);
         assert_eq!(rech.part_sous_1s_pct, Some(80.0));
@@ -422,6 +471,50 @@ mod tests {
         assert!((j10.disponibilite_pct.unwrap() - attendu).abs() < 1e-9, "{j10:?}");
         let csv = String::from_utf8(en_csv(&r).unwrap()).unwrap();
         assert!(csv.lines().any(|l| l.starts_with("2026-02;;recherche-usager;10;1;0;80.00;90.00;")), "{csv}");
+    }
+
+    #[test]
+    fn minutes_without_heartbeat_are_unavailable() {
+        let (debut, fin) = bornes("2026-02").unwrap();
+        // started on the 2nd at 00:00; stopped on the 5th from 10:00 to 12:00 (120
+        // minutes), 30 of which in a maintenance window; probes all fine meanwhile
+        let arret = (t(5, 10, 0).timestamp(), t(5, 12, 0).timestamp());
+        let marche = Marche {
+            mise_en_service: Some(t(2, 0, 0)),
+            minutes: (0..40_320)
+                .map(|i| debut.timestamp() + 60 * i)
+                .filter(|m| *m >= t(2, 0, 0).timestamp() && !(arret.0..arret.1).contains(m))
+                .collect(),
+        };
+        let sondes = vec![sonde(t(3, 0, 0), "statut-usager", true)];
+        let fenetres = vec![Fenetre {
+            id: "m".into(),
+            nature: "maintenance".into(),
+            debut: t(5, 11, 30),
+            fin: t(5, 12, 0),
+            api: None,
+            convention: None,
+            motif: "mise à jour".into(),
+            annonce_le: t(1, 0, 0),
+        }];
+        let r = assembler("2026-02", None, debut, fin, &[], &sondes, fenetres, &marche, &CiblesSla::default());
+        assert_eq!(r.mesure_depuis, Some(t(2, 0, 0)), "measured from the service's start");
+        let statut = r.apis.iter().find(|i| i.api == "statut-usager").unwrap();
+        let periode = 40_320 - 1440;
+        assert_eq!(statut.minutes_periode, periode);
+        assert_eq!(statut.minutes_service_arrete, 90, "120 stopped, 30 of them announced");
+        assert_eq!(statut.minutes_indisponibles, 90);
+        assert_eq!(statut.minutes_sans_sonde, periode - 120 - 1, "ran without a probe");
+        let attendu = 100.0 * (periode as f64 - 30.0 - 90.0) / (periode as f64 - 30.0);
+        assert!((statut.disponibilite_pct.unwrap() - attendu).abs() < 1e-9, "{statut:?}");
+        // before the start, days are not measured; the 5th shows the stop
+        let jour = |j: u32| r.jours.iter().find(|x| x.jour == t(j, 0, 0).date_naive() && x.api == "statut-usager");
+        assert_eq!(jour(1).unwrap().disponibilite_pct, None);
+        let j5 = jour(5).unwrap().disponibilite_pct.unwrap();
+        assert!((j5 - 100.0 * (1440.0 - 30.0 - 90.0) / (1440.0 - 30.0)).abs() < 1e-9, "{j5}");
+        // never started: nothing measured
+        let r = assembler("2026-02", None, debut, fin, &[], &sondes, vec![], &Marche::default(), &CiblesSla::default());
+        assert_eq!((r.ensemble.minutes_periode, r.ensemble.disponibilite_pct), (0, None));
     }
 
     #[test]

@@ -227,7 +227,7 @@ pub async fn sonder(services: &Services, router: Router, maintenant: DateTime<Ut
             let t = Instant::now();
             let a2 = a.clone();
             let r = tokio::task::spawn_blocking(move || {
-                crate::plugin::tache::decrire(&a2, &crate::plugin::Limites::default()).map(|_| ())
+                crate::plugin::tache::decrire(&a2, &crate::plugin::Limites::default(), &Default::default()).map(|_| ())
             })
             .await
             .map_err(|e| e.to_string())

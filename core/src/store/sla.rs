@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
-use super::entity::{sla_fenetre, sla_minute, sla_sonde};
+use super::entity::{sla_battement, sla_fenetre, sla_minute, sla_sonde};
 use super::{Store, StoreError};
 use crate::sla::mesure::{Agregat, Cle, histogramme};
 
@@ -205,7 +205,61 @@ impl Store {
             .filter(sla_sonde::Column::Minute.lt(avant))
             .exec(self.connection())
             .await?;
-        Ok(a.rows_affected + b.rows_affected)
+        // the first heartbeat ever is kept: it dates the service's start
+        let premier = self.sla_premier_battement().await?;
+        let c = sla_battement::Entity::delete_many()
+            .filter(sla_battement::Column::Minute.lt(avant))
+            .filter(sla_battement::Column::Minute.ne(premier.unwrap_or(avant)))
+            .exec(self.connection())
+            .await?;
+        Ok(a.rows_affected + b.rows_affected + c.rows_affected)
+    }
+
+    /// Records that `instance` runs during `minute` (idempotent).
+    pub async fn sla_battre(&self, instance: &str, minute: DateTime<Utc>) -> Result<(), StoreError> {
+        use sea_orm::sea_query::OnConflict;
+        sla_battement::Entity::insert(sla_battement::ActiveModel {
+            instance: Set(instance.into()),
+            minute: Set(minute),
+        })
+        .on_conflict(
+            OnConflict::columns([sla_battement::Column::Instance, sla_battement::Column::Minute])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(self.connection())
+        .await?;
+        Ok(())
+    }
+
+    /// The minutes of `[debut, fin)` in which at least one instance ran (Unix seconds).
+    pub async fn sla_battements(
+        &self,
+        debut: DateTime<Utc>,
+        fin: DateTime<Utc>,
+    ) -> Result<std::collections::HashSet<i64>, StoreError> {
+        use sea_orm::QuerySelect;
+        Ok(sla_battement::Entity::find()
+            .select_only()
+            .column(sla_battement::Column::Minute)
+            .distinct()
+            .filter(sla_battement::Column::Minute.gte(debut))
+            .filter(sla_battement::Column::Minute.lt(fin))
+            .into_tuple::<DateTime<Utc>>()
+            .all(self.connection())
+            .await?
+            .into_iter()
+            .map(|m| m.timestamp())
+            .collect())
+    }
+
+    /// The first minute any instance ever ran: the start of the service.
+    pub async fn sla_premier_battement(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(sla_battement::Entity::find()
+            .order_by_asc(sla_battement::Column::Minute)
+            .one(self.connection())
+            .await?
+            .map(|m| m.minute))
     }
 }
 
