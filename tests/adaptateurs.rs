@@ -119,7 +119,8 @@ async fn sigma_in_and_the_bilan_back_to_sigma() {
     );
     let (s, cat) = serveur(vec![conv]).await;
     let rapport = importer_sous(&s, &cat, "conv-sigma-77", "sigma-csv", sigma_fichier().into_bytes()).await;
-    assert_eq!((rapport.crees, rapport.modifies, rapport.refuses), (0, 1, 5), "{rapport:#?}");
+    // two lines refused: one for the territory, one with four faulty columns (counted once)
+    assert_eq!((rapport.crees, rapport.modifies, rapport.refuses), (0, 1, 2), "{rapport:#?}");
     let refus: Vec<(u64, Option<&str>)> =
         rapport.lignes_refusees.iter().map(|l| (l.numero, l.champ.as_deref())).collect();
     // the 93 resident is refused for the territory; the bad line by each of its columns
@@ -134,6 +135,7 @@ async fn sigma_in_and_the_bilan_back_to_sigma() {
         ],
         "{rapport:#?}"
     );
+    assert!(!rapport.lignes_refusees.is_empty());
     assert!(rapport.lignes_refusees.iter().all(|l| !l.raison.contains("ALPHA")), "no personal data");
     let x = dossier_de(&s, who::INSCRITE).await;
     let a = x.accompagnement.as_ref().unwrap();
@@ -336,7 +338,68 @@ async fn gip_inclusion_parcours_checked_against_the_convention() {
 
 #[tokio::test]
 async fn caf_msa_flux_through_the_host() {
+    let dossier = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/cd-files/tests/data");
+    let conv = conv_avec(
+        "conv-flux-93",
+        "93",
+        AdaptateurRef::nouveau("cd-files", "^0.1"),
+        &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa],
+        vec![Public::BeneficiairesRsa],
+    );
+    let (s, cat) = serveur(vec![conv]).await;
+    let avant = s.store.count_dossiers().await.unwrap();
+    let r =
+        importer_sous(&s, &cat, "conv-flux-93", "flux-rsa-xml", std::fs::read(dossier.join("flux-rsa.xml")).unwrap())
+            .await;
+    // household 1 has a closed right: its two persons are not in the public; household 2
+    // (payment suspended) and household 3 (open right; its child is no record) are
+    // beneficiaries
+    assert_eq!((r.crees, r.refuses), (2, 2), "{r:#?}");
+    assert!(!r.lignes_refusees.is_empty() && r.lignes_refusees.iter().all(|l| l.raison.contains("publics")), "{r:#?}");
+    let mut refusees: Vec<u64> = r.lignes_refusees.iter().map(|l| l.numero).collect();
+    refusees.sort_unstable();
+    assert_eq!(refusees, [29, 123], "{r:#?}");
+    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 2);
+    let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse("2900593001057").unwrap(), d("1990-05-04")).await;
+    let ids = ids.unwrap();
+    assert_eq!(ids.len(), 1, "created with the flux's birth date");
+    let x = s.store.load_dossier(ids[0]).await.unwrap().unwrap();
+    let rsa = x.rsa.unwrap();
+    assert_eq!(rsa.etat_dossier, Some(dude_core::dossier::rsa::EtatDossierRsa::VersementSuspendu));
+    assert_eq!(rsa.suspension.as_ref().map(|s| s.date), Some(d("2025-01-01")));
+    assert_eq!(x.contact.unwrap().departement.to_string(), "93");
+    // the next month's flux: the right is payable again
+    let r = importer_sous(
+        &s,
+        &cat,
+        "conv-flux-93",
+        "flux-rsa-xml",
+        std::fs::read(dossier.join("flux-rsa-ouvert.xml")).unwrap(),
+    )
+    .await;
+    assert_eq!((r.crees, r.modifies, r.refuses), (0, 1, 0), "{r:#?}");
+    let x = s.store.load_dossier(ids[0]).await.unwrap().unwrap();
+    assert_eq!(x.rsa.unwrap().suspension, None);
+    // the invalid sample: every record refused with its element named
+    let r = importer_sous(
+        &s,
+        &cat,
+        "conv-flux-93",
+        "flux-rsa-xml",
+        std::fs::read(dossier.join("flux-rsa-invalide.xml")).unwrap(),
+    )
+    .await;
+    assert_eq!((r.crees, r.modifies), (0, 0), "{r:#?}");
+    assert!(r.lignes_refusees.iter().any(|l| l.champ.as_deref() == Some("PrestationRSA")), "{r:#?}");
+}
+
+#[tokio::test]
+async fn conformite_reference_caf_msa_flux_through_the_host() {
     let dossier = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference-formats/carnet-de-bord");
+    if !dossier.is_dir() {
+        eprintln!("fichiers de référence absents ({}) : couche de conformité non exécutée", dossier.display());
+        return;
+    }
     let conv = conv_avec(
         "conv-flux-92",
         "92",
@@ -351,7 +414,7 @@ async fn caf_msa_flux_through_the_host() {
     // household 1 has a closed right: not in the public; household 2 (payment suspended)
     // is a beneficiary
     assert_eq!((r.crees, r.refuses), (1, 2), "{r:#?}");
-    assert!(r.lignes_refusees.iter().all(|l| l.raison.contains("publics")), "{r:#?}");
+    assert!(!r.lignes_refusees.is_empty() && r.lignes_refusees.iter().all(|l| l.raison.contains("publics")), "{r:#?}");
     assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
     let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse("2730799404078").unwrap(), d("1973-07-21")).await;
     let ids = ids.unwrap();

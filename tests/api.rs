@@ -257,16 +257,17 @@ async fn diagnostic_writes(s: &TestServer) {
     assert_eq!(x["dateMiseAJour"], TODAY);
     assert_eq!(x["conseiller"], json!({"nom": "Dupont", "prenom": "Anne", "structure": "Conseil départemental 77"}));
 
-    // free text refused, naming the field
+    // refused writes, each otherwise changing the typology, status and priority stored
+    // (so that the check below can fail): free text refused, naming the field
     let v = problem(
-        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "PROJET_EVOLUTION", "nomMetier": "Chef étoilé"}]})).await.unwrap(),
+        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "METIER_RECHERCHE", "statut": "EN_COURS", "estPrioritaire": true, "nomMetier": "Chef étoilé"}]})).await.unwrap(),
         400,
         "R997",
     )
     .await;
     assert_eq!(v["champ"], "diagnostic[0].nomMetier");
     let v = problem(
-        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "PROJET_EVOLUTION", "commentaire": "texte libre"}]})).await.unwrap(),
+        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "METIER_RECHERCHE", "statut": "EN_COURS", "estPrioritaire": true, "commentaire": "texte libre"}]})).await.unwrap(),
         400,
         "R997",
     )
@@ -281,7 +282,7 @@ async fn diagnostic_writes(s: &TestServer) {
     assert_eq!(v["champ"], "diagnostic[0].typologie");
     assert!(v["detail"].as_str().unwrap().contains("METIER_RECHERCHE"), "allowed values listed: {v}");
     let v = problem(
-        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "PROJET_EVOLUTION",
+        put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "METIER_RECHERCHE", "statut": "EN_COURS", "estPrioritaire": true,
             "conseiller": {"nom": "Autre", "prenom": "Anne", "structure": "Conseil départemental 77"}}]}))
         .await
         .unwrap(),
@@ -290,7 +291,7 @@ async fn diagnostic_writes(s: &TestServer) {
     )
     .await;
     assert_eq!(v["champ"], "diagnostic[0].conseiller");
-    let one = json!({"idMetierChiffre": id_metier, "typologie": "PROJET_EVOLUTION"});
+    let one = json!({"idMetierChiffre": id_metier, "typologie": "METIER_RECHERCHE", "statut": "EN_COURS", "estPrioritaire": true});
     let v = problem(put(json!({"diagnostic": [one.clone(), one]})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "diagnostic");
     // a métier id of another partner
@@ -308,7 +309,7 @@ async fn diagnostic_writes(s: &TestServer) {
         .unwrap();
     let foreign = other["listeDiagnostics"][0]["idMetierChiffre"].as_str().unwrap();
     let v = problem(
-        put(json!({"diagnostic": [{"idMetierChiffre": foreign, "typologie": "PROJET_EVOLUTION"}]})).await.unwrap(),
+        put(json!({"diagnostic": [{"idMetierChiffre": foreign, "typologie": "METIER_RECHERCHE", "statut": "EN_COURS", "estPrioritaire": true}]})).await.unwrap(),
         400,
         "R997",
     )
@@ -317,6 +318,8 @@ async fn diagnostic_writes(s: &TestServer) {
     // nothing changed by the refused writes
     let v2 = s.get_json(TOKEN_77, &path).await;
     assert_eq!(v2["listeDiagnostics"][0]["typologie"], "PROJET_EVOLUTION");
+    assert_eq!(v2["listeDiagnostics"][0]["statut"], "VALIDE");
+    assert_eq!(v2["listeDiagnostics"][0]["estPrioritaire"], false);
     assert_eq!(v2["listeDiagnostics"][0]["conseiller"]["nom"], "Dupont");
 
     // constraints

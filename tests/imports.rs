@@ -168,26 +168,56 @@ async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) 
     assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
 }
 
-#[tokio::test]
-async fn a_failed_import_leaves_nothing() {
-    let (s, cat) = setup().await;
+/// An import that fails at its commit, after its journal entries were chained and
+/// inserted in its transaction, leaves no dossier and no journal entry; the journal's
+/// writer resumes from the committed head.
+async fn a_failed_import_leaves_nothing(s: &TestServer, cat: &Catalogue) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
     let avant = s.store.count_dossiers().await.unwrap();
-    use sea_orm::{ConnectionTrait, Statement};
     let db = s.store.connection();
-    db.execute_raw(Statement::from_string(db.get_database_backend(), "DROP TABLE import_fichier")).await.unwrap();
-    let entrees = s.store.journal_page(0, 100_000).await.unwrap().len();
-    assert!(run(&s, &cat, fichier()).await.is_err());
+    let backend = db.get_database_backend();
+    // the last statement of the import's transaction fails
+    let pieges: &[&str] = match backend {
+        DbBackend::Postgres => &[
+            "CREATE FUNCTION refus() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refus du test'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refus BEFORE INSERT ON import_fichier FOR EACH ROW EXECUTE FUNCTION refus()",
+        ],
+        _ => &["CREATE TRIGGER refus BEFORE INSERT ON import_fichier BEGIN SELECT RAISE(ABORT, 'refus du test'); END"],
+    };
+    for p in pieges {
+        db.execute_raw(Statement::from_string(backend, *p)).await.unwrap();
+    }
+    s.id_national(TOKEN_77, who::INSCRITE).await;
+    let entrees = s.store.journal_page(0, 100_000).await.unwrap();
+    let tete = entrees.last().unwrap().clone();
+    let e = run(s, cat, fichier()).await.unwrap_err();
+    assert!(e.to_string().contains("refus du test"), "failed at the commit: {e}");
     assert_eq!(s.store.count_dossiers().await.unwrap(), avant, "no dossier half-imported");
     let found =
         s.store.find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03")).await.unwrap();
     assert!(found.is_empty());
-    // the journal entries of the import were in its transaction: gone with it; the
-    // journal's writer took the chain back and goes on
-    assert_eq!(s.store.journal_page(0, 100_000).await.unwrap().len(), entrees);
+    // the import chained entries (7 records) and inserted them: all rolled back
+    assert_eq!(s.store.journal_page(0, 100_000).await.unwrap(), entrees, "the journal is as it was");
+    // the next entry chains onto the committed head
     s.id_national(TOKEN_77, who::INSCRITE).await;
-    assert_eq!(s.store.journal_page(0, 100_000).await.unwrap().len(), entrees + 1);
+    let apres = s.store.journal_page(tete.seq, 10).await.unwrap();
+    assert_eq!(apres.len(), 1);
+    assert_eq!((apres[0].seq, apres[0].hash_precedent.as_str()), (tete.seq + 1, tete.hash.as_str()));
     let v = dude_core::journal::verify::verifier(&s.store).await.unwrap();
     assert!(matches!(v, dude_core::journal::verify::Verification::Intact { .. }), "{v:?}");
+}
+
+#[tokio::test]
+async fn a_failed_import_leaves_nothing_on_sqlite() {
+    let (s, cat) = setup().await;
+    a_failed_import_leaves_nothing(&s, &cat).await;
+}
+
+#[tokio::test]
+async fn a_failed_import_leaves_nothing_on_postgresql() {
+    let pg = pg::PgServer::start();
+    let (s, cat) = setup_sur(Some(pg.database("echec"))).await;
+    a_failed_import_leaves_nothing(&s, &cat).await;
 }
 
 #[tokio::test]
@@ -382,4 +412,52 @@ async fn import_command_reads_an_encrypted_7z_with_a_password_file() {
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("1 créés, 1 mis à jour, 0 inchangés, 5 refusés"), "{text}");
     assert!(text.contains("(stock-77.csv)"), "{text}");
+}
+
+/// An import that stops says why: the adapter's own refusal, its trap with what it wrote,
+/// its quarantine; options carry any value over HTTP; a wrong encoding names the right one.
+#[tokio::test]
+async fn an_import_that_stops_says_why() {
+    let (s, _) = setup().await;
+    let mut c = s.state.services().gardien.courant().registre.conventions["conv-import-77"].as_ref().clone();
+    c.id = "conv-hostile-77".into();
+    c.adaptateur = Some(AdaptateurRef::nouveau("hostile", "^0.1"));
+    s.store.enregistrer_convention(&c).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    let importer = |conv: &str, query: &str, corps: Vec<u8>| {
+        s.client
+            .post(s.url(&format!("/admin/v1/conventions/{conv}/imports?nom=f.csv{query}")))
+            .bearer_auth(TOKEN_ADMIN)
+            .body(corps)
+            .send()
+    };
+    let detail = |r: reqwest::Response, status: u16| async move {
+        assert_eq!(r.status(), status);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["detail"].as_str().unwrap().to_string()
+    };
+    // a comma as the separator, in an option's value
+    let virgules = fichier().replace(';', ",");
+    let r = importer("conv-import-77", "&option=separateur%3D%2C", virgules.into_bytes()).await.unwrap();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!((v["crees"].as_u64(), v["refuses"].as_u64()), (Some(1), Some(5)), "{v}");
+    // the adapter's refusal of the whole file, in its words
+    let d = detail(importer("conv-import-77", "&option=tri%3Dnom", fichier().into_bytes()).await.unwrap(), 400).await;
+    assert!(d.contains("cd-files") && d.contains("option inconnue"), "{d}");
+    assert!(!d.contains("abandonné"), "{d}");
+    // bytes that are not UTF-8: the message says which encoding to try
+    let texte = fichier();
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&texte);
+    let d = detail(importer("conv-import-77", "", latin.into_owned()).await.unwrap(), 400).await;
+    assert!(d.contains("encodage=windows-1252"), "{d}");
+    // a trap, with what the adapter wrote before it
+    for _ in 0..dude_core::plugin::adaptateur::ECHECS_AVANT_QUARANTAINE {
+        let d = detail(importer("conv-hostile-77", "&format=panique", b"x".to_vec()).await.unwrap(), 422).await;
+        assert!(d.contains("arrêt anormal") && d.contains("sortie de l'adaptateur"), "{d}");
+        assert!(d.contains("l'adaptateur hostile panique"), "the adapter's own words: {d}");
+    }
+    // then its quarantine
+    let d = detail(importer("conv-hostile-77", "&format=sage", b"x".to_vec()).await.unwrap(), 422).await;
+    assert!(d.contains("quarantaine"), "{d}");
 }

@@ -82,7 +82,7 @@ fn tour(a: &Adaptateur, donnees: &[u8]) -> (Duration, Duration) {
     natif += t.elapsed();
     let t = Instant::now();
     // the component's job: fresh store and instance, constructor, the pushes, finish
-    let mut analyse = tache::Analyse::ouvrir(a, "stock-csv", &[], &Limites::default()).unwrap();
+    let mut analyse = tache::Analyse::ouvrir(a, "stock-csv", &[], &Limites::default(), &Default::default()).unwrap();
     wasm += t.elapsed();
     let mut mesurer_natif = |c: &[u8]| {
         let t = Instant::now();
@@ -180,8 +180,16 @@ fn main() {
     let jobs = 200;
     let t = Instant::now();
     for _ in 0..jobs {
-        tache::analyser(&a, "stock-csv", &[], &mut std::io::Cursor::new(&petit), &Limites::default(), &mut |_| {})
-            .unwrap();
+        tache::analyser(
+            &a,
+            "stock-csv",
+            &[],
+            &mut std::io::Cursor::new(&petit),
+            &Limites::default(),
+            &Default::default(),
+            &mut |_| {},
+        )
+        .unwrap();
     }
     let par_job = t.elapsed() / jobs;
 

@@ -156,9 +156,23 @@ pub enum JournalCommand {
     Verify,
 }
 
+/// Targets (prefixes) whose `debug` and `trace` lines are about compiling WebAssembly,
+/// by the million: kept at `info` unless `DUDE_LOG` names them.
+const COMPILATEURS: [&str; 5] =
+    ["cranelift", "regalloc2", "wasmtime_internal_cranelift", "wasmtime_environ", "wasmparser"];
+
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("DUDE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter = match std::env::var("DUDE_LOG") {
+        Ok(v) => {
+            let mut directives = v.clone();
+            for c in COMPILATEURS.iter().filter(|c| !v.contains(*c)) {
+                directives.push_str(&format!(",{c}=info"));
+            }
+            EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"))
+        }
+        Err(_) => EnvFilter::new("info,sqlx=warn,sea_orm=warn"),
+    };
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
@@ -325,9 +339,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             for r in &rapport.lignes_refusees {
                 println!("  ligne {} {} : {}", r.numero, r.champ.as_deref().unwrap_or("-"), r.raison);
             }
+            if let Some(t) = &rapport.sortie_adaptateur {
+                println!("sortie de l'adaptateur :");
+                for l in t.lines() {
+                    println!("  | {l}");
+                }
+            }
         }
         Command::Plugin { command: PluginCommand::Check { fichier, sample, format, options } } => {
-            plugin_check(&fichier, sample.as_deref(), format, &options)?;
+            tokio::task::spawn_blocking(move || plugin_check(&fichier, sample.as_deref(), format, &options)).await??;
         }
         Command::Journal { command: JournalCommand::Verify } => {
             let (store, key) = open(cli.demo).await?;
@@ -337,15 +357,16 @@ pub async fn run(cli: Cli) -> Result<()> {
                 crate::journal::verify::Verification::Intact { entrees } => {
                     // A chain rewritten with recomputed hashes is intact in itself: the
                     // signed checkpoints outside the database tell.
-                    if let Some((seq, raison)) = checkpoints.controler(&store).await? {
-                        println!("journal rompu à l'entrée {seq} : {raison}");
-                        std::process::exit(1);
+                    match checkpoints.controler(&store).await? {
+                        c @ crate::journal::checkpoint::Constat::Concordant { .. } => println!(
+                            "journal intègre : {entrees} entrées vérifiées, {c} ({})",
+                            checkpoints.fichier().display()
+                        ),
+                        c => {
+                            println!("{c} ({})", checkpoints.fichier().display());
+                            std::process::exit(1);
+                        }
                     }
-                    println!(
-                        "journal intègre : {entrees} entrées vérifiées, {} points de contrôle signés concordants ({})",
-                        checkpoints.lire()?.len(),
-                        checkpoints.fichier().display()
-                    );
                 }
                 crate::journal::verify::Verification::Rompu { seq, raison } => {
                     println!("journal rompu à l'entrée {seq} : {raison}");
@@ -445,22 +466,16 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
             });
             let (cp_file, cp_every) = config::checkpoints()?;
-            let checkpoints = crate::journal::checkpoint::Checkpoints::new(&key, cp_file);
-            let cp_store = services.store.clone();
-            let cp_clock = clock.clone();
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(std::time::Duration::from_secs(cp_every));
-                loop {
-                    tick.tick().await;
-                    if let Err(e) = checkpoints.ecrire(&cp_store, cp_clock.now()).await {
-                        tracing::error!(error = %e, "point de contrôle du journal");
-                    }
-                }
-            });
+            crate::journal::checkpoint::Checkpoints::new(&key, cp_file).demarrer(
+                services.store.clone(),
+                clock.clone(),
+                std::time::Duration::from_secs(cp_every),
+            );
             let services = if config::sla_mesure()? { services } else { services.sans_mesure() };
             let state = AppState::new(services);
             // SLA: the minutes that are over are written in the background; probes
             crate::sla::collecte::demarrer_ecriture(state.partage());
+            crate::sla::collecte::demarrer_battements(state.partage());
             crate::sla::collecte::demarrer_echeances(state.partage());
             if let Some(every) = config::sla_sondes()? {
                 crate::sla::collecte::demarrer_sondes(state.partage(), api::router(state.clone()), every);
@@ -471,11 +486,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             if cli.demo {
                 print_demo_help(addr, &clients, &admins, &demo, &state);
             }
-            axum::serve(listener, api::router(state.clone()))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            let delai_entetes = state.services().delais_http.entetes;
+            api::serveur::servir(listener, api::router(state.clone()), delai_entetes, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await;
             // the minutes still in memory are kept, the current one included
             if let Some(m) = &state.services().mesureur {
                 state.store().sla_ecrire_minutes(&m.tout_prendre()).await?;
@@ -537,6 +552,9 @@ fn print_demo_help(
     );
 }
 
+/// Loads an adapter in the sandbox and runs it on a sample. Blocking (it compiles and
+/// runs the component): called off the async runtime, where the adapter's writes to its
+/// stdout or stderr are captured like any job's.
 fn plugin_check(
     fichier: &std::path::Path,
     sample: Option<&std::path::Path>,
@@ -557,8 +575,9 @@ fn plugin_check(
     let mut f = std::fs::File::open(sample).with_context(|| format!("lecture de {}", sample.display()))?;
     let (mut personnes, mut erreurs) = (0usize, Vec::new());
     let mut categories = std::collections::BTreeSet::new();
+    let sortie = tache::Sortie::default();
     let t = std::time::Instant::now();
-    tache::analyser(&a, &format, options, &mut f, &Limites::default(), &mut |b| {
+    let r = tache::analyser(&a, &format, options, &mut f, &Limites::default(), &sortie, &mut |b| {
         personnes += b.personnes.len();
         for p in &b.personnes {
             categories.insert("identite");
@@ -579,11 +598,19 @@ fn plugin_check(
             }
         }
         erreurs.extend(b.errors);
-    })?;
+    });
+    if let Some(texte) = sortie.texte() {
+        println!("sortie de l'adaptateur :");
+        for l in texte.lines() {
+            println!("  | {l}");
+        }
+    }
+    r?;
+    let lignes: std::collections::BTreeSet<u64> = erreurs.iter().map(|e| e.record_number).collect();
     println!(
         "échantillon {} ({format}) : {personnes} enregistrements, {} lignes en erreur, catégories {}, {} ms",
         sample.display(),
-        erreurs.len(),
+        lignes.len(),
         categories.into_iter().collect::<Vec<_>>().join(", "),
         t.elapsed().as_millis()
     );

@@ -38,6 +38,9 @@ use crate::store::{Provenance, Store, StoreError};
 pub enum ImportError {
     #[error(transparent)]
     Plugin(#[from] PluginError),
+    /// The adapter failed the whole file; what it wrote on its output, if anything.
+    #[error("{erreur}{}", sortie.as_deref().map(|s| format!(" — sortie de l'adaptateur : {s}")).unwrap_or_default())]
+    Adaptateur { erreur: PluginError, sortie: Option<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -77,7 +80,7 @@ pub fn ouvrir_entree<R: Read + std::io::Seek + Send + 'static>(
     }
 }
 
-/// A refused record.
+/// One reason a line was refused (a line may have several: it counts once).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LigneRefusee {
@@ -98,9 +101,14 @@ pub struct Rapport {
     pub crees: u64,
     pub modifies: u64,
     pub inchanges: u64,
+    /// Lines refused (each once, whatever the number of its reasons).
     pub refuses: u64,
+    /// Every reason of refusal, in line order.
     pub lignes_refusees: Vec<LigneRefusee>,
     pub message: String,
+    /// What the adapter wrote on its output during the import (capped, NIRs masked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sortie_adaptateur: Option<String>,
 }
 
 /// What to import, under which convention, by whom.
@@ -177,6 +185,8 @@ struct Bilan {
     modifies: u64,
     inchanges: u64,
     refuses: Vec<LigneRefusee>,
+    /// The lines refused, each once.
+    lignes: std::collections::HashSet<u64>,
     entrees: Vec<Entree>,
 }
 
@@ -223,28 +233,31 @@ pub async fn importer(
             ecriture.ecrire(lot).await?;
             attente += t.elapsed();
         }
-        // the sender side is gone: the end of the file, or an abandoned import (rollback)
+        // the sender side is gone: the end of the file, or an abandoned import (its
+        // transaction is dropped: rollback; the reason is the reader's, not the writer's)
         let Ok((journal, fichier)) = fin_rx.await else {
-            return Err(ImportError::Interne("import abandonné : rien n'est écrit".into()));
+            return Ok(None);
         };
         let t = std::time::Instant::now();
         let mut lot = ecriture.lot();
         lot.journal = journal;
         ecriture.ecrire(lot).await?;
         ecriture.terminer(&fichier).await?;
-        Ok::<_, ImportError>((attente, t.elapsed()))
+        Ok::<_, ImportError>(Some((attente, t.elapsed())))
     });
 
     // the parse, in the sandbox (a blocking thread)
     let adaptateur = d.adaptateur.clone();
     let (format, options) = (d.format.clone(), d.options.clone());
+    let sortie = tache::Sortie::default();
+    let sortie_job = sortie.clone();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::plugin::bindings::dude::adapter::types::Batch>(8);
     let job = tokio::task::spawn_blocking(move || {
         // an abandoned import (its deadline passed) stops reading at the next chunk
         let ouvert = tx.clone();
         let input = Abandon { inner: input, ouvert };
         let mut tee = Tee { inner: input, hash: Sha256::new(), lu: 0, progression };
-        tache::analyser(&adaptateur, &format, &options, &mut tee, &limites, &mut |b| {
+        tache::analyser(&adaptateur, &format, &options, &mut tee, &limites, &sortie_job, &mut |b| {
             // the receiver only goes away when the import is abandoned
             let _ = tx.blocking_send(b);
         })?;
@@ -271,7 +284,8 @@ pub async fn importer(
                     for e in b.errors {
                         controle.refuser(&mut bilan, refus(e.record_number, e.field.as_deref(), e.message), None);
                     }
-                    for p in &b.personnes {
+                    // an error refuses its whole line, even if the adapter gave a record
+                    for p in b.personnes.iter().filter(|p| !bilan.lignes.contains(&p.numero)) {
                         let r = conversion::convertir(p).map(|e| {
                             let ix = store.vault().index(&e.nir);
                             (e, ix)
@@ -289,7 +303,8 @@ pub async fn importer(
                 }
             }
         }
-        Ok::<_, ImportError>(job.await.map_err(|e| ImportError::Interne(e.to_string()))??)
+        let fait = job.await.map_err(|e| ImportError::Interne(e.to_string()))?;
+        fait.map_err(|erreur| ImportError::Adaptateur { erreur, sortie: sortie.texte() })
     };
     let lu = tokio::time::timeout(limites.delai_total, lire)
         .await
@@ -327,10 +342,13 @@ pub async fn importer(
         crees: bilan.crees as i64,
         modifies: bilan.modifies as i64,
         inchanges: bilan.inchanges as i64,
-        refuses: bilan.refuses.len() as i64,
+        refuses: bilan.lignes.len() as i64,
     };
     let _ = fin_tx.send((entrees, fichier));
-    let (attente, fin_ecriture) = ecrivain.await.map_err(|e| ImportError::Interne(e.to_string()))??;
+    let (attente, fin_ecriture) = ecrivain
+        .await
+        .map_err(|e| ImportError::Interne(e.to_string()))??
+        .ok_or_else(|| ImportError::Interne("écriture abandonnée".into()))?;
     chaine.liberer();
     tracing::info!(
         fichier_sha256 = %&sha256[..12],
@@ -340,7 +358,11 @@ pub async fn importer(
         "import : durées"
     );
 
-    let Bilan { crees, modifies, inchanges, mut refuses, .. } = bilan;
+    let sortie_adaptateur = sortie.texte();
+    if let Some(t) = &sortie_adaptateur {
+        tracing::info!(fichier_sha256 = %&sha256[..12], adaptateur = %nom, sortie = %t, "sortie de l'adaptateur");
+    }
+    let Bilan { crees, modifies, inchanges, mut refuses, lignes, .. } = bilan;
     refuses.sort_by_key(|r| r.numero);
     let message = match (&deja, crees + modifies) {
         (Some(t), 0) => format!("fichier déjà importé le {} : aucune modification", t.format("%d/%m/%Y %H:%M")),
@@ -356,9 +378,10 @@ pub async fn importer(
         crees,
         modifies,
         inchanges,
-        refuses: refuses.len() as u64,
+        refuses: lignes.len() as u64,
         lignes_refusees: refuses,
         message,
+        sortie_adaptateur,
     })
 }
 
@@ -396,9 +419,12 @@ impl Controle<'_> {
         }
     }
 
+    /// Refuses a line for one reason: journaled once per line, every reason reported.
     fn refuser(&self, bilan: &mut Bilan, r: LigneRefusee, dossier: Option<uuid::Uuid>) {
-        let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
-        bilan.entrees.push(self.entree(dossier, String::new(), false, raison));
+        if bilan.lignes.insert(r.numero) {
+            let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
+            bilan.entrees.push(self.entree(dossier, String::new(), false, raison));
+        }
         bilan.refuses.push(r);
     }
 

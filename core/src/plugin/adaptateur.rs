@@ -11,7 +11,7 @@ use wasmtime::component::{Component, HasSelf, Linker};
 use super::PluginError;
 use super::bindings::{Adapter, AdapterPre};
 use super::moteur::Moteur;
-use super::tache::{Hote, Limites, decrire};
+use super::tache::{Hote, Limites, Sortie, decrire};
 
 /// Consecutive failed jobs after which an adapter is quarantined.
 pub const ECHECS_AVANT_QUARANTAINE: u32 = 5;
@@ -84,6 +84,9 @@ impl Adaptateur {
             Ok(_) | Err(PluginError::Refus(..)) | Err(PluginError::EntreeTropGrande(..)) => {
                 c.echecs_consecutifs.store(0, Relaxed);
             }
+            // the host's own failure (its pool full, its input unreadable) is not the
+            // adapter's: it neither counts towards nor resets the quarantine
+            Err(PluginError::Hote(_)) => {}
             Err(e) => {
                 c.echecs.fetch_add(1, Relaxed);
                 if matches!(e, PluginError::Trap(..) | PluginError::Delai(..) | PluginError::Memoire(..)) {
@@ -104,7 +107,7 @@ impl Adaptateur {
         let engine = &moteur.engine;
         let component = match cache {
             Some(dir) => {
-                let path: PathBuf = dir.join(format!("{sha256}-{:016x}.cwasm", moteur.empreinte()));
+                let path: PathBuf = dir.join(moteur.fichier_compile(&sha256));
                 // SAFETY: the cache directory is written by this host only, under names
                 // that include the sha256 of the source and the engine's settings.
                 match unsafe { Component::deserialize_file(engine, &path) } {
@@ -155,7 +158,12 @@ impl Adaptateur {
             engine: engine.clone(),
             pre,
         };
-        let d = decrire(&a, &Limites::default())?;
+        let sortie = Sortie::default();
+        let d = decrire(&a, &Limites::default(), &sortie);
+        if let Some(t) = sortie.texte() {
+            tracing::info!(adaptateur = %fichier, sortie = %t, "sortie de l'adaptateur au chargement");
+        }
+        let d = d?;
         a.nom = d.name;
         a.version = d.version;
         a.formats = d.formats;

@@ -36,6 +36,27 @@ impl Catalogue {
                 n += 1;
             }
         }
+        self.nettoyer_cache();
+        n
+    }
+
+    /// Removes from the compiled-code cache what no loaded adapter uses (earlier versions,
+    /// other builds, other engine settings); returns how many files.
+    pub fn nettoyer_cache(&self) -> usize {
+        let Some(dir) = &self.cache else { return 0 };
+        let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
+        let garder: std::collections::HashSet<String> =
+            self.tous().iter().map(|a| self.moteur.fichier_compile(&a.sha256)).collect();
+        let mut n = 0;
+        for e in rd.flatten() {
+            let nom = e.file_name().to_string_lossy().to_string();
+            if nom.ends_with(".cwasm") && !garder.contains(&nom) && std::fs::remove_file(e.path()).is_ok() {
+                n += 1;
+            }
+        }
+        if n > 0 {
+            tracing::info!(fichiers = n, repertoire = %dir.display(), "code compilé inutilisé retiré du cache");
+        }
         n
     }
 
@@ -47,9 +68,12 @@ impl Catalogue {
         match res {
             Ok(a) => {
                 let a = Arc::new(a);
-                self.adaptateurs.write().expect("lock").insert(a.nom.clone(), a.clone());
+                let ancien = self.adaptateurs.write().expect("lock").insert(a.nom.clone(), a.clone());
                 self.erreurs.write().expect("lock").remove(&fichier);
                 tracing::info!(adaptateur = %a.nom, version = %a.version, sha256 = %a.sha256, "adaptateur chargé");
+                if ancien.is_some_and(|x| x.sha256 != a.sha256) {
+                    self.nettoyer_cache();
+                }
                 Ok(a)
             }
             Err(e) => {

@@ -33,13 +33,15 @@ impl Moteur {
         let mut c = base();
         let mut pool = PoolingAllocationConfig::new();
         pool.total_component_instances(instances)
-            .total_core_instances(instances * 8)
+            // a component built with componentize-py holds 14 core instances and two
+            // tables of thousands of entries
+            .total_core_instances(instances * 16)
             .total_memories(instances * 2)
-            .total_tables(instances * 8)
+            .total_tables(instances * 16)
             .max_memory_size(memoire_max)
             .max_memories_per_component(4)
-            .max_core_instances_per_component(16)
-            .max_tables_per_component(16);
+            .max_core_instances_per_component(32)
+            .max_tables_per_component(32);
         c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let (engine, pooling) = match Engine::new(&c) {
             Ok(e) => (e, true),
@@ -62,6 +64,12 @@ impl Moteur {
             })
             .map_err(|e| super::PluginError::Hote(e.to_string()))?;
         Ok(Self { engine, pooling })
+    }
+
+    /// The name of an adapter's compiled code in the cache: its source's sha256 and the
+    /// engine's settings.
+    pub fn fichier_compile(&self, sha256: &str) -> String {
+        format!("{sha256}-{:016x}.cwasm", self.empreinte())
     }
 
     /// A key of the engine's settings, part of the compiled-code cache key.

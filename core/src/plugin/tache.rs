@@ -58,8 +58,127 @@ impl ResourceLimiter for Limiteur {
     }
 }
 
+/// Most bytes of an adapter's output kept per job (stdout and stderr together).
+pub const SORTIE_MAX: usize = 16 * 1024;
+
+/// What an adapter writes on its stdout and stderr during one job: the first
+/// [`SORTIE_MAX`] bytes are kept, the rest counted. Writing never fails (an adapter is
+/// not broken for printing a debug line), and nothing goes to the host's own output.
+#[derive(Clone, Default)]
+pub struct Sortie(std::sync::Arc<std::sync::Mutex<(Vec<u8>, u64)>>);
+
+impl Sortie {
+    fn ecrire(&self, octets: &[u8]) {
+        if let Ok(mut g) = self.0.lock() {
+            let place = SORTIE_MAX.saturating_sub(g.0.len()).min(octets.len());
+            g.0.extend_from_slice(&octets[..place]);
+            g.1 += (octets.len() - place) as u64;
+        }
+    }
+
+    /// The output as text, NIR-like runs of digits masked, or `None` when the adapter
+    /// wrote nothing.
+    pub fn texte(&self) -> Option<String> {
+        let g = self.0.lock().ok()?;
+        if g.0.is_empty() {
+            return None;
+        }
+        let mut t = masquer_nir(&String::from_utf8_lossy(&g.0));
+        if g.1 > 0 {
+            t.push_str(&format!("\n[… {} octets de plus non conservés]", g.1));
+        }
+        Some(t)
+    }
+}
+
+/// Replaces every run of 12 or more digits (a NIR, with 2A/2B for Corsica) by a mark:
+/// what an adapter prints is shown and logged, and must not carry one.
+pub fn masquer_nir(texte: &str) -> String {
+    let mut out = String::with_capacity(texte.len());
+    let mut run = String::new();
+    let vider = |run: &mut String, out: &mut String| {
+        if run.chars().filter(char::is_ascii_digit).count() >= 12 {
+            out.push_str("[NIR masqué]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in texte.chars() {
+        if c.is_ascii_digit() || c == 'A' || c == 'B' {
+            run.push(c);
+        } else {
+            vider(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    vider(&mut run, &mut out);
+    out
+}
+
+/// One handle of an adapter's stdout or stderr, writing into its [`Sortie`].
+struct Flux(Sortie);
+
+#[wasmtime_wasi::async_trait]
+impl wasmtime_wasi::p2::OutputStream for Flux {
+    fn write(&mut self, bytes: bytes::Bytes) -> Result<(), wasmtime_wasi::p2::StreamError> {
+        self.0.ecrire(&bytes);
+        Ok(())
+    }
+    fn flush(&mut self) -> Result<(), wasmtime_wasi::p2::StreamError> {
+        Ok(())
+    }
+    fn check_write(&mut self) -> Result<usize, wasmtime_wasi::p2::StreamError> {
+        Ok(64 * 1024)
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl wasmtime_wasi::p2::Pollable for Flux {
+    async fn ready(&mut self) {}
+}
+
+impl tokio::io::AsyncWrite for Flux {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.0.ecrire(buf);
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+impl wasmtime_wasi::cli::IsTerminal for Sortie {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl wasmtime_wasi::cli::StdoutStream for Sortie {
+    fn p2_stream(&self) -> Box<dyn wasmtime_wasi::p2::OutputStream> {
+        Box::new(Flux(self.clone()))
+    }
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        Box::new(Flux(self.clone()))
+    }
+}
+
 /// What a store holds: no WASI capability (no preopens, environment, arguments or
-/// sockets; output discarded), the limiter, the adapter's name for its logs.
+/// sockets; stdout and stderr captured in a [`Sortie`]), the limiter, the adapter's
+/// name for its logs.
 pub struct Hote {
     wasi: WasiCtx,
     table: ResourceTable,
@@ -77,7 +196,7 @@ impl super::bindings::dude::adapter::types::Host for Hote {}
 
 impl log::Host for Hote {
     fn log(&mut self, level: log::Level, message: String) {
-        let message: String = message.chars().take(2000).collect();
+        let message = masquer_nir(&message.chars().take(2000).collect::<String>());
         match level {
             log::Level::Debug => tracing::debug!(adaptateur = %self.nom, "{message}"),
             log::Level::Info => tracing::info!(adaptateur = %self.nom, "{message}"),
@@ -87,9 +206,9 @@ impl log::Host for Hote {
     }
 }
 
-fn store(adaptateur: &super::Adaptateur, limites: &Limites) -> Store<Hote> {
+fn store(adaptateur: &super::Adaptateur, limites: &Limites, sortie: &Sortie) -> Store<Hote> {
     let hote = Hote {
-        wasi: WasiCtxBuilder::new().build(),
+        wasi: WasiCtxBuilder::new().stdout(sortie.clone()).stderr(sortie.clone()).build(),
         table: ResourceTable::new(),
         limiteur: Limiteur { max: limites.memoire_octets, depasse: false },
         nom: adaptateur.nom.clone(),
@@ -115,6 +234,16 @@ fn erreur(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error)
     }
 }
 
+/// An instantiation's failure: the host's when its pool of instances is full (the
+/// adapter is not at fault), else the adapter's.
+fn erreur_instanciation(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error) -> PluginError {
+    let texte = format!("{e:#}");
+    if e.downcast_ref::<Trap>().is_none() && texte.contains("concurrent") {
+        return PluginError::Hote(format!("capacité d'instances des adaptateurs atteinte, réessayer ({texte})"));
+    }
+    erreur(nom, store, limites, e)
+}
+
 /// An adapter call's outcome: a trap or limit becomes its typed error ([`erreur`]), the
 /// adapter's own refusal a [`PluginError::Refus`].
 fn reponse<T>(
@@ -130,18 +259,27 @@ fn reponse<T>(
 fn instancier(
     adaptateur: &super::Adaptateur,
     limites: &Limites,
+    sortie: &Sortie,
 ) -> Result<(Store<Hote>, super::bindings::Adapter), PluginError> {
-    let mut s = store(adaptateur, limites);
+    let mut s = store(adaptateur, limites, sortie);
     s.set_epoch_deadline(ticks(limites.delai));
-    let inst = adaptateur.pre().instantiate(&mut s).map_err(|e| erreur(&adaptateur.nom, &s, limites, e))?;
+    let inst =
+        adaptateur.pre().instantiate(&mut s).map_err(|e| erreur_instanciation(&adaptateur.nom, &s, limites, e))?;
     s.set_epoch_deadline(ticks(limites.delai));
     Ok((s, inst))
 }
 
-/// `describe()` of the adapter.
-pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites) -> Result<Description, PluginError> {
-    let (mut s, inst) = instancier(adaptateur, limites)?;
+/// `describe()` of the adapter; what it writes goes to `sortie`.
+pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites, sortie: &Sortie) -> Result<Description, PluginError> {
+    let (mut s, inst) = instancier(adaptateur, limites, sortie)?;
     inst.call_describe(&mut s).map_err(|e| erreur(&adaptateur.nom, &s, limites, e))
+}
+
+/// Logs what an adapter wrote during a job the host ran for itself (describe, export).
+fn journaliser_sortie(nom: &str, travail: &str, sortie: &Sortie) {
+    if let Some(t) = sortie.texte() {
+        tracing::info!(adaptateur = %nom, travail, sortie = %t, "sortie de l'adaptateur");
+    }
 }
 
 /// Refused while the adapter is quarantined.
@@ -168,25 +306,29 @@ pub fn exporter(
     evenement: &Evenement,
     limites: &Limites,
 ) -> Result<Vec<u8>, PluginError> {
-    travail(adaptateur, || {
-        let (mut s, inst) = instancier(adaptateur, limites)?;
+    let sortie = Sortie::default();
+    let r = travail(adaptateur, || {
+        let (mut s, inst) = instancier(adaptateur, limites, &sortie)?;
         let r = inst.dude_adapter_exporter().call_export_event(&mut s, format, evenement);
         reponse(&adaptateur.nom, &s, limites, r)
-    })
+    });
+    journaliser_sortie(&adaptateur.nom, "export", &sortie);
+    r
 }
 
-/// Parses `input` in `format`, streaming it in chunks; calls `recu` with each batch.
-/// Returns the number of bytes read.
+/// Parses `input` in `format`, streaming it in chunks; calls `recu` with each batch;
+/// what the adapter writes goes to `sortie`. Returns the number of bytes read.
 pub fn analyser(
     adaptateur: &super::Adaptateur,
     format: &str,
     options: &[(String, String)],
     input: &mut dyn Read,
     limites: &Limites,
+    sortie: &Sortie,
     recu: &mut dyn FnMut(Batch),
 ) -> Result<u64, PluginError> {
     travail(adaptateur, || {
-        let mut analyse = Analyse::ouvrir(adaptateur, format, options, limites)?;
+        let mut analyse = Analyse::ouvrir(adaptateur, format, options, limites, sortie)?;
         let mut buf = vec![0u8; limites.morceau];
         loop {
             let n = input.read(&mut buf).map_err(|e| PluginError::Hote(format!("lecture de l'entrée : {e}")))?;
@@ -218,15 +360,16 @@ pub struct Analyse<'a> {
 
 impl<'a> Analyse<'a> {
     /// Instantiates the adapter and constructs its parser for `format`; refused while the
-    /// adapter is quarantined.
+    /// adapter is quarantined. What the adapter writes goes to `sortie`.
     pub fn ouvrir(
         adaptateur: &'a super::Adaptateur,
         format: &str,
         options: &[(String, String)],
         limites: &Limites,
+        sortie: &Sortie,
     ) -> Result<Self, PluginError> {
         disponible(adaptateur)?;
-        let (mut s, instance) = instancier(adaptateur, limites)?;
+        let (mut s, instance) = instancier(adaptateur, limites, sortie)?;
         let nom = &adaptateur.nom;
         let parser = instance
             .dude_adapter_parser()

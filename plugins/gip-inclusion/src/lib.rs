@@ -20,7 +20,7 @@ pub const FORMATS: [&str; 1] = [parcours::FORMAT];
 pub fn parser(format: &str, options: &[(String, String)]) -> Result<parcours::ParcoursParser, String> {
     match format {
         parcours::FORMAT => parcours::ParcoursParser::new(options),
-        other => Err(format!("format « {other} » non pris en charge (formats : {})", FORMATS.join(", "))),
+        _ => Err(format!("format non pris en charge (formats : {})", FORMATS.join(", "))),
     }
 }
 

@@ -1,6 +1,8 @@
 //! A hostile adapter for the host's tests: the format names the misbehaviour —
 //! `boucle` loops forever, `memoire` allocates without end, `panique` panics,
-//! `sage` behaves (one record per push).
+//! `constructeur` prints a line then panics in its constructor, `bavard` writes 100 KiB
+//! on its stdout and stderr at each push and behaves otherwise, `sage` behaves (one
+//! record per push).
 
 #[cfg(target_arch = "wasm32")]
 mod component {
@@ -17,7 +19,14 @@ mod component {
             t::Description {
                 name: "hostile".into(),
                 version: "0.1.0".into(),
-                formats: vec!["boucle".into(), "memoire".into(), "panique".into(), "sage".into()],
+                formats: vec![
+                    "boucle".into(),
+                    "memoire".into(),
+                    "panique".into(),
+                    "constructeur".into(),
+                    "bavard".into(),
+                    "sage".into(),
+                ],
                 categories: vec![t::Categorie::Identite],
                 directions: vec![t::Direction::Import],
             }
@@ -38,6 +47,10 @@ mod component {
 
     impl GuestParser for P {
         fn new(format: String, _options: Vec<(String, String)>) -> Self {
+            if format == "constructeur" {
+                println!("hostile : construction de l'analyseur");
+                panic!("l'adaptateur hostile panique dans son constructeur");
+            }
             P(format)
         }
 
@@ -57,6 +70,15 @@ mod component {
                     }
                 }
                 "panique" => panic!("l'adaptateur hostile panique"),
+                "bavard" => {
+                    use std::io::Write;
+                    let ligne = "hostile : une ligne de débogage de soixante-quatre octets environ…\n";
+                    for _ in 0..(100 * 1024 / ligne.len()) {
+                        let _ = std::io::stdout().write_all(ligne.as_bytes());
+                        let _ = std::io::stderr().write_all(ligne.as_bytes());
+                    }
+                    Ok(t::Batch { personnes: vec![], errors: vec![] })
+                }
                 _ => Ok(t::Batch { personnes: vec![], errors: vec![] }),
             }
         }

@@ -38,11 +38,8 @@ pub trait Adaptateur: 'static {
 
     /// A dossier event → bytes in the partner's format. By default: import only.
     fn exporter(format: &str, evenement: &Evenement) -> Result<Vec<u8>, String> {
-        let _ = evenement;
-        Err(format!(
-            "{} n'exporte pas (format demandé : « {format} ») : direction import seulement",
-            Self::description().name
-        ))
+        let _ = (format, evenement);
+        Err(format!("{} n'exporte pas : direction import seulement", Self::description().name))
     }
 }
 

@@ -334,10 +334,10 @@ impl AnalyseurSigma {
                     encodage = match v.trim().to_ascii_lowercase().as_str() {
                         "utf-8" | "utf8" => Encodage::Utf8,
                         "windows-1252" | "cp1252" | "iso-8859-1" | "latin1" => Encodage::Windows1252,
-                        _ => return Err(format!("option encodage « {v} » : utf-8 ou windows-1252")),
+                        _ => return Err("option encodage : utf-8 ou windows-1252 attendu".to_string()),
                     }
                 }
-                _ => return Err(format!("option « {k} » inconnue (option admise : encodage)")),
+                _ => return Err("option inconnue (option admise : encodage)".to_string()),
             }
         }
         Ok(Self {
@@ -1088,9 +1088,9 @@ mod tests {
         assert_eq!(b, Batch::default());
 
         let Err(e) = AnalyseurSigma::new(&[("separateur".into(), ",".into())]) else { panic!("refused") };
-        assert!(e.contains("separateur"), "{e}");
+        assert!(e.contains("option inconnue") && !e.contains("separateur"), "{e}");
         let Err(e) = AnalyseurSigma::new(&[("encodage".into(), "ebcdic".into())]) else { panic!("refused") };
-        assert!(e.contains("ebcdic"), "{e}");
+        assert!(e.contains("utf-8 ou windows-1252") && !e.contains("ebcdic"), "{e}");
         assert!(AnalyseurSigma::new(&[("encodage".into(), "CP1252".into())]).is_ok());
     }
 }
