@@ -158,3 +158,416 @@ async fn serve_demo_answers_a_search() {
     let _ = child.wait();
     assert_eq!(r["codeRetour"], "S001", "{r}");
 }
+
+/// Valid NIRs, names and an address that no answer or log line may ever contain: sent in
+/// every position (path, query, body, headers, file rows) to the real binary logging at
+/// `trace`, then searched for in the whole log and in every response body.
+#[tokio::test]
+async fn no_personal_data_in_logs_or_error_messages() {
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release");
+    let s = common::demo::DemoServer::start(
+        dir.path(),
+        200,
+        &[("DUDE_LOG", "trace"), ("DUDE_PLUGINS_DIR", plugins.to_str().unwrap()), ("DUDE_SLA_SONDE_S", "2")],
+    );
+    // a real demo person (found legitimately: the answer carries an idNational only)
+    let sample = s.commande().args(["demo", "--sample", "200"]).output().unwrap();
+    let people: Vec<Value> =
+        String::from_utf8(sample.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let p = people.iter().find(|p| p["departement"] == "77" && p["rsa"] == true).unwrap();
+    let nir_reel = p["nir"].as_str().unwrap().to_string();
+    let naissance = p["dateNaissance"].as_str().unwrap().to_string();
+    let nir_a = nir("1850577123456");
+    let nir_b = nir("2931193045012");
+    let nir_b13 = nir_b[..13].to_string();
+    let (nom, prenom) = ("ZORGLUBIANE", "Hippolyte");
+    let adresse = "17 rue des Quatorze Marqueurs";
+    let secrets = [nir_reel.as_str(), &nir_reel[..13], &nir_a, &nir_a[..13], &nir_b, &nir_b13, nom, prenom, adresse];
+
+    let mut corps: Vec<(String, String)> = Vec::new();
+    let garder = |quoi: String, r: reqwest::Response| async move {
+        let statut = r.status();
+        let texte = r.text().await.unwrap_or_default();
+        (format!("{quoi} → {statut}"), texte)
+    };
+    // the demo person's idNational, and one for the writes
+    let r = s
+        .partenaire("cd77-sigma", Method::POST, "/partenaire/v1/rechercher-usager")
+        .await
+        .json(&serde_json::json!({"nir": nir_reel, "dateNaissance": naissance}))
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["codeRetour"], "S001", "{v}");
+    let id = v["idNational"].as_str().unwrap().to_string();
+
+    // path
+    for chemin in [
+        format!("/partenaire/v1/usagers/{nir_a}/statut"),
+        format!("/partenaire/v1/usagers/{nom}/diagnostic/dossier"),
+        format!("/partenaire/v1/usagers/{id}/diagnostic/{nir_b}"),
+        format!("/{nir_a}/{prenom}"),
+    ] {
+        let r = s.partenaire("cd77-sigma", Method::GET, &chemin).await.send().await.unwrap();
+        corps.push(garder(format!("GET {chemin}"), r).await);
+    }
+    for chemin in [
+        format!("/admin/v1/conventions/{nir_a}"),
+        format!("/admin/v1/agents/{nom}"),
+        format!("/admin/v1/clients/{nir_b}"),
+        format!("/admin/v1/organisations/{prenom}"),
+        format!("/admin/v1/dossiers/{nir_a}/rapport-acces"),
+        format!("/admin/v1/departements/{nir_b13}/listes-mensuelles/{nom}"),
+        format!("/admin/v1/conventions/{nir_b}/exports/{nom}"),
+        format!("/admin/v1/sla/incidents/{nir_a}/etapes"),
+    ] {
+        let r = s.http.get(s.url(&chemin)).bearer_auth(&s.admin).send().await.unwrap();
+        corps.push(garder(format!("GET {chemin}"), r).await);
+    }
+    // query
+    for chemin in [
+        format!("/partenaire/v1/usagers/{id}/statut?provenance={nir_a}"),
+        format!("/partenaire/v1/usagers/{id}/diagnostic/dossier?provenance={nom}&x={adresse}"),
+    ] {
+        let r = s.partenaire("cd77-sigma", Method::GET, &chemin).await.send().await.unwrap();
+        corps.push(garder(format!("GET {chemin}"), r).await);
+    }
+    for chemin in [
+        format!("/admin/v1/departements/77/listes-mensuelles/2026-10?liste={nir_a}"),
+        format!("/admin/v1/sla/rapport?mois={nir_b}"),
+        format!("/admin/v1/sla/rapport?mois=2026-11&convention={nom}"),
+        format!("/admin/v1/sla/violations?convention={nir_a}"),
+    ] {
+        let r = s.http.get(s.url(&chemin)).bearer_auth(&s.admin).send().await.unwrap();
+        corps.push(garder(format!("GET {chemin}"), r).await);
+    }
+    // bodies
+    for (chemin, methode, body) in [
+        (
+            "/partenaire/v1/rechercher-usager".to_string(),
+            Method::POST,
+            serde_json::json!({"nir": nir_a, "dateNaissance": "1985-05-01"}),
+        ),
+        (
+            "/partenaire/v1/rechercher-usager".into(),
+            Method::POST,
+            serde_json::json!({"nir": nom, "dateNaissance": adresse}),
+        ),
+        (
+            "/partenaire/v1/rechercher-usager".into(),
+            Method::POST,
+            serde_json::json!({"nir": nir_b13, "dateNaissance": nir_a}),
+        ),
+        ("/partenaire/v1/rechercher-usager".into(), Method::POST, serde_json::json!({nir_a.clone(): 1, "nir": nir_b})),
+        ("/partenaire/v1/rechercher-usager".into(), Method::POST, serde_json::json!([nir_a, nom])),
+        (
+            format!("/partenaire/v1/usagers/{id}/diagnostic/contraintes"),
+            Method::PUT,
+            serde_json::json!({"contraintes": [{"code": nir_a, "valeur": nom, "situations": [], "objectifs": []}]}),
+        ),
+        (
+            format!("/partenaire/v1/usagers/{id}/diagnostic/diagnostics"),
+            Method::PUT,
+            serde_json::json!({"diagnostic": [{"idMetierChiffre": nir_b, "nomMetier": nom, "statut": adresse}]}),
+        ),
+        (
+            format!("/partenaire/v1/usagers/{id}/accompagnement-global/bilans"),
+            Method::POST,
+            serde_json::json!({"date": nir_a, "resultat": nom, "decision": adresse}),
+        ),
+        (
+            "/partenaire/v1/incidents".into(),
+            Method::POST,
+            serde_json::json!({"api": nir_a, "description": nom, "debut": adresse}),
+        ),
+    ] {
+        let r = s.partenaire("cd77-sigma", methode.clone(), &chemin).await.json(&body).send().await.unwrap();
+        corps.push(garder(format!("{methode} {chemin}"), r).await);
+    }
+    // a JSON body sent as another type, and a body that is not JSON
+    let r = s
+        .partenaire("cd77-sigma", Method::POST, "/partenaire/v1/rechercher-usager")
+        .await
+        .header("content-type", "text/plain")
+        .body(format!("{{\"nir\":\"{nir_a}\"}}"))
+        .send()
+        .await
+        .unwrap();
+    corps.push(garder("texte".into(), r).await);
+    let r = s
+        .partenaire("cd77-sigma", Method::POST, "/partenaire/v1/rechercher-usager")
+        .await
+        .header("content-type", "application/json")
+        .body(format!("{{\"nir\": {nir_a} {nom}"))
+        .send()
+        .await
+        .unwrap();
+    corps.push(garder("json cassé".into(), r).await);
+    for (chemin, body) in [
+        ("/admin/v1/dossiers/rechercher", serde_json::json!({"nir": nir_a, "dateNaissance": adresse})),
+        (
+            "/admin/v1/agents",
+            serde_json::json!({"organisationId": nir_a, "identifiant": "X-1", "nom": nom, "prenom": prenom, "role": adresse, "habilitationDebut": "2026-01-01", "habilitationFin": "2026-12-31"}),
+        ),
+        (
+            "/admin/v1/clients",
+            serde_json::json!({"clientId": "x-1", "nom": nom, "organisationId": "cd77", "conventionId": nir_b}),
+        ),
+        ("/admin/v1/sla/fenetres", serde_json::json!({"nature": nir_a, "debut": nom, "fin": adresse, "motif": "x"})),
+    ] {
+        let r = s.http.post(s.url(chemin)).bearer_auth(&s.admin).json(&body).send().await.unwrap();
+        corps.push(garder(format!("POST {chemin}"), r).await);
+    }
+    // headers
+    let token = s.jeton("cd77-sigma").await;
+    for (k, v) in [
+        ("pa-identifiant-agent", nir_a.as_str()),
+        ("pa-nom-agent", nom),
+        ("pa-prenom-agent", adresse),
+        ("x-request-id", nir_b.as_str()),
+        ("x-request-id", &format!("req-{nir_a}")),
+        ("accept", nom),
+        ("user-agent", adresse),
+        ("x-adresse", adresse),
+    ] {
+        let mut h = reqwest::header::HeaderMap::new();
+        for (a, b) in [("pa-identifiant-agent", "AG077"), ("pa-nom-agent", "DUPONT"), ("pa-prenom-agent", "Anne")] {
+            h.insert(a, b.parse().unwrap());
+        }
+        h.insert(reqwest::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        let r = s
+            .http
+            .get(s.url(&format!("/partenaire/v1/usagers/{id}/statut")))
+            .bearer_auth(&token)
+            .headers(h)
+            .send()
+            .await
+            .unwrap();
+        corps.push(garder(format!("en-tête {k}"), r).await);
+    }
+    let r = s.http.get(s.url("/admin/v1/conventions")).bearer_auth(&nir_a).send().await.unwrap();
+    corps.push(garder("Authorization".into(), r).await);
+    let r = s
+        .http
+        .get(s.url("/admin/v1/departements/77/listes-mensuelles/2026-10?liste=inscrits"))
+        .bearer_auth(&s.admin)
+        .header("accept", format!("text/{nom}"))
+        .send()
+        .await
+        .unwrap();
+    corps.push(garder("Accept".into(), r).await);
+    // OAuth2
+    for form in [
+        vec![("grant_type", "client_credentials"), ("client_id", nir_a.as_str()), ("client_secret", nom)],
+        vec![("grant_type", adresse), ("client_id", "cd77-sigma")],
+        vec![("grant_type", "client_credentials"), ("scope", nir_b.as_str())],
+    ] {
+        let r = s.http.post(s.url("/oauth2/token")).form(&form).send().await.unwrap();
+        corps.push(garder("oauth".into(), r).await);
+    }
+    let app = s.app("cd77-sigma").clone();
+    let r = s
+        .http
+        .post(s.url("/oauth2/token"))
+        .basic_auth(&app.client_id, Some(&app.secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", nom)])
+        .send()
+        .await
+        .unwrap();
+    corps.push(garder("oauth scope".into(), r).await);
+
+    // file rows: the 77's convention binds cd-files and may write what a stock file holds
+    let mut conv: Value = s
+        .http
+        .get(s.url("/admin/v1/conventions/conv-cd77-rsa"))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    conv["adaptateur"] = serde_json::json!({"nom": "cd-files", "version": "^0.1"});
+    for c in ["identite", "nir", "contact", "rsa", "orientation"] {
+        conv["categories"][c] = "ecriture".into();
+    }
+    let r = s
+        .http
+        .put(s.url("/admin/v1/conventions/conv-cd77-rsa"))
+        .bearer_auth(&s.admin)
+        .json(&conv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let entete = "Identifiant dans le SI*;Prénom*;Nom*;Date de naissance*;NIR;Lieu de naissance;Téléphone;Email;Adresse;Adresse (complément);Code postal;Ville;Situation;Numéro allocataire CAF/MSA;Identifiant Pôle emploi;Droits RSA;Droits ARE;Droits ASS;Prime d'activité;RQTH;Zone de mobilité;Emploi recherché (code ROME);Niveau de formation;Structure;Accompagnateurs";
+    let lignes = [
+        // out of the territory: refused
+        format!(
+            "1;{prenom};{nom};1985-05-01;{nir_a};;;;{adresse};;93200;Saint-Denis;;;;rsa_droit_ouvert_versable;;;;;;;;;"
+        ),
+        // a name where a date goes, a NIR where a situation goes
+        format!("2;{prenom};{nom};{nom};{nir_b};;;;{adresse};;77000;Melun;{nir_a};;;{prenom};;;;;;;;;"),
+        // a NIR of the wrong length
+        format!("3;{prenom};{nom};1993-11-03;{nir_b13}99;;;;{adresse};;77000;Melun;;;;;;;;;;;;;"),
+        // written: in the territory, RSA
+        format!(
+            "4;{prenom};{nom};1993-11-03;{nir_b};;;;{adresse};;77000;Melun;;7712345;;rsa_droit_ouvert_versable;;;;;;;;;"
+        ),
+    ];
+    let fichier = format!("{entete}\n{}\n", lignes.join("\n"));
+    for option in ["separateur=;", &format!("encodage={nir_a}"), &format!("{nom}=1")] {
+        let r = s
+            .http
+            .post(s.url(&format!(
+                "/admin/v1/conventions/conv-cd77-rsa/imports?nom=stock.csv&option={}",
+                option.replace(';', "%3B")
+            )))
+            .bearer_auth(&s.admin)
+            .header(dude_core::api::admin::adaptateurs::EN_TETE_MOT_DE_PASSE, nom)
+            .body(fichier.clone())
+            .send()
+            .await
+            .unwrap();
+        corps.push(garder(format!("import {option}"), r).await);
+    }
+    assert!(corps.last().is_some(), "answers kept");
+    let import = &corps[corps.len() - 3];
+    assert!(import.0.ends_with("200 OK"), "{import:?}");
+    let rapport: Value = serde_json::from_str(&import.1).unwrap();
+    assert_eq!((rapport["crees"].as_u64(), rapport["refuses"].as_u64()), (Some(1), Some(3)), "{rapport}");
+
+    // the probes, the checkpoint and the SLA writer have run meanwhile
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let log = s.journal();
+    assert!(log.contains("TRACE") && log.len() > 10_000, "the log is at trace level: {} bytes", log.len());
+    eprintln!("journal du serveur : {} octets, {} lignes", log.len(), log.lines().count());
+    for secret in secrets {
+        for (quoi, texte) in &corps {
+            assert!(!texte.contains(secret), "{quoi} answers a personal datum: {texte}");
+        }
+        if let Some(l) = log.lines().find(|l| l.contains(secret)) {
+            panic!("a log line carries a personal datum: {l}");
+        }
+    }
+    // answers are problem documents that name the field
+    let contrainte = corps.iter().find(|(q, _)| q.contains("contraintes")).unwrap();
+    assert!(contrainte.1.contains("\"champ\""), "{contrainte:?}");
+}
+
+/// The signed checkpoints through the real binary: `serve` signs them and notices a
+/// rewritten chain; `journal verify --demo` checks them, names the first broken entry, and
+/// says plainly when they are another journal's; `serve` records its heartbeats.
+#[tokio::test]
+async fn checkpoints_through_serve_and_journal_verify() {
+    use dude_core::journal::{GENESE, hash};
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(
+        dir.path(),
+        200,
+        &[("DUDE_CHECKPOINT_INTERVAL_S", "1"), ("DUDE_SLA_SONDE_S", "0")],
+    );
+    let sample = s.commande().args(["demo", "--sample", "50"]).output().unwrap();
+    let p: Value = serde_json::from_str(
+        String::from_utf8(sample.stdout)
+            .unwrap()
+            .lines()
+            .find(|l| l.contains("\"departement\":\"77\"") && l.contains("\"rsa\":true"))
+            .unwrap(),
+    )
+    .unwrap();
+    for _ in 0..3 {
+        let r = s
+            .partenaire("cd77-sigma", Method::POST, "/partenaire/v1/rechercher-usager")
+            .await
+            .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let points = dir.path().join("data/journal-checkpoints.jsonl");
+    let attendre = |quoi: &dyn Fn() -> bool, raison: &str| {
+        let fin = Instant::now() + Duration::from_secs(60);
+        while !quoi() {
+            assert!(Instant::now() < fin, "{raison}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    attendre(
+        &|| std::fs::read_to_string(&points).is_ok_and(|t| t.contains("\"seq\":3")),
+        "a checkpoint of the 3 entries",
+    );
+    let verifier = |d: &std::path::Path| {
+        let out = common::demo::dude()
+            .args(["journal", "verify", "--demo"])
+            .current_dir(d)
+            .env_remove("DUDE_MASTER_KEY")
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (code, texte) = verifier(dir.path());
+    assert_eq!(code, Some(0), "{texte}");
+    assert!(texte.contains("journal intègre : 3 entrées") && texte.contains("concordants"), "{texte}");
+
+    // the heartbeat of the running instance: availability measured from its start
+    let out = s
+        .commande()
+        .args(["--demo", "sla", "rapport", "--mois", &chrono::Utc::now().format("%Y-%m").to_string()])
+        .output()
+        .unwrap();
+    let rapport: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(rapport["mesureDepuis"].is_string(), "{rapport}");
+
+    // entry 2 rewritten, every later hash recomputed: intact in itself...
+    let cle = dude_core::crypto::keys::MasterKey::load_or_create(&dir.path().join("data/demo-master.key")).unwrap().0;
+    let store =
+        dude_core::store::Store::open(&format!("sqlite://{}/data/dude.db", dir.path().display()), &cle).await.unwrap();
+    let mut rows = store.journal_page(0, 100).await.unwrap();
+    rows[1].entree.agent = Some("AG999".into());
+    let mut prec = GENESE.to_string();
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = store.connection();
+    for r in &mut rows {
+        r.hash_precedent = prec.clone();
+        r.hash = hash(&prec, r.seq, &r.entree);
+        prec = r.hash.clone();
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "UPDATE journal SET agent = $1, hash_precedent = $2, hash = $3 WHERE seq = $4",
+            [r.entree.agent.clone().into(), r.hash_precedent.clone().into(), r.hash.clone().into(), r.seq.into()],
+        ))
+        .await
+        .unwrap();
+    }
+    // ...but serve notices at its next round and signs nothing over it
+    attendre(&|| s.journal().contains("journal rompu à l'entrée 3"), "serve notices the rewritten chain");
+    let (code, texte) = verifier(dir.path());
+    assert_eq!(code, Some(1), "{texte}");
+    assert!(texte.contains("journal rompu à l'entrée 3"), "{texte}");
+
+    // in a directory made by `dude demo`, these checkpoints are another journal's
+    let autre = tempfile::tempdir().unwrap();
+    let out = common::demo::dude()
+        .args(["demo", "--count", "10"])
+        .current_dir(autre.path())
+        .env_remove("DUDE_MASTER_KEY")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, texte) = verifier(autre.path());
+    assert_eq!(code, Some(0), "{texte}");
+    assert!(texte.contains("journal intègre : 0 entrées"), "{texte}");
+    std::fs::copy(&points, autre.path().join("data/journal-checkpoints.jsonl")).unwrap();
+    let (code, texte) = verifier(autre.path());
+    assert_eq!(code, Some(1), "{texte}");
+    assert!(texte.contains("autre journal") && !texte.contains("signature"), "{texte}");
+}

@@ -3,7 +3,37 @@
 
 #![allow(dead_code)]
 
+pub mod demo;
 pub mod pg;
+
+/// Runs each scenario `async fn name(&TestServer)` on SQLite (a test each) and on
+/// PostgreSQL (one test, one server, a database each): every scenario that touches
+/// storage runs on both.
+#[macro_export]
+macro_rules! scenarios {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let s = TestServer::start(None).await;
+                    super::$name(&s).await;
+                }
+            )+
+        }
+
+        /// Every scenario again on PostgreSQL, one server for all, a database each.
+        #[tokio::test]
+        async fn postgres_all_scenarios() {
+            let pg = common::pg::PgServer::start();
+            $(
+                let s = TestServer::start(Some(pg.database(stringify!($name)))).await;
+                $name(&s).await;
+            )+
+        }
+    };
+}
 
 use std::sync::Arc;
 
@@ -432,6 +462,24 @@ impl Idp {
     }
 }
 
+/// Heartbeats of an instance for every minute of `[debut, fin)`: the service ran then
+/// (the in-process server has no heartbeat task; `dude serve` writes one a minute).
+pub async fn battements(store: &Store, debut: chrono::DateTime<Utc>, fin: chrono::DateTime<Utc>) {
+    use dude_core::store::entity::sla_battement;
+    use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+    let txn = store.connection().begin().await.unwrap();
+    let minutes: Vec<_> = (0..(fin - debut).num_minutes()).map(|i| debut + chrono::Duration::minutes(i)).collect();
+    for lot in minutes.chunks(1000) {
+        sla_battement::Entity::insert_many(
+            lot.iter().map(|m| sla_battement::ActiveModel { instance: Set("test".into()), minute: Set(*m) }),
+        )
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+    }
+    txn.commit().await.unwrap();
+}
+
 /// A running server.
 pub struct TestServer {
     pub base: String,
@@ -459,6 +507,15 @@ impl TestServer {
         database_url: Option<String>,
         catalogue: Option<Arc<dude_core::plugin::catalogue::Catalogue>>,
     ) -> Self {
+        Self::start_delais(database_url, catalogue, Default::default()).await
+    }
+
+    /// Same, with the delays a client has to send its request.
+    pub async fn start_delais(
+        database_url: Option<String>,
+        catalogue: Option<Arc<dude_core::plugin::catalogue::Catalogue>>,
+        delais: dude_core::api::extract::DelaisHttp,
+    ) -> Self {
         let (url, dir) = match database_url {
             Some(u) => (u, None),
             None => {
@@ -478,17 +535,16 @@ impl TestServer {
             Services::demarrer(store.clone(), &key, Arc::new(clock.clone()), admins, None, 600, Some(idp.config()))
                 .await
                 .expect("services");
-        let services = match catalogue {
+        let mut services = match catalogue {
             Some(c) => services.avec_catalogue(c),
             None => services,
         };
+        services.delais_http = delais;
         let state = AppState::new(services);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = api::router(state.clone());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let task = tokio::spawn(api::serveur::servir(listener, app, delais.entetes, std::future::pending()));
         let mut s = Self {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
