@@ -95,10 +95,11 @@ pub fn message_serde(champ: &str, erreur: &str) -> String {
             Some(admis) => format!("valeur inconnue (valeurs admises : {})", admis.replace('`', "")),
             None => "valeur inconnue".into(),
         }
-    } else if erreur.starts_with("unknown field") {
+    } else if let Some(reste) = erreur.strip_prefix("unknown field `") {
+        let nom = reste.split('`').next().filter(|n| nom_de_champ(n)).map(|n| format!(" {n}")).unwrap_or_default();
         match apres(", expected one of ").or_else(|| apres(", expected ")) {
-            Some(admis) => format!("champ inconnu (champs admis : {})", admis.replace('`', "")),
-            None => "champ inconnu (aucun champ admis ici)".into(),
+            Some(admis) => format!("champ{nom} inconnu (champs admis : {})", admis.replace('`', "")),
+            None => format!("champ{nom} inconnu (aucun champ admis ici)"),
         }
     } else if let Some(nom) = erreur.strip_prefix("missing field ") {
         format!("champ {} obligatoire absent", nom.replace('`', ""))
@@ -175,13 +176,24 @@ pub fn urlencoded<T: DeserializeOwned>(texte: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// The path of the field at fault, as the input names it; for an unknown field, the
-/// path of the object that holds it (the unknown name itself is the sender's, it may be
-/// anything).
+/// Whether a name sent for a field looks like one (`commentaire`, `dateExploration`):
+/// named back in errors; anything else (digits, capitals, spaces — a NIR or a name sent
+/// in its place) is not.
+fn nom_de_champ(n: &str) -> bool {
+    n.len() <= 40
+        && n.starts_with(|c: char| c.is_ascii_lowercase())
+        && n.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+}
+
+/// The path of the field at fault, as the input names it; for an unknown field whose
+/// name does not look like a field's (it may be anything), the path of the object that
+/// holds it.
 fn chemin(p: &serde_path_to_error::Path, erreur: &str) -> String {
     use serde_path_to_error::Segment;
     let mut segments: Vec<&Segment> = p.iter().collect();
-    if erreur.starts_with("unknown field") {
+    if erreur.starts_with("unknown field")
+        && segments.last().is_some_and(|s| !matches!(s, Segment::Map { key } if nom_de_champ(key)))
+    {
         segments.pop();
     }
     let mut s = String::new();
@@ -255,6 +267,8 @@ mod tests {
             ("invalid type: string \"2891275123456\", expected a boolean", "valeur invalide, attendu : a boolean"),
             ("unknown variant `DUPONT Jean`, expected one of `A`, `B`", "valeur inconnue (valeurs admises : A, B)"),
             ("unknown field `2891275123456`, expected `nir` or `dateNaissance`", "champ inconnu"),
+            ("unknown field `DUPONT Jean`, expected `nir`", "champ inconnu"),
+            ("unknown field `commentaire`, expected `nir`", "champ commentaire inconnu"),
             ("missing field `nir`", "champ nir obligatoire absent"),
             ("invalid value: integer `-3`, expected u32 at line 1 column 9", "valeur invalide, attendu : u32"),
         ];
