@@ -571,3 +571,93 @@ async fn checkpoints_through_serve_and_journal_verify() {
     assert_eq!(code, Some(1), "{texte}");
     assert!(texte.contains("autre journal") && !texte.contains("signature"), "{texte}");
 }
+
+/// The OpenAPI document is the whole contract: schemathesis (installed with pip under
+/// target/schemathesis when absent) runs against the demo server, the partner API with
+/// a real token, agent headers and a real idNational, the rest with the administrator's
+/// token: no 5xx, no undocumented status, content type or response shape.
+#[tokio::test]
+async fn openapi_contract_holds_under_schemathesis() {
+    use reqwest::Method;
+    let cible = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/schemathesis");
+    let st = cible.join("bin/st");
+    if !st.exists() {
+        let ok = Command::new("python3").arg("-m").arg("venv").arg(&cible).status().unwrap().success()
+            && Command::new(cible.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "schemathesis==4.32.5"])
+                .status()
+                .unwrap()
+                .success();
+        assert!(ok, "schemathesis could not be installed with pip into {}", cible.display());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release");
+    let s = common::demo::DemoServer::start(
+        dir.path(),
+        300,
+        &[("DUDE_PLUGINS_DIR", plugins.to_str().unwrap()), ("DUDE_SLA_SONDE_S", "0")],
+    );
+    // a person France Travail's application finds, for the paths that name one
+    let sample = s.commande().args(["demo", "--sample", "1"]).output().unwrap();
+    let p: Value = serde_json::from_slice(sample.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let r: Value = s
+        .partenaire("ft-dude", Method::POST, "/partenaire/v1/rechercher-usager")
+        .await
+        .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = r["idNational"].as_str().unwrap_or_else(|| panic!("{r}"));
+    std::fs::write(dir.path().join("st.toml"), format!("[parameters]\n\"path.id_national\" = \"{id}\"\n")).unwrap();
+    let ft = s.app("ft-dude").clone();
+    let jeton = s.jeton("ft-dude").await;
+    let lancer = |jeton: &str, en_plus: &[&str]| {
+        let mut c = Command::new(&st);
+        c.current_dir(dir.path())
+            .args(["--config-file", "st.toml", "run"])
+            .arg(s.url("/openapi.json"))
+            .args(["--url", &s.base, "-H", &format!("Authorization: Bearer {jeton}")])
+            .args([
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--max-examples",
+                "20",
+                "--seed",
+                "42",
+                "--workers",
+                "2",
+                "--generation-database",
+                "none",
+                "--request-timeout",
+                "30",
+                "--no-color",
+            ])
+            .args(en_plus);
+        let out = c.output().unwrap();
+        let texte = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "schemathesis: {texte}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(texte.contains(" passed") && !texte.contains("Tested: 0"), "{texte}");
+    };
+    lancer(
+        &jeton,
+        &[
+            "--include-path-regex",
+            "^/partenaire/",
+            "-H",
+            &format!("pa-identifiant-agent: {}", ft.agent.0),
+            "-H",
+            &format!("pa-nom-agent: {}", ft.agent.1),
+            "-H",
+            &format!("pa-prenom-agent: {}", ft.agent.2),
+        ],
+    );
+    // administration, health, tokens: everything else but the upload of components
+    lancer(&s.admin, &["--exclude-path-regex", "^/partenaire/", "--exclude-name", "POST /admin/v1/plugins"]);
+    let journal = s.journal();
+    assert!(!journal.contains("panicked"), "{journal}");
+}

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit tests and black-box tests on SQLite and
-# on PostgreSQL (started by the tests themselves on loopback from Debian's binaries).
-# Installs what it needs: the Rust toolchain of rust-toolchain.toml (rustup) and
-# PostgreSQL (apt-get, as root or through sudo).
+# on PostgreSQL (started by the tests themselves on loopback from Debian's binaries),
+# the Python adapter built and run through the host, and a schemathesis run of the
+# OpenAPI contract against the demo server.
+# Installs what it needs: the Rust toolchain of rust-toolchain.toml (rustup), PostgreSQL
+# and python3-venv (apt-get, as root or through sudo), componentize-py and schemathesis
+# (pip, each in its own venv under plugins/target and target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +31,19 @@ cargo fmt --all --check --manifest-path plugins/Cargo.toml
 echo "== adapters: native tests, then the WebAssembly components the black-box tests load"
 # built from plugins/ so that plugins/.cargo/config.toml (wasm SIMD) applies
 (cd plugins && cargo test --locked && cargo build --target wasm32-wasip2 --release --locked)
+
+echo "== Python tools: the Python adapter (componentize-py) and schemathesis, each in a venv"
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+fi
+bash plugins/exemple-py/build.sh plugins/target/python/exemple_py.wasm
+if [ ! -x target/schemathesis/bin/st ]; then
+  python3 -m venv target/schemathesis
+  target/schemathesis/bin/pip install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
+fi
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings

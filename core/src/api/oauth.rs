@@ -57,70 +57,94 @@ pub struct OAuthError {
 /// Largest token request.
 const MAX_FORMULAIRE: usize = 8 * 1024;
 
-fn oauth_error(status: StatusCode, error: &'static str, error_description: impl Into<String>) -> Response {
-    let mut r = (status, Json(OAuthError { error, error_description: error_description.into() })).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    if status == StatusCode::UNAUTHORIZED {
-        h.insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"dude\""));
-    }
-    if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
-        h.insert(header::CONNECTION, header::HeaderValue::from_static("close"));
-    }
-    r
+/// Every error of the token endpoint, mapped once to RFC 6749 §5.2.
+#[derive(Debug, thiserror::Error)]
+pub enum ErreurOAuth {
+    /// A request malformed in any way (`invalid_request`, 400).
+    #[error("{0}")]
+    RequeteInvalide(String),
+    /// Client authentication failed (`invalid_client`, 401).
+    #[error("{0}")]
+    ClientInvalide(&'static str),
+    /// The application's organisation is no longer party to its convention
+    /// (`unauthorized_client`, 400).
+    #[error("l'organisation de l'application n'est pas partie à sa convention")]
+    ClientNonAutorise,
+    #[error("seul client_credentials est accepté")]
+    TypeNonPrisEnCharge,
+    #[error("{0}")]
+    ScopeInvalide(String),
+    /// `invalid_request`, 413, the connection closed.
+    #[error("requête trop volumineuse")]
+    TropVolumineux,
+    /// `invalid_request`, 408, the connection closed.
+    #[error("requête incomplète dans le délai")]
+    Delai,
 }
 
-fn invalid_request(description: impl Into<String>) -> Response {
-    oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description)
+impl IntoResponse for ErreurOAuth {
+    fn into_response(self) -> Response {
+        let (status, error) = match &self {
+            ErreurOAuth::RequeteInvalide(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            ErreurOAuth::ClientInvalide(_) => (StatusCode::UNAUTHORIZED, "invalid_client"),
+            ErreurOAuth::ClientNonAutorise => (StatusCode::BAD_REQUEST, "unauthorized_client"),
+            ErreurOAuth::TypeNonPrisEnCharge => (StatusCode::BAD_REQUEST, "unsupported_grant_type"),
+            ErreurOAuth::ScopeInvalide(_) => (StatusCode::BAD_REQUEST, "invalid_scope"),
+            ErreurOAuth::TropVolumineux => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request"),
+            ErreurOAuth::Delai => (StatusCode::REQUEST_TIMEOUT, "invalid_request"),
+        };
+        let mut r = (status, Json(OAuthError { error, error_description: self.to_string() })).into_response();
+        let h = r.headers_mut();
+        h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        if status == StatusCode::UNAUTHORIZED {
+            h.insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"dude\""));
+        }
+        if matches!(status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT) {
+            h.insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        }
+        r
+    }
 }
 
 /// The form's parameters, each at most once (RFC 6749 §3.2).
-fn parametres(corps: &[u8]) -> Result<TokenRequest, Response> {
+fn parametres(corps: &[u8]) -> Result<TokenRequest, ErreurOAuth> {
     let mut vus = std::collections::HashSet::new();
     for (k, _) in form_urlencoded::parse(corps) {
         if !vus.insert(k) {
-            return Err(invalid_request("un paramètre est répété (chacun au plus une fois)"));
+            return Err(ErreurOAuth::RequeteInvalide("un paramètre est répété (chacun au plus une fois)".into()));
         }
     }
     super::extract::urlencoded::<TokenRequest>(corps).map_err(|e| match e {
-        ApiError::InvalidInput { message, .. } => invalid_request(message),
-        e => invalid_request(e.to_string()),
+        ApiError::InvalidInput { message, .. } => ErreurOAuth::RequeteInvalide(message),
+        e => ErreurOAuth::RequeteInvalide(e.to_string()),
     })
 }
 
 /// Credentials from HTTP Basic or from the form, not both (RFC 6749 §2.3.1).
-fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<Option<(String, String)>, Response> {
+fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, String), ErreurOAuth> {
     let basic = match headers.get(header::AUTHORIZATION) {
         None => None,
-        Some(v) => {
-            let lu = v
-                .to_str()
+        Some(v) => Some(
+            v.to_str()
                 .ok()
                 .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
                 .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
                 .and_then(|raw| String::from_utf8(raw).ok())
-                .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_string(), secret.to_string())));
-            match lu {
-                Some(c) => Some(c),
-                None => {
-                    return Err(oauth_error(
-                        StatusCode::UNAUTHORIZED,
-                        "invalid_client",
-                        "en-tête Authorization illisible : Basic base64(client_id:client_secret) attendu",
-                    ));
-                }
-            }
-        }
+                .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_string(), secret.to_string())))
+                .ok_or(ErreurOAuth::ClientInvalide(
+                    "en-tête Authorization illisible : Basic base64(client_id:client_secret) attendu",
+                ))?,
+        ),
     };
     match (basic, &form.client_id, &form.client_secret) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            Err(invalid_request("identifiants à la fois en HTTP Basic et dans le formulaire : un seul moyen"))
-        }
-        (Some(c), None, None) => Ok(Some(c)),
-        (None, Some(id), Some(secret)) => Ok(Some((id.clone(), secret.clone()))),
-        (None, Some(_), None) => Err(invalid_request("client_secret absent")),
-        (None, None, Some(_)) => Err(invalid_request("client_id absent")),
-        (None, None, None) => Ok(None),
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(ErreurOAuth::RequeteInvalide(
+            "identifiants à la fois en HTTP Basic et dans le formulaire : un seul moyen".into(),
+        )),
+        (Some(c), None, None) => Ok(c),
+        (None, Some(id), Some(secret)) => Ok((id.clone(), secret.clone())),
+        (None, Some(_), None) => Err(ErreurOAuth::RequeteInvalide("client_secret absent".into())),
+        (None, None, Some(_)) => Err(ErreurOAuth::RequeteInvalide("client_id absent".into())),
+        (None, None, None) => Err(ErreurOAuth::ClientInvalide("identifiants de l'application absents")),
     }
 }
 
@@ -132,36 +156,22 @@ fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<Option<(Strin
         (status = 401, body = OAuthError, description = "invalid_client"),
         (status = 408, body = OAuthError, description = "invalid_request : requête incomplète dans le délai"),
         (status = 413, body = OAuthError, description = "invalid_request : requête trop volumineuse")))]
-pub async fn token(State(state): State<AppState>, req: Request) -> Response {
+pub async fn token(State(state): State<AppState>, req: Request) -> Result<Response, ErreurOAuth> {
     let headers = req.headers().clone();
     let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return invalid_request("Content-Type application/x-www-form-urlencoded attendu");
+        return Err(ErreurOAuth::RequeteInvalide("Content-Type application/x-www-form-urlencoded attendu".into()));
     }
-    let corps = match super::extract::lire_corps(req, &state, MAX_FORMULAIRE).await {
-        Ok(c) => c,
-        Err(ApiError::TropVolumineux(_)) => {
-            return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "requête trop volumineuse");
-        }
-        Err(ApiError::Delai) => {
-            return oauth_error(StatusCode::REQUEST_TIMEOUT, "invalid_request", "requête incomplète dans le délai");
-        }
-        Err(_) => return invalid_request("corps de requête illisible"),
-    };
-    let form = match parametres(&corps) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let corps = super::extract::lire_corps(req, &state, MAX_FORMULAIRE).await.map_err(|e| match e {
+        ApiError::TropVolumineux(_) => ErreurOAuth::TropVolumineux,
+        ApiError::Delai => ErreurOAuth::Delai,
+        _ => ErreurOAuth::RequeteInvalide("corps de requête illisible".into()),
+    })?;
+    let form = parametres(&corps)?;
     if form.grant_type != "client_credentials" {
-        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "seul client_credentials est accepté");
+        return Err(ErreurOAuth::TypeNonPrisEnCharge);
     }
-    let (id, secret) = match credentials(&headers, &form) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "identifiants de l'application absents");
-        }
-        Err(r) => return r,
-    };
+    let (id, secret) = credentials(&headers, &form)?;
     let s = state.services();
     let h = s.gardien.courant();
     let now = s.clock.now();
@@ -169,33 +179,21 @@ pub async fn token(State(state): State<AppState>, req: Request) -> Response {
     // Verify even for an unknown client, so timing does not tell which ids exist.
     let stored = client.map(|c| c.secret_hash.as_str()).unwrap_or("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     let ok = s.secrets.verify(&id, &secret, stored);
-    let Some(client) = client.filter(|_| ok) else {
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "application inconnue, révoquée ou secret incorrect",
-        );
-    };
+    let client = client
+        .filter(|_| ok)
+        .ok_or(ErreurOAuth::ClientInvalide("application inconnue, révoquée ou secret incorrect"))?;
     if !h.registre.conventions.get(&client.convention_id).is_some_and(|c| c.parties.contains(&client.organisation_id)) {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            "l'organisation de l'application n'est pas partie à sa convention",
-        );
+        return Err(ErreurOAuth::ClientNonAutorise);
     }
     let scope = match form.scope.as_deref().map(str::split_ascii_whitespace) {
         None => client.scopes.join(" "),
         Some(demandes) => {
             let accordes: Vec<&str> = demandes.filter(|d| client.scopes.iter().any(|s| s == d)).collect();
             if accordes.is_empty() {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_scope",
-                    format!(
-                        "aucun des scopes demandés n'est accordé à l'application (accordés : {})",
-                        client.scopes.join(" ")
-                    ),
-                );
+                return Err(ErreurOAuth::ScopeInvalide(format!(
+                    "aucun des scopes demandés n'est accordé à l'application (accordés : {})",
+                    client.scopes.join(" ")
+                )));
             }
             accordes.join(" ")
         }
@@ -208,7 +206,7 @@ pub async fn token(State(state): State<AppState>, req: Request) -> Response {
     })
     .into_response();
     r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
-    r
+    Ok(r)
 }
 
 /// Public keys that verify the access tokens.

@@ -76,10 +76,20 @@ impl Modify for ReponsesCommunes {
                 if protege {
                     attendues.push(("401", "R001 : jeton absent, invalide ou expiré ; agent non identifié"));
                     attendues.push(("403", "R001 : accès non autorisé (le motif est donné)"));
+                    attendues.push(("404", "S002 : aucun usager dans le périmètre ; ou ressource désignée inconnue"));
                     attendues.push(("503", "R999 : service momentanément indisponible"));
+                } else if chemin.contains('{') {
+                    attendues.push(("404", "R997 : ressource inconnue"));
                 }
-                if partenaire || chemin.contains('{') {
-                    attendues.push(("404", "S002 : aucun usager dans le périmètre, ou ressource inconnue"));
+                if chemin.starts_with("/admin/") && corps.is_some() {
+                    attendues.push(("409", "R997 : déjà enregistré, ou contraire à l'état de la ressource"));
+                }
+                let csv = op.responses.responses.get("200").is_some_and(|r| match r {
+                    utoipa::openapi::RefOr::T(r) => r.content.contains_key("text/csv"),
+                    _ => false,
+                });
+                if csv {
+                    attendues.push(("406", "R997 : format demandé (Accept) non disponible"));
                 }
                 if corps.is_some() {
                     attendues.push(("408", "R997 : corps de requête incomplet dans le délai (connexion fermée)"));

@@ -19,6 +19,8 @@ pub enum ApiError {
     Unauthenticated(#[from] AuthError),
     #[error("accès refusé : {}", .0.libelle())]
     Refuse(Motif),
+    /// Unknown, or outside the caller's perimeter: the same answer, so that nothing
+    /// tells one from the other.
     #[error("aucun usager dans le périmètre de la convention")]
     HorsPerimetre,
     #[error("{0}")]
@@ -129,7 +131,7 @@ impl IntoResponse for ApiError {
             ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
             ApiError::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
             ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
             ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible"),
             ApiError::TropVolumineux(_) => (StatusCode::PAYLOAD_TOO_LARGE, "R997", "Requête trop volumineuse"),
             ApiError::TypeMedia(_) => {

@@ -265,7 +265,11 @@ pub async fn run(cli: Cli) -> Result<()> {
                 (None, Some(k)) => {
                     let mut out = std::io::stdout().lock();
                     for line in sample_lines(&demo, k) {
-                        writeln!(out, "{line}")?;
+                        // `dude demo --sample 10 | head -1`: a closed pipe ends the listing
+                        match writeln!(out, "{line}") {
+                            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+                            r => r?,
+                        }
                     }
                 }
                 _ => bail!("préciser --count N ou --sample K"),
@@ -487,10 +491,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 print_demo_help(addr, &clients, &admins, &demo, &state);
             }
             let delai_entetes = state.services().delais_http.entetes;
-            api::serveur::servir(listener, api::router(state.clone()), delai_entetes, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await;
+            api::serveur::servir(listener, api::router(state.clone()), delai_entetes, arret()).await;
             // the minutes still in memory are kept, the current one included
             if let Some(m) = &state.services().mesureur {
                 state.store().sla_ecrire_minutes(&m.tout_prendre()).await?;
@@ -498,6 +499,24 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Completes at SIGINT (Ctrl-C) or SIGTERM (what a service manager or an orchestrator
+/// sends): the server then drains the requests in flight.
+async fn arret() {
+    let terme = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terme => {}
+    }
+    tracing::info!("arrêt demandé : les requêtes en cours se terminent");
 }
 
 fn print_demo_help(

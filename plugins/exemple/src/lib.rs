@@ -67,7 +67,7 @@ impl CsvSimple {
                         _ => return Err("option separateur : un seul caractère attendu".into()),
                     };
                 }
-                autre => return Err("option inconnue (options : separateur)".to_string()),
+                _ => return Err("option inconnue (options : separateur)".to_string()),
             }
         }
         Ok(Self { separateur, tampon: Vec::new(), numero: 0 })

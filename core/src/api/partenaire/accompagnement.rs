@@ -74,7 +74,7 @@ pub async fn enregistrer_bilan(
             Ok::<_, ApiError>(a)
         })
         .await?
-        .ok_or_else(|| ApiError::NotFound("aucun dossier pour cet idNational".into()))??;
+        .ok_or_else(|| ApiError::HorsPerimetre)??;
     let s = state.services();
     let conventions: Vec<_> = s.gardien.courant().registre.conventions.values().cloned().collect();
     crate::export::diffuser(

@@ -384,7 +384,7 @@ pub async fn enregistrer_diagnostic(
             apply_diagnostic(&mut d, &id_metier, m, &caller, today).map(|()| d)
         })
         .await?
-        .ok_or_else(|| ApiError::NotFound("aucun dossier pour cet idNational".into()))??;
+        .ok_or_else(|| ApiError::HorsPerimetre)??;
     Ok(Json(ENREGISTRE))
 }
 
@@ -467,7 +467,7 @@ pub async fn enregistrer_contraintes(
             Ok::<_, ApiError>(c)
         })
         .await?
-        .ok_or_else(|| ApiError::NotFound("aucun dossier pour cet idNational".into()))??;
+        .ok_or_else(|| ApiError::HorsPerimetre)??;
     Ok(Json(ENREGISTRE))
 }
 

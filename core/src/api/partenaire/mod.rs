@@ -179,7 +179,7 @@ impl<'a> Gate<'a> {
     ) -> Result<Accorde, ApiError> {
         let id = self.state.ids().decode(self.caller.partenaire(), id_national)?;
         let Some(personne) = self.personne(id).await? else {
-            return Err(ApiError::NotFound("aucun dossier pour cet idNational".into()));
+            return Err(ApiError::HorsPerimetre);
         };
         let cats: Vec<Categorie> = asked.iter().map(|x| x.0).collect();
         let mut granted = Vec::new();
