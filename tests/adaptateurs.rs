@@ -46,12 +46,14 @@ fn conv_avec(
     c
 }
 
-async fn serveur(conventions: Vec<Convention>) -> (TestServer, Arc<Catalogue>) {
+/// A server with the shipped adapters and these conventions, on SQLite (`None`) or on
+/// this PostgreSQL database.
+async fn serveur(base: Option<String>, conventions: Vec<Convention>) -> (TestServer, Arc<Catalogue>) {
     let cat = Arc::new(Catalogue::new(Moteur::new(8, 64 << 20).unwrap(), plugins_dir(), None));
     let c2 = cat.clone();
     let n = tokio::task::spawn_blocking(move || c2.charger_tout()).await.unwrap();
     assert!(n >= 3, "adapters loaded: {n}");
-    let s = TestServer::start_avec(None, Some(cat.clone())).await;
+    let s = TestServer::start_avec(base, Some(cat.clone())).await;
     for c in &conventions {
         s.store.enregistrer_convention(c).await.unwrap();
     }
@@ -105,8 +107,7 @@ fn sigma_fichier() -> String {
     )
 }
 
-#[tokio::test]
-async fn sigma_in_and_the_bilan_back_to_sigma() {
+async fn sigma_in_and_the_bilan_back_to_sigma(base: Option<String>) {
     let mut r = AdaptateurRef::nouveau("sigma", "^0.1");
     r.directions = vec![Sens::Import, Sens::Export];
     r.format_export = Some("contrat-insertion".into());
@@ -117,7 +118,7 @@ async fn sigma_in_and_the_bilan_back_to_sigma() {
         &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::AccompagnementGlobal],
         vec![Public::BeneficiairesRsa],
     );
-    let (s, cat) = serveur(vec![conv]).await;
+    let (s, cat) = serveur(base.clone(), vec![conv]).await;
     let rapport = importer_sous(&s, &cat, "conv-sigma-77", "sigma-csv", sigma_fichier().into_bytes()).await;
     // two lines refused: one for the territory, one with four faulty columns (counted once)
     assert_eq!((rapport.crees, rapport.modifies, rapport.refuses), (0, 1, 2), "{rapport:#?}");
@@ -237,8 +238,7 @@ async fn sigma_in_and_the_bilan_back_to_sigma() {
     assert!(!String::from_utf8_lossy(&scelle).contains(&nir(who::INSCRITE)), "sealed at rest");
 }
 
-#[tokio::test]
-async fn an_adapter_without_the_export_direction_sends_nothing() {
+async fn an_adapter_without_the_export_direction_sends_nothing(base: Option<String>) {
     // the convention allows import only: the bilan is recorded, no file is made
     let conv = conv_avec(
         "conv-sigma-import",
@@ -247,7 +247,7 @@ async fn an_adapter_without_the_export_direction_sends_nothing() {
         &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::AccompagnementGlobal],
         vec![Public::BeneficiairesRsa],
     );
-    let (s, cat) = serveur(vec![conv]).await;
+    let (s, cat) = serveur(base.clone(), vec![conv]).await;
     importer_sous(&s, &cat, "conv-sigma-import", "sigma-csv", sigma_fichier().into_bytes()).await;
     let conv = s.state.services().gardien.courant().registre.conventions["conv-sigma-import"].clone();
     let e = cat.pour(&conv, Sens::Export).err().expect("refused");
@@ -272,8 +272,7 @@ async fn an_adapter_without_the_export_direction_sends_nothing() {
     assert!(e.contains("ne déclare pas la direction export"), "{e}");
 }
 
-#[tokio::test]
-async fn gip_inclusion_parcours_checked_against_the_convention() {
+async fn gip_inclusion_parcours_checked_against_the_convention(base: Option<String>) {
     let conv = conv_avec(
         "conv-gip-77",
         "77",
@@ -289,7 +288,7 @@ async fn gip_inclusion_parcours_checked_against_the_convention() {
         ],
         vec![Public::BeneficiairesRsa],
     );
-    let (s, cat) = serveur(vec![conv]).await;
+    let (s, cat) = serveur(base.clone(), vec![conv]).await;
     let id_inscrite = dossier_de(&s, who::INSCRITE).await.id;
     let id_cessee = dossier_de(&s, who::CESSEE).await.id;
     // the idNational the département holds for each person
@@ -336,8 +335,7 @@ async fn gip_inclusion_parcours_checked_against_the_convention() {
     let _ = idn_cessee;
 }
 
-#[tokio::test]
-async fn caf_msa_flux_through_the_host() {
+async fn caf_msa_flux_through_the_host(base: Option<String>) {
     let dossier = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/cd-files/tests/data");
     let conv = conv_avec(
         "conv-flux-93",
@@ -346,7 +344,7 @@ async fn caf_msa_flux_through_the_host() {
         &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa],
         vec![Public::BeneficiairesRsa],
     );
-    let (s, cat) = serveur(vec![conv]).await;
+    let (s, cat) = serveur(base.clone(), vec![conv]).await;
     let avant = s.store.count_dossiers().await.unwrap();
     let r =
         importer_sous(&s, &cat, "conv-flux-93", "flux-rsa-xml", std::fs::read(dossier.join("flux-rsa.xml")).unwrap())
@@ -407,7 +405,7 @@ async fn conformite_reference_caf_msa_flux_through_the_host() {
         &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa],
         vec![Public::BeneficiairesRsa],
     );
-    let (s, cat) = serveur(vec![conv]).await;
+    let (s, cat) = serveur(None, vec![conv]).await;
     let avant = s.store.count_dossiers().await.unwrap();
     let r = importer_sous(&s, &cat, "conv-flux-92", "flux-rsa-xml", std::fs::read(dossier.join("RSABEM.xml")).unwrap())
         .await;
@@ -448,3 +446,30 @@ async fn conformite_reference_caf_msa_flux_through_the_host() {
     assert_eq!((r.crees, r.modifies), (0, 0), "{r:#?}");
     assert!(r.lignes_refusees.iter().any(|l| l.champ.as_deref() == Some("PrestationRSA")), "{r:#?}");
 }
+
+/// Each scenario on SQLite (a test each) and on PostgreSQL (one server, a database each).
+macro_rules! sur_les_deux_bases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(None).await;
+                }
+            )+
+        }
+
+        #[tokio::test]
+        async fn postgres_all_scenarios() {
+            let pg = common::pg::PgServer::start();
+            $( $name(Some(pg.database(stringify!($name)))).await; )+
+        }
+    };
+}
+
+sur_les_deux_bases!(
+    sigma_in_and_the_bilan_back_to_sigma,
+    an_adapter_without_the_export_direction_sends_nothing,
+    gip_inclusion_parcours_checked_against_the_convention,
+    caf_msa_flux_through_the_host,
+);

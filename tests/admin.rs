@@ -23,12 +23,10 @@ fn nouvel_agent(org: &str, id: &str) -> Value {
         "habilitationDebut": "2026-11-01", "habilitationFin": "2027-10-31", "certification": "2026-11-05"})
 }
 
-#[tokio::test]
-async fn oidc_administrators_are_checked() {
-    let s = TestServer::start(None).await;
+async fn oidc_administrators_are_checked(s: &TestServer) {
     let exp = Utc.from_utc_datetime(&d(TODAY).and_hms_opt(11, 0, 0).unwrap()).timestamp();
     let past = Utc.from_utc_datetime(&d(TODAY).and_hms_opt(9, 0, 0).unwrap()).timestamp();
-    assert_eq!(call(&s, Method::GET, &s.idp.jeton("ADM77"), "/admin/v1/agents", None).await.0, 200);
+    assert_eq!(call(s, Method::GET, &s.idp.jeton("ADM77"), "/admin/v1/agents", None).await.0, 200);
     // expired, other issuer, unknown person, not an administrator
     for (t, st) in [
         (s.idp.jeton_avec(IDP_ISSUER, "ADM77", &["pwd"], past), 401),
@@ -37,7 +35,7 @@ async fn oidc_administrators_are_checked() {
         (s.idp.jeton("CONS77"), 403),
         ("pas-un-jeton".to_string(), 401),
     ] {
-        assert_eq!(call(&s, Method::GET, &t, "/admin/v1/agents", None).await.0, st, "{t}");
+        assert_eq!(call(s, Method::GET, &t, "/admin/v1/agents", None).await.0, st, "{t}");
     }
     // a convention of cd77 requiring MFA: the token's amr must show it
     let mut conv = convention(
@@ -50,31 +48,29 @@ async fn oidc_administrators_are_checked() {
     );
     conv.mfa_requise = true;
     let (st, _) =
-        call(&s, Method::POST, TOKEN_ADMIN, "/admin/v1/conventions", Some(serde_json::to_value(&conv).unwrap())).await;
+        call(s, Method::POST, TOKEN_ADMIN, "/admin/v1/conventions", Some(serde_json::to_value(&conv).unwrap())).await;
     assert_eq!(st, 201);
     let (st, v) =
-        call(&s, Method::GET, &s.idp.jeton_avec(IDP_ISSUER, "ADM77", &["pwd"], exp), "/admin/v1/agents", None).await;
+        call(s, Method::GET, &s.idp.jeton_avec(IDP_ISSUER, "ADM77", &["pwd"], exp), "/admin/v1/agents", None).await;
     assert_eq!((st, v["motif"].as_str()), (403, Some("MFA_REQUISE")));
     assert_eq!(
-        call(&s, Method::GET, &s.idp.jeton_avec(IDP_ISSUER, "ADM77", &["pwd", "otp"], exp), "/admin/v1/agents", None)
+        call(s, Method::GET, &s.idp.jeton_avec(IDP_ISSUER, "ADM77", &["pwd", "otp"], exp), "/admin/v1/agents", None)
             .await
             .0,
         200
     );
 }
 
-#[tokio::test]
-async fn habilitations_are_managed_by_their_organisation_and_journaled() {
-    let s = TestServer::start(None).await;
+async fn habilitations_are_managed_by_their_organisation_and_journaled(s: &TestServer) {
     let adm77 = s.idp.jeton("ADM77");
     // habilitate an agent of cd77; not of cd93; one account per person
-    let (st, a) = call(&s, Method::POST, &adm77, "/admin/v1/agents", Some(nouvel_agent("cd77", "AG777"))).await;
+    let (st, a) = call(s, Method::POST, &adm77, "/admin/v1/agents", Some(nouvel_agent("cd77", "AG777"))).await;
     assert_eq!(st, 201, "{a}");
-    let (st, v) = call(&s, Method::POST, &adm77, "/admin/v1/agents", Some(nouvel_agent("cd93", "AG778"))).await;
+    let (st, v) = call(s, Method::POST, &adm77, "/admin/v1/agents", Some(nouvel_agent("cd93", "AG778"))).await;
     assert_eq!((st, v["codeRetour"].as_str()), (403, Some("R001")));
-    let (st, _) = call(&s, Method::POST, &adm77, "/admin/v1/agents", Some(nouvel_agent("cd77", "AG777"))).await;
+    let (st, _) = call(s, Method::POST, &adm77, "/admin/v1/agents", Some(nouvel_agent("cd77", "AG777"))).await;
     assert_eq!(st, 409);
-    let (st, v) = call(&s, Method::POST, &adm77, "/admin/v1/agents", Some(json!({"organisationId": "cd77"}))).await;
+    let (st, v) = call(s, Method::POST, &adm77, "/admin/v1/agents", Some(json!({"organisationId": "cd77"}))).await;
     assert_eq!(st, 400, "{v}");
     // the new agent works at once through the partner API
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
@@ -90,7 +86,7 @@ async fn habilitations_are_managed_by_their_organisation_and_journaled() {
     assert_eq!(statut("AG777").await.unwrap().status(), 200);
     // renew, revoke
     let (st, v) = call(
-        &s,
+        s,
         Method::POST,
         &adm77,
         "/admin/v1/agents/AG777/renouveler",
@@ -98,28 +94,28 @@ async fn habilitations_are_managed_by_their_organisation_and_journaled() {
     )
     .await;
     assert_eq!((st, v["habilitationFin"].as_str()), (200, Some("2028-10-31")));
-    let (st, _) = call(&s, Method::POST, &adm77, "/admin/v1/agents/AG777/revoquer", None).await;
+    let (st, _) = call(s, Method::POST, &adm77, "/admin/v1/agents/AG777/revoquer", None).await;
     assert_eq!(st, 200);
     let r = statut("AG777").await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(r.json::<Value>().await.unwrap()["motif"], "REVOQUE");
     // cd77's administrator does not see cd93's agents
-    let (_, list) = call(&s, Method::GET, &adm77, "/admin/v1/agents", None).await;
+    let (_, list) = call(s, Method::GET, &adm77, "/admin/v1/agents", None).await;
     let list = list.as_array().unwrap();
     assert!(!list.is_empty() && list.iter().all(|a| a["organisationId"] == "cd77"), "{list:?}");
-    assert_eq!(call(&s, Method::GET, &adm77, "/admin/v1/agents/AG093", None).await.0, 404);
+    assert_eq!(call(s, Method::GET, &adm77, "/admin/v1/agents/AG093", None).await.0, 404);
 
     // API clients: the secret is shown once and works; revoking stops it
-    let (st, c) = call(&s, Method::POST, &adm77, "/admin/v1/clients",
+    let (st, c) = call(s, Method::POST, &adm77, "/admin/v1/clients",
         Some(json!({"clientId": "cd77-nouvelle", "nom": "Nouvelle", "organisationId": "cd77", "conventionId": "conv-cd77"}))).await;
     assert_eq!(st, 201, "{c}");
     let secret = c["clientSecret"].as_str().unwrap().to_string();
     assert!(c.get("secretHash").is_none());
-    let (_, again) = call(&s, Method::GET, &adm77, "/admin/v1/clients/cd77-nouvelle", None).await;
+    let (_, again) = call(s, Method::GET, &adm77, "/admin/v1/clients/cd77-nouvelle", None).await;
     assert!(again.get("clientSecret").is_none() && again.get("secretHash").is_none(), "{again}");
     let _ = s.token("cd77-nouvelle", &secret).await;
     let (st, _) = call(
-        &s,
+        s,
         Method::POST,
         &adm77,
         "/admin/v1/clients",
@@ -127,7 +123,7 @@ async fn habilitations_are_managed_by_their_organisation_and_journaled() {
     )
     .await;
     assert_eq!(st, 400, "cd77 is not party to cd93's convention");
-    assert_eq!(call(&s, Method::POST, &adm77, "/admin/v1/clients/cd77-nouvelle/revoquer", None).await.0, 200);
+    assert_eq!(call(s, Method::POST, &adm77, "/admin/v1/clients/cd77-nouvelle/revoquer", None).await.0, 200);
     let r = s
         .client
         .post(s.url("/oauth2/token"))
@@ -147,18 +143,18 @@ async fn habilitations_are_managed_by_their_organisation_and_journaled() {
         vec![dude_core::habilitation::convention::Public::BeneficiairesRsa],
     );
     assert_eq!(
-        call(&s, Method::POST, &adm77, "/admin/v1/conventions", Some(serde_json::to_value(&c93).unwrap())).await.0,
+        call(s, Method::POST, &adm77, "/admin/v1/conventions", Some(serde_json::to_value(&c93).unwrap())).await.0,
         403
     );
     let mut bad = c93.clone();
     bad.parties = vec!["cd77".into()];
     bad.fin = d("2020-01-01");
     let (st, v) =
-        call(&s, Method::POST, &adm77, "/admin/v1/conventions", Some(serde_json::to_value(&bad).unwrap())).await;
+        call(s, Method::POST, &adm77, "/admin/v1/conventions", Some(serde_json::to_value(&bad).unwrap())).await;
     assert_eq!((st, v["champ"].as_str()), (400, Some("fin")));
     let org = json!({"id": "gip", "nom": "GIP Plateforme de l'inclusion", "type": "GIP", "departements": []});
-    assert_eq!(call(&s, Method::POST, &adm77, "/admin/v1/organisations", Some(org.clone())).await.0, 403);
-    assert_eq!(call(&s, Method::POST, &s.idp.jeton("ADMFT"), "/admin/v1/organisations", Some(org)).await.0, 201);
+    assert_eq!(call(s, Method::POST, &adm77, "/admin/v1/organisations", Some(org.clone())).await.0, 403);
+    assert_eq!(call(s, Method::POST, &s.idp.jeton("ADMFT"), "/admin/v1/organisations", Some(org)).await.0, 201);
 
     // every change, and every refusal, is in the journal with the administrator
     let actions: Vec<(String, String, Option<String>)> = s
@@ -185,9 +181,7 @@ async fn habilitations_are_managed_by_their_organisation_and_journaled() {
     }
 }
 
-#[tokio::test]
-async fn access_report_for_the_person_concerned() {
-    let s = TestServer::start(None).await;
+async fn access_report_for_the_person_concerned(s: &TestServer) {
     // cd77 reads the status of a person
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     assert_eq!(
@@ -196,7 +190,7 @@ async fn access_report_for_the_person_concerned() {
     );
     let dpo = s.idp.jeton("DPO77");
     let (st, v) = call(
-        &s,
+        s,
         Method::POST,
         &dpo,
         "/admin/v1/dossiers/rechercher",
@@ -205,7 +199,7 @@ async fn access_report_for_the_person_concerned() {
     .await;
     assert_eq!(st, 200, "{v}");
     let dossier = v["dossiers"][0].as_str().unwrap().to_string();
-    let (st, r) = call(&s, Method::GET, &dpo, &format!("/admin/v1/dossiers/{dossier}/rapport-acces"), None).await;
+    let (st, r) = call(s, Method::GET, &dpo, &format!("/admin/v1/dossiers/{dossier}/rapport-acces"), None).await;
     assert_eq!(st, 200, "{r}");
     assert_eq!(r["nirPartiel"], format!("{}********", &who::INSCRITE[..7]));
     let identite = r["donnees"].as_array().unwrap().iter().find(|x| x["categorie"] == "identite").unwrap();
@@ -237,20 +231,18 @@ async fn access_report_for_the_person_concerned() {
     assert!(csv.lines().any(|l| l.contains(";cd77;AG001;conv-cd77;") && l.contains(";statut;")), "{csv}");
     // only the DPO (or the operator)
     assert_eq!(
-        call(&s, Method::GET, &s.idp.jeton("ADM77"), &format!("/admin/v1/dossiers/{dossier}/rapport-acces"), None)
+        call(s, Method::GET, &s.idp.jeton("ADM77"), &format!("/admin/v1/dossiers/{dossier}/rapport-acces"), None)
             .await
             .0,
         403
     );
     assert_eq!(
-        call(&s, Method::GET, TOKEN_ADMIN, &format!("/admin/v1/dossiers/{dossier}/rapport-acces"), None).await.0,
+        call(s, Method::GET, TOKEN_ADMIN, &format!("/admin/v1/dossiers/{dossier}/rapport-acces"), None).await.0,
         200
     );
 }
 
-#[tokio::test]
-async fn signed_checkpoints_catch_a_rewritten_chain() {
-    let s = TestServer::start(None).await;
+async fn signed_checkpoints_catch_a_rewritten_chain(s: &TestServer) {
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     for _ in 0..3 {
         s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{id}/statut")).send().await.unwrap();
@@ -306,3 +298,10 @@ async fn signed_checkpoints_catch_a_rewritten_chain() {
     assert!(matches!(c, Constat::AutreJournal { .. }), "{c:?}");
     assert!(c.to_string().contains("autre journal"), "{c}");
 }
+
+scenarios!(
+    oidc_administrators_are_checked,
+    habilitations_are_managed_by_their_organisation_and_journaled,
+    access_report_for_the_person_concerned,
+    signed_checkpoints_catch_a_rewritten_chain,
+);

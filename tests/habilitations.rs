@@ -30,9 +30,7 @@ async fn code(r: reqwest::Response) -> (u16, Value) {
     (st, r.json().await.unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn oauth2_client_credentials_and_jwks() {
-    let s = TestServer::start(None).await;
+async fn oauth2_client_credentials_and_jwks(s: &TestServer) {
     let post = |form: Vec<(&'static str, &'static str)>| s.client.post(s.url("/oauth2/token")).form(&form).send();
     let (st, v) = code(
         post(vec![("grant_type", "client_credentials"), ("client_id", "cd77-app"), ("client_secret", "faux")])
@@ -102,9 +100,7 @@ async fn oauth2_client_credentials_and_jwks() {
     assert_eq!(st, 401);
 }
 
-#[tokio::test]
-async fn agents_must_be_habilitated_in_the_application_organisation() {
-    let s = TestServer::start(None).await;
+async fn agents_must_be_habilitated_in_the_application_organisation(s: &TestServer) {
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     let path = format!("/partenaire/v1/usagers/{id}/statut");
     let call = |agent: (&str, &str, &str)| {
@@ -153,9 +149,7 @@ async fn agents_must_be_habilitated_in_the_application_organisation() {
     assert_eq!(last.entree.agent.as_deref(), Some("AG001"));
 }
 
-#[tokio::test]
-async fn no_leak_across_territories_and_partners() {
-    let s = TestServer::start(None).await;
+async fn no_leak_across_territories_and_partners(s: &TestServer) {
     // cd93 searching a person living in 77: unknown to it
     assert_eq!(s.rechercher(TOKEN_93, who::INSCRITE, who::BIRTH).await["codeRetour"], "S002");
     // cd93 presenting cd77's id: refused as not its own
@@ -165,14 +159,14 @@ async fn no_leak_across_territories_and_partners() {
             .await;
     assert_eq!((st, v["codeRetour"].as_str()), (400, Some("R997")));
     // an id forged with cd93's own key for a 77 person: out of territory, answered as unknown
-    let forged = id_for(&s, "cd93", who::INSCRITE).await;
+    let forged = id_for(s, "cd93", who::INSCRITE).await;
     let (st, v) = code(
         s.partner(Method::GET, TOKEN_93, &format!("/partenaire/v1/usagers/{forged}/statut")).send().await.unwrap(),
     )
     .await;
     assert_eq!((st, v["codeRetour"].as_str()), (404, Some("S002")));
     // cd77 and a 77 resident who is not an RSA beneficiary: outside its publics
-    let golf = id_for(&s, "cd77", who::INSCRITE_OCT_NON_RSA).await;
+    let golf = id_for(s, "cd77", who::INSCRITE_OCT_NON_RSA).await;
     let (st, _) =
         code(s.partner(Method::GET, TOKEN_77, &format!("/partenaire/v1/usagers/{golf}/statut")).send().await.unwrap())
             .await;
@@ -188,9 +182,7 @@ async fn no_leak_across_territories_and_partners() {
     assert!(reasons.contains(&"HORS_TERRITOIRE") && reasons.contains(&"HORS_PUBLIC"), "{reasons:?}");
 }
 
-#[tokio::test]
-async fn responses_are_filtered_per_category() {
-    let s = TestServer::start(None).await;
+async fn responses_are_filtered_per_category(s: &TestServer) {
     // cd77's convention grants diagnostic but not contraintes to a new application
     let mut conv = convention(
         "conv-cd77-diag",
@@ -206,7 +198,7 @@ async fn responses_are_filtered_per_category() {
     s.store.enregistrer_client(&client("cd77-diag", "cd77", "conv-cd77-diag", &hasher)).await.unwrap();
     s.state.services().gardien.recharger(&s.store).await.unwrap();
     let token = s.token("cd77-diag", SECRET).await;
-    let id = id_for(&s, "cd77", who::INSCRITE).await;
+    let id = id_for(s, "cd77", who::INSCRITE).await;
     let get = |p: &str| {
         s.client
             .get(s.url(&format!("/partenaire/v1/usagers/{id}/{p}")))
@@ -225,9 +217,7 @@ async fn responses_are_filtered_per_category() {
     assert_eq!((st, v["motif"].as_str()), (403, Some("CATEGORIE_NON_ACCORDEE")));
 }
 
-#[tokio::test]
-async fn journal_chain_verify_and_tamper() {
-    let s = TestServer::start(None).await;
+async fn journal_chain_verify_and_tamper(s: &TestServer) {
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     for p in ["statut", "diagnostic/besoins", "metiers-recherches"] {
         assert_eq!(
@@ -280,9 +270,7 @@ async fn journal_chain_verify_and_tamper() {
     assert!(matches!(verifier(&s.store).await.unwrap(), Verification::Rompu { seq: 2, .. }));
 }
 
-#[tokio::test]
-async fn journal_unavailable_fails_closed() {
-    let s = TestServer::start(None).await;
+async fn journal_unavailable_fails_closed(s: &TestServer) {
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     use sea_orm::{ConnectionTrait, Statement};
     let db = s.store.connection();
@@ -294,9 +282,7 @@ async fn journal_unavailable_fails_closed() {
     assert!(v.get("statutDE").is_none(), "no personal data without its journal entry");
 }
 
-#[tokio::test]
-async fn a_failed_reload_keeps_the_previous_rules() {
-    let s = TestServer::start(None).await;
+async fn a_failed_reload_keeps_the_previous_rules(s: &TestServer) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("model.conf"), dude_core::habilitation::casbin_authorizer::MODELE).unwrap();
     std::fs::write(dir.path().join("policy.csv"), dude_core::habilitation::casbin_authorizer::REGLES).unwrap();
@@ -317,9 +303,7 @@ async fn a_failed_reload_keeps_the_previous_rules() {
     dude_core::habilitation::casbin_authorizer::known_answers(g.courant().authorizer.as_ref()).unwrap();
 }
 
-#[tokio::test]
-async fn provenance_on_request_for_readable_categories() {
-    let s = TestServer::start(None).await;
+async fn provenance_on_request_for_readable_categories(s: &TestServer) {
     let id = s.id_national(TOKEN_77, who::INSCRITE).await;
     let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/dossier?provenance=true")).await;
     assert_eq!(v["provenance"]["diagnostic"]["source"], "test:fixtures");
@@ -457,4 +441,14 @@ async fn a_narrowed_convention_narrows_access_at_once(s: &TestServer) {
     tout_va().await;
 }
 
-scenarios!(a_narrowed_convention_narrows_access_at_once);
+scenarios!(
+    oauth2_client_credentials_and_jwks,
+    agents_must_be_habilitated_in_the_application_organisation,
+    no_leak_across_territories_and_partners,
+    responses_are_filtered_per_category,
+    journal_chain_verify_and_tamper,
+    journal_unavailable_fails_closed,
+    a_failed_reload_keeps_the_previous_rules,
+    provenance_on_request_for_readable_categories,
+    a_narrowed_convention_narrows_access_at_once,
+);

@@ -473,3 +473,35 @@ fn what_adapters_write_is_captured_and_shown() {
     let t = sortie.texte().unwrap();
     assert!(t.len() < tache::SORTIE_MAX + 200 && t.contains("octets de plus non conservés"), "{}", t.len());
 }
+
+/// Compiled copies in the `.cwasm` cache that no loaded adapter uses are removed: at
+/// load, and when a new version replaces the one loaded.
+#[test]
+fn unused_compiled_copies_leave_the_cache() {
+    use dude_core::plugin::catalogue::Catalogue;
+    let dir = tempfile::tempdir().unwrap();
+    let (adaptateurs, cache) = (dir.path().join("adaptateurs"), dir.path().join("cwasm"));
+    std::fs::create_dir_all(&adaptateurs).unwrap();
+    std::fs::create_dir_all(&cache).unwrap();
+    let original = std::fs::read(wasm("cd_files")).unwrap();
+    std::fs::write(adaptateurs.join("cd_files.wasm"), &original).unwrap();
+    std::fs::write(cache.join("0000000000000000-0000000000000000.cwasm"), b"an older build").unwrap();
+    let compiles = || {
+        let mut v: Vec<String> = std::fs::read_dir(&cache)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".cwasm"))
+            .collect();
+        v.sort();
+        v
+    };
+    let cat = Catalogue::new(Moteur::new(8, 64 << 20).unwrap(), adaptateurs.clone(), Some(cache.clone()));
+    assert_eq!(cat.charger_tout(), 1);
+    assert_eq!(compiles(), [cat.moteur.fichier_compile(&sha(&original))]);
+    // a new version: its compiled code replaces the previous one's
+    let nouvelle = variante(&original, 1);
+    std::fs::write(adaptateurs.join("cd_files.wasm"), &nouvelle).unwrap();
+    cat.charger_fichier(&adaptateurs.join("cd_files.wasm")).unwrap();
+    assert_eq!(compiles(), [cat.moteur.fichier_compile(&sha(&nouvelle))]);
+}

@@ -18,9 +18,7 @@ fn api<'a>(v: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
     v["apis"].as_array().unwrap().iter().find(|a| a["api"] == code).unwrap()
 }
 
-#[tokio::test]
-async fn calls_are_measured_per_minute_and_reported() {
-    let s = TestServer::start(None).await;
+async fn calls_are_measured_per_minute_and_reported(s: &TestServer) {
     let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 10).unwrap();
     s.clock.set(t0);
     // the service has run since before November
@@ -45,7 +43,7 @@ async fn calls_are_measured_per_minute_and_reported() {
 
     // the minute is over: the report includes it
     s.clock.set(t0 + Duration::minutes(2));
-    let v: serde_json::Value = rapport(&s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
+    let v: serde_json::Value = rapport(s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
     let rech = api(&v, "recherche-usager");
     assert_eq!(rech["appels"], 10, "{v}");
     assert_eq!(rech["erreurs4xx"], 1);
@@ -58,8 +56,7 @@ async fn calls_are_measured_per_minute_and_reported() {
     // November up to 10:02 on the 22nd: 21 days 10 h 2 min = 30,842 minutes
     assert_eq!(rech["minutesPeriode"], 30_842);
     // per convention: only its calls, its targets
-    let v: serde_json::Value =
-        rapport(&s, "mois=2026-11&convention=conv-cd77", TOKEN_ADMIN).await.json().await.unwrap();
+    let v: serde_json::Value = rapport(s, "mois=2026-11&convention=conv-cd77", TOKEN_ADMIN).await.json().await.unwrap();
     assert_eq!(api(&v, "recherche-usager")["appels"], 6);
     assert_eq!(v["convention"], "conv-cd77");
     // CSV
@@ -77,10 +74,10 @@ async fn calls_are_measured_per_minute_and_reported() {
     assert!(csv.lines().any(|l| l.starts_with("2026-11;;recherche-usager;10;1;0;100.00;90.00;")), "{csv}");
     // who may read: a département's administrator for its convention only
     let adm77 = s.idp.jeton("ADM77");
-    assert_eq!(rapport(&s, "mois=2026-11", &adm77).await.status(), 403);
-    assert_eq!(rapport(&s, "mois=2026-11&convention=conv-cd77", &adm77).await.status(), 200);
-    assert_eq!(rapport(&s, "mois=2026-11&convention=conv-cd93", &adm77).await.status(), 403);
-    let r = rapport(&s, "mois=2026-13", TOKEN_ADMIN).await;
+    assert_eq!(rapport(s, "mois=2026-11", &adm77).await.status(), 403);
+    assert_eq!(rapport(s, "mois=2026-11&convention=conv-cd77", &adm77).await.status(), 200);
+    assert_eq!(rapport(s, "mois=2026-11&convention=conv-cd93", &adm77).await.status(), 403);
+    let r = rapport(s, "mois=2026-13", TOKEN_ADMIN).await;
     assert_eq!(r.status(), 400);
     // metrics, in the Prometheus text format
     let m = s.client.get(s.url("/metrics")).send().await.unwrap().text().await.unwrap();
@@ -88,9 +85,7 @@ async fn calls_are_measured_per_minute_and_reported() {
     assert!(m.contains("dude_appels_duree_secondes_bucket"), "{m}");
 }
 
-#[tokio::test]
-async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
-    let s = TestServer::start(None).await;
+async fn probes_end_to_end_and_availability_with_a_maintenance_window(s: &TestServer) {
     sonde::preparer(&s.store).await.unwrap();
     s.state.services().gardien.recharger(&s.store).await.unwrap();
     let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
@@ -113,7 +108,7 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
     );
     // the probe's calls are journaled but are not partners' calls
     s.clock.set(t0 + Duration::minutes(5));
-    let v: serde_json::Value = rapport(&s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
+    let v: serde_json::Value = rapport(s, "mois=2026-11", TOKEN_ADMIN).await.json().await.unwrap();
     assert_eq!(v["ensemble"]["appels"], 0, "{v}");
     let j = s.store.journal_page(0, 10_000).await.unwrap();
     assert!(j.iter().any(|e| e.entree.convention.as_deref() == Some(sonde::CONVENTION)));
@@ -163,7 +158,7 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
         .unwrap();
     assert_eq!(r.status(), 403);
 
-    let v: serde_json::Value = rapport(&s, "mois=2026-10", TOKEN_ADMIN).await.json().await.unwrap();
+    let v: serde_json::Value = rapport(s, "mois=2026-10", TOKEN_ADMIN).await.json().await.unwrap();
     let rech = api(&v, "recherche-usager");
     // 180 failed minutes, 60 of them in the maintenance: 120 unavailable out of 44,580
     assert_eq!((rech["minutesExclues"].as_u64(), rech["minutesIndisponibles"].as_u64()), (Some(60), Some(120)));
@@ -172,8 +167,7 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window() {
     assert_eq!(rech["disponibiliteAtteinte"], true, "99.73 % ≥ 98 %");
     assert_eq!(api(&v, "statut-usager")["minutesIndisponibles"], 0);
     // for cd77 the partner-side half hour is excluded too: 90 unavailable out of 44,550
-    let v: serde_json::Value =
-        rapport(&s, "mois=2026-10&convention=conv-cd77", TOKEN_ADMIN).await.json().await.unwrap();
+    let v: serde_json::Value = rapport(s, "mois=2026-10&convention=conv-cd77", TOKEN_ADMIN).await.json().await.unwrap();
     let rech = api(&v, "recherche-usager");
     assert_eq!((rech["minutesExclues"].as_u64(), rech["minutesIndisponibles"].as_u64()), (Some(90), Some(90)));
     // the daily series shows the 5th
@@ -242,9 +236,7 @@ async fn etape(s: &TestServer, id: &str, e: &str) -> reqwest::Response {
         .unwrap()
 }
 
-#[tokio::test]
-async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
-    let mut s = TestServer::start(None).await;
+async fn an_incident_lifecycle_with_deadlines_on_business_hours(s: &mut TestServer) {
     let (url, recus) = webhook().await;
     let mut c = (*s.state.services().gardien.courant().registre.conventions["conv-cd77"]).clone();
     c.webhook_incidents = Some(url);
@@ -273,7 +265,7 @@ async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
 
     // taken into account 20 minutes later: late
     s.clock.set(t0 + Duration::minutes(20));
-    let v: serde_json::Value = etape(&s, &id, "PRIS_EN_COMPTE").await.json().await.unwrap();
+    let v: serde_json::Value = etape(s, &id, "PRIS_EN_COMPTE").await.json().await.unwrap();
     assert_eq!(v["depassements"][0]["etape"], "PRIS_EN_COMPTE", "{v}");
     assert_eq!(v["depassements"][0]["retardMinutes"], 5);
     let n =
@@ -281,12 +273,12 @@ async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
     assert_eq!(n, 1);
     attendre(&recus, "depasse:PRIS_EN_COMPTE").await;
     s.clock.set(t0 + Duration::minutes(50));
-    assert_eq!(etape(&s, &id, "PARTENAIRE_INFORME").await.status(), 200);
+    assert_eq!(etape(s, &id, "PARTENAIRE_INFORME").await.status(), 200);
     // restored Monday 11:00 Paris, within the deadline
     s.clock.set(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap());
-    assert_eq!(etape(&s, &id, "SERVICE_RETABLI").await.status(), 200);
+    assert_eq!(etape(s, &id, "SERVICE_RETABLI").await.status(), 200);
     // no closing before the partner validates
-    let r = etape(&s, &id, "CLOS").await;
+    let r = etape(s, &id, "CLOS").await;
     assert_eq!(r.status(), 400);
     let p: serde_json::Value = r.json().await.unwrap();
     assert!(p["detail"].as_str().unwrap().contains("n'a pas validé"), "{p}");
@@ -307,7 +299,7 @@ async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
         .unwrap();
     assert_eq!(r.status(), 200);
     s.clock.set(Utc.with_ymd_and_hms(2026, 11, 23, 11, 0, 0).unwrap());
-    assert_eq!(etape(&s, &id, "CLOS").await.status(), 200);
+    assert_eq!(etape(s, &id, "CLOS").await.status(), 200);
     let v: serde_json::Value = s
         .client
         .get(s.url("/admin/v1/sla/incidents?convention=conv-cd77"))
@@ -336,9 +328,7 @@ async fn an_incident_lifecycle_with_deadlines_on_business_hours() {
     assert!(html.contains(&id) && html.contains("dépassée"), "the incident and its late step");
 }
 
-#[tokio::test]
-async fn failing_probes_open_an_incident_that_their_success_restores() {
-    let s = TestServer::start(None).await;
+async fn failing_probes_open_an_incident_that_their_success_restores(s: &TestServer) {
     let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
     let mut echecs = std::collections::HashMap::new();
     let ronde = |minute: chrono::DateTime<Utc>, ok: bool| {
@@ -379,9 +369,7 @@ async fn failing_probes_open_an_incident_that_their_success_restores() {
     assert!(!i.incident.est_clos());
 }
 
-#[tokio::test]
-async fn breaches_changes_and_deprecated_versions() {
-    let mut s = TestServer::start(None).await;
+async fn breaches_changes_and_deprecated_versions(s: &mut TestServer) {
     let (url, recus) = webhook().await;
     let mut c = (*s.state.services().gardien.courant().registre.conventions["conv-cd93"]).clone();
     c.webhook_incidents = Some(url);
@@ -481,10 +469,8 @@ async fn breaches_changes_and_deprecated_versions() {
     assert_eq!(r.headers()["sunset"], "Mon, 31 May 2027 00:00:00 GMT");
 }
 
-#[tokio::test]
-async fn an_error_rate_spike_opens_an_availability_incident() {
+async fn an_error_rate_spike_opens_an_availability_incident(s: &TestServer) {
     use dude_core::sla::api::Api;
-    let s = TestServer::start(None).await;
     let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 11, 0, 0).unwrap();
     s.clock.set(t0);
     let m = s.state.services().mesureur.clone().unwrap();
@@ -554,4 +540,12 @@ async fn downtime_counts(s: &TestServer) {
     assert!(html.contains("service arrêté") && html.contains("mise en service"), "{html}");
 }
 
-scenarios!(downtime_counts);
+scenarios!(
+    calls_are_measured_per_minute_and_reported,
+    probes_end_to_end_and_availability_with_a_maintenance_window,
+    an_incident_lifecycle_with_deadlines_on_business_hours,
+    failing_probes_open_an_incident_that_their_success_restores,
+    breaches_changes_and_deprecated_versions,
+    an_error_rate_spike_opens_an_availability_incident,
+    downtime_counts,
+);

@@ -17,8 +17,9 @@ macro_rules! scenarios {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let s = TestServer::start(None).await;
-                    super::$name(&s).await;
+                    let mut s = TestServer::start(None).await;
+                    #[allow(clippy::needless_borrow, unused_mut)]
+                    super::$name(&mut s).await;
                 }
             )+
         }
@@ -28,8 +29,9 @@ macro_rules! scenarios {
         async fn postgres_all_scenarios() {
             let pg = common::pg::PgServer::start();
             $(
-                let s = TestServer::start(Some(pg.database(stringify!($name)))).await;
-                $name(&s).await;
+                #[allow(unused_mut)]
+                let mut s = TestServer::start(Some(pg.database(stringify!($name)))).await;
+                $name(&mut s).await;
             )+
         }
     };
