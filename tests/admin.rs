@@ -258,27 +258,8 @@ async fn signed_checkpoints_catch_a_rewritten_chain(s: &TestServer) {
     assert_eq!(cps.controler(&s.store).await.unwrap(), Constat::Concordant { points: 1, autres: 0 });
     assert_eq!(cp.journal, s.store.journal_identite().await.unwrap(), "the checkpoint names its journal");
     // rewrite entry 2 and recompute every later hash: the chain is intact again...
-    use dude_core::journal::{
-        GENESE, hash,
-        verify::{Verification, verifier},
-    };
-    use sea_orm::{ConnectionTrait, Statement};
-    let db = s.store.connection();
-    let mut rows = s.store.journal_page(0, 100).await.unwrap();
-    rows[1].entree.agent = Some("AG999".into());
-    let mut prec = GENESE.to_string();
-    for r in &mut rows {
-        r.hash_precedent = prec.clone();
-        r.hash = hash(&prec, r.seq, &r.entree);
-        prec = r.hash.clone();
-        db.execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "UPDATE journal SET agent = $1, hash_precedent = $2, hash = $3 WHERE seq = $4",
-            [r.entree.agent.clone().into(), r.hash_precedent.clone().into(), r.hash.clone().into(), r.seq.into()],
-        ))
-        .await
-        .unwrap();
-    }
+    use dude_core::journal::verify::{Verification, verifier};
+    let rows = reecrire_journal(&s.store, 2).await;
     assert_eq!(verifier(&s.store).await.unwrap(), Verification::Intact { entrees: 4 });
     // ...but no longer matches the signed checkpoint outside the database
     let Constat::Rompu { seq, raison: why } = cps.controler(&s.store).await.unwrap() else { panic!("detected") };

@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -88,65 +87,13 @@ async fn listes_mensuelles_command_matches_the_api() {
 #[tokio::test]
 async fn serve_demo_answers_a_search() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = dude()
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--demo-count", "300"])
-        .current_dir(dir.path())
-        .env_remove("DUDE_MASTER_KEY")
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut lines = Vec::new();
-    while !lines.iter().any(|l: &String| l.contains("--sample")) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(l) => lines.push(l),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("serve --demo printed: {lines:?}");
-            }
-        }
-    }
-    let url = lines[0].split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
-    // "  cd77-sigma  secret <secret>  agent AG077 DUPONT Anne"
-    let app: Vec<&str> =
-        lines.iter().find(|l| l.trim_start().starts_with("cd77-sigma")).unwrap().split_whitespace().collect();
-    let (secret, agent) = (app[2], (app[4], app[5], app[6]));
+    let s = common::demo::DemoServer::start(dir.path(), 300, &[]);
     assert!(dir.path().join("data/dude.db").exists(), "SQLite database created");
     assert!(dir.path().join("data/demo-master.key").exists(), "demo key generated");
-    let http = reqwest::Client::new();
-    let tok: Value = http
-        .post(format!("http://{url}/oauth2/token"))
-        .basic_auth("cd77-sigma", Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+    let p = s.personne_rsa_77();
+    let r: Value = s
+        .partenaire("cd77-sigma", reqwest::Method::POST, "/partenaire/v1/rechercher-usager")
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = tok["access_token"].as_str().unwrap().to_string();
-    let sample = dude().args(["demo", "--sample", "200"]).output().unwrap();
-    let people: Vec<Value> =
-        String::from_utf8(sample.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let p = people.iter().find(|p| p["departement"] == "77" && p["rsa"] == true).expect("an RSA beneficiary in 77");
-    let r: Value = http
-        .post(format!("http://{url}/partenaire/v1/rechercher-usager"))
-        .bearer_auth(&token)
-        .header("pa-identifiant-agent", agent.0)
-        .header("pa-nom-agent", agent.1)
-        .header("pa-prenom-agent", agent.2)
         .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
         .send()
         .await
@@ -154,8 +101,6 @@ async fn serve_demo_answers_a_search() {
         .json()
         .await
         .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
     assert_eq!(r["codeRetour"], "S001", "{r}");
 }
 
@@ -173,10 +118,7 @@ async fn no_personal_data_in_logs_or_error_messages() {
         &[("DUDE_LOG", "trace"), ("DUDE_PLUGINS_DIR", plugins.to_str().unwrap()), ("DUDE_SLA_SONDE_S", "2")],
     );
     // a real demo person (found legitimately: the answer carries an idNational only)
-    let sample = s.commande().args(["demo", "--sample", "200"]).output().unwrap();
-    let people: Vec<Value> =
-        String::from_utf8(sample.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let p = people.iter().find(|p| p["departement"] == "77" && p["rsa"] == true).unwrap();
+    let p = s.personne_rsa_77();
     let nir_reel = p["nir"].as_str().unwrap().to_string();
     let naissance = p["dateNaissance"].as_str().unwrap().to_string();
     let nir_a = nir("1850577123456");
@@ -463,7 +405,6 @@ async fn no_personal_data_in_logs_or_error_messages() {
 /// says plainly when they are another journal's; `serve` records its heartbeats.
 #[tokio::test]
 async fn checkpoints_through_serve_and_journal_verify() {
-    use dude_core::journal::{GENESE, hash};
     use reqwest::Method;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo::DemoServer::start(
@@ -471,15 +412,7 @@ async fn checkpoints_through_serve_and_journal_verify() {
         200,
         &[("DUDE_CHECKPOINT_INTERVAL_S", "1"), ("DUDE_SLA_SONDE_S", "0")],
     );
-    let sample = s.commande().args(["demo", "--sample", "50"]).output().unwrap();
-    let p: Value = serde_json::from_str(
-        String::from_utf8(sample.stdout)
-            .unwrap()
-            .lines()
-            .find(|l| l.contains("\"departement\":\"77\"") && l.contains("\"rsa\":true"))
-            .unwrap(),
-    )
-    .unwrap();
+    let p = s.personne_rsa_77();
     for _ in 0..3 {
         let r = s
             .partenaire("cd77-sigma", Method::POST, "/partenaire/v1/rechercher-usager")
@@ -530,23 +463,7 @@ async fn checkpoints_through_serve_and_journal_verify() {
     let cle = dude_core::crypto::keys::MasterKey::load_or_create(&dir.path().join("data/demo-master.key")).unwrap().0;
     let store =
         dude_core::store::Store::open(&format!("sqlite://{}/data/dude.db", dir.path().display()), &cle).await.unwrap();
-    let mut rows = store.journal_page(0, 100).await.unwrap();
-    rows[1].entree.agent = Some("AG999".into());
-    let mut prec = GENESE.to_string();
-    use sea_orm::{ConnectionTrait, Statement};
-    let db = store.connection();
-    for r in &mut rows {
-        r.hash_precedent = prec.clone();
-        r.hash = hash(&prec, r.seq, &r.entree);
-        prec = r.hash.clone();
-        db.execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "UPDATE journal SET agent = $1, hash_precedent = $2, hash = $3 WHERE seq = $4",
-            [r.entree.agent.clone().into(), r.hash_precedent.clone().into(), r.hash.clone().into(), r.seq.into()],
-        ))
-        .await
-        .unwrap();
-    }
+    reecrire_journal(&store, 2).await;
     // ...but serve notices at its next round and signs nothing over it
     attendre(&|| s.journal().contains("journal rompu à l'entrée 3"), "serve notices the rewritten chain");
     let (code, texte) = verifier(dir.path());

@@ -129,6 +129,18 @@ impl DemoServer {
             .header("pa-prenom-agent", &a.agent.2)
     }
 
+    /// A demo person living in the 77 and receiving the RSA (`dude demo --sample`):
+    /// {"nir", "dateNaissance", …}.
+    pub fn personne_rsa_77(&self) -> serde_json::Value {
+        let sample = self.commande().args(["demo", "--sample", "200"]).output().unwrap();
+        String::from_utf8(sample.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|p| p["departement"] == "77" && p["rsa"] == true)
+            .expect("an RSA beneficiary in the 77")
+    }
+
     /// What the server logged so far.
     pub fn journal(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

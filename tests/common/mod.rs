@@ -482,6 +482,31 @@ pub async fn battements(store: &Store, debut: chrono::DateTime<Utc>, fin: chrono
     txn.commit().await.unwrap();
 }
 
+/// Rewrites entry `seq` of the journal (another agent) and recomputes every later hash,
+/// as someone with write access to the database would: the chain is intact in itself.
+/// Returns the rewritten entries.
+pub async fn reecrire_journal(store: &Store, seq: i64) -> Vec<dude_core::journal::EntreeChainee> {
+    use dude_core::journal::{GENESE, hash};
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = store.connection();
+    let mut rows = store.journal_page(0, 100_000).await.unwrap();
+    rows[(seq - 1) as usize].entree.agent = Some("AG999".into());
+    let mut prec = GENESE.to_string();
+    for r in &mut rows {
+        r.hash_precedent = prec.clone();
+        r.hash = hash(&prec, r.seq, &r.entree);
+        prec = r.hash.clone();
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "UPDATE journal SET agent = $1, hash_precedent = $2, hash = $3 WHERE seq = $4",
+            [r.entree.agent.clone().into(), r.hash_precedent.clone().into(), r.hash.clone().into(), r.seq.into()],
+        ))
+        .await
+        .unwrap();
+    }
+    rows
+}
+
 /// A running server.
 pub struct TestServer {
     pub base: String,
