@@ -10,7 +10,7 @@ use common::*;
 use dude_core::crypto::id_national::IdNationalCodec;
 use dude_core::crypto::keys::MasterKey;
 use dude_core::habilitation::agent::Role;
-use dude_core::habilitation::registre::Gardien;
+use dude_core::habilitation::gardien::Gardien;
 use dude_core::journal::verify::{Verification, verifier};
 use reqwest::Method;
 use serde_json::Value;
@@ -84,7 +84,7 @@ async fn oauth2_client_credentials_and_jwks(s: &TestServer) {
     s.clock.set(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
 
     // a revoked client gets no token and its tokens stop working after the reload
-    let hasher = dude_core::habilitation::client::SecretHasher::new(&MasterKey::from_bytes(MASTER_KEY));
+    let hasher = dude_core::crypto::secrets::SecretHasher::new(&MasterKey::from_bytes(MASTER_KEY));
     let mut c = client("cd77-app", "cd77", "conv-cd77", &hasher);
     c.revoque_le = Some(Utc.from_utc_datetime(&d("2026-11-01").and_hms_opt(0, 0, 0).unwrap()));
     s.store.enregistrer_client(&c).await.unwrap();
@@ -194,7 +194,7 @@ async fn responses_are_filtered_per_category(s: &TestServer) {
     );
     conv.categories.remove(&dude_core::dossier::Categorie::Contraintes);
     s.store.enregistrer_convention(&conv).await.unwrap();
-    let hasher = dude_core::habilitation::client::SecretHasher::new(&MasterKey::from_bytes(MASTER_KEY));
+    let hasher = dude_core::crypto::secrets::SecretHasher::new(&MasterKey::from_bytes(MASTER_KEY));
     s.store.enregistrer_client(&client("cd77-diag", "cd77", "conv-cd77-diag", &hasher)).await.unwrap();
     s.state.services().gardien.recharger(&s.store).await.unwrap();
     let token = s.token("cd77-diag", SECRET).await;

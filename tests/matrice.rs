@@ -15,7 +15,7 @@ use dude_core::dossier::Categorie;
 use dude_core::dossier::contact::Departement;
 use dude_core::dossier::diagnostic::*;
 use dude_core::habilitation::agent::Role;
-use dude_core::habilitation::client::SecretHasher;
+use dude_core::crypto::secrets::SecretHasher;
 use dude_core::habilitation::convention::{Acces, Action, Public, Territoire};
 use dude_core::store::Provenance;
 use serde_json::{Value, json};

@@ -8,7 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod demo;
-pub mod dossier;
+pub use dude_modele::dossier;
 pub mod export;
 pub mod habilitation;
 pub mod import;

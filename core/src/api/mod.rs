@@ -19,9 +19,9 @@ use tower_http::trace::TraceLayer;
 use crate::clock::SharedClock;
 use crate::crypto::id_national::IdNationalCodec;
 use crate::habilitation::AdminTokens;
-use crate::habilitation::client::SecretHasher;
+use crate::crypto::secrets::SecretHasher;
 use crate::habilitation::jeton::Emetteur;
-use crate::habilitation::registre::Gardien;
+use crate::habilitation::gardien::Gardien;
 use crate::journal::Journal;
 use crate::store::Store;
 
@@ -39,7 +39,7 @@ pub struct Services {
     /// Loaded department adapters, when a plugins directory is configured.
     pub catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
     /// Per-minute measurement of partner calls (`None`: the measuring layer is off).
-    pub mesureur: Option<crate::sla::mesure::Mesureur>,
+    pub mesureur: Option<crate::sla::agregat::Mesureur>,
     /// API versions and their sunsets (Deprecation/Sunset headers).
     pub versions: crate::sla::gestion::Versions,
     /// How long a client may take to send a request.
@@ -52,7 +52,7 @@ pub struct Services {
 #[derive(Debug, thiserror::Error)]
 pub enum DemarrageError {
     #[error(transparent)]
-    Habilitations(#[from] crate::habilitation::registre::ReloadError),
+    Habilitations(#[from] crate::habilitation::gardien::ReloadError),
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
 }
@@ -74,7 +74,7 @@ impl Services {
         crate::sla::metriques::installer();
         let s = Self {
             versions: Default::default(),
-            mesureur: Some(crate::sla::mesure::Mesureur::new(clock.clone())),
+            mesureur: Some(crate::sla::agregat::Mesureur::new(clock.clone())),
             ids: IdNationalCodec::new(master),
             emetteur: Emetteur::new(master, token_ttl_s),
             secrets: SecretHasher::new(master),

@@ -315,7 +315,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             bar.set_message("import");
             let b2 = bar.clone();
             let (journal, _w) = crate::journal::Journal::demarrer(store.clone()).await?;
-            let limites = conv.adaptateur.as_ref().map(|r| r.limites()).unwrap_or_default();
+            let limites = crate::plugin::Limites::pour(conv.adaptateur.as_ref());
             let rapport = crate::import::importer(
                 &store,
                 &journal,

@@ -1,9 +1,11 @@
 //! Cryptography of personal identifiers (RustCrypto):
 //! - [`keys`]: the master key from configuration and the keys derived from it (HKDF);
 //! - [`nir_vault`]: the NIR encrypted at rest (AES-256-GCM-SIV) and its keyed index (HMAC);
-//! - [`id_national`]: the per-partner `idNational` (deterministic AES-SIV).
+//! - [`id_national`]: the per-partner `idNational` (deterministic AES-SIV);
+//! - [`secrets`]: the API clients' secrets (keyed HMAC).
 
 pub mod coffre;
 pub mod id_national;
 pub mod keys;
 pub mod nir_vault;
+pub mod secrets;

@@ -116,7 +116,7 @@ pub async fn diffuser(
                 Err(e) => (r.nom.clone(), Err(e)),
                 Ok(a) => {
                     let ev = evenement(genre, quand, &d);
-                    let (a2, format, limites) = (a.clone(), format.clone(), r.limites());
+                    let (a2, format, limites) = (a.clone(), format.clone(), crate::plugin::Limites::pour(Some(r)));
                     let res = tokio::task::spawn_blocking(move || tache::exporter(&a2, &format, &ev, &limites))
                         .await
                         .unwrap_or_else(|e| Err(PluginError::Hote(e.to_string())));

@@ -25,23 +25,7 @@ pub struct Compteurs {
     pub echecs_consecutifs: std::sync::atomic::AtomicU32,
 }
 
-/// Direction of an exchange through an adapter: a partner file in, or a dossier event
-/// out to the partner's system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Sens {
-    Import,
-    Export,
-}
-
-impl std::fmt::Display for Sens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Sens::Import => "import",
-            Sens::Export => "export",
-        })
-    }
-}
+pub use crate::habilitation::convention::Sens;
 
 /// The contract version this host implements.
 pub const WIT_MAJEURE_MINEURE: (u64, u64) = (0, 1);

@@ -38,6 +38,22 @@ impl Default for Limites {
     }
 }
 
+impl Limites {
+    /// The caps of a job under the convention binding `r` (defaults where it says
+    /// nothing).
+    pub fn pour(r: Option<&crate::habilitation::convention::AdaptateurRef>) -> Self {
+        let d = Self::default();
+        let Some(r) = r else { return d };
+        Self {
+            memoire_octets: r.memoire_mio.map_or(d.memoire_octets, |m| (m as usize) << 20),
+            delai: r.delai_appel_ms.map_or(d.delai, Duration::from_millis),
+            delai_total: r.delai_total_s.map_or(d.delai_total, Duration::from_secs),
+            entree_max: r.entree_max_mio.map_or(d.entree_max, |m| m << 20),
+            morceau: d.morceau,
+        }
+    }
+}
+
 /// Memory limiter that remembers it refused.
 struct Limiteur {
     max: usize,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 
-use super::mesure::{Agregat, Cle, Mesureur, minute_de};
+use super::agregat::{Agregat, Cle, Mesureur, minute_de};
 use crate::api::Services;
 use crate::store::Store;
 

@@ -2,12 +2,13 @@
 //! availability, monthly indicators against the convention's targets, incidents and their
 //! deadlines, the change calendar, the data-breach register, reports.
 
-pub mod api;
+pub use dude_modele::sla::{api, regles};
+
+pub mod agregat;
 pub mod collecte;
 pub mod gestion;
 pub mod mesure;
 pub mod metriques;
 pub mod page;
 pub mod rapport;
-pub mod regles;
 pub mod sonde;

@@ -17,7 +17,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
 use super::api::Api;
-use super::mesure::Agregat;
+use super::agregat::Agregat;
 use crate::dossier::codes::Coded;
 use crate::habilitation::convention::{CiblesSla, Convention};
 use crate::store::sla::{Fenetre, LigneMinute, ResultatSonde};
@@ -124,7 +124,7 @@ fn minutes_couvertes<'a>(
 ) -> HashSet<i64> {
     let mut s = HashSet::new();
     for f in fenetres {
-        let a = super::mesure::minute_de(f.debut.max(debut));
+        let a = super::agregat::minute_de(f.debut.max(debut));
         let b = f.fin.min(fin).timestamp();
         let mut m = a;
         while m < b {
@@ -155,7 +155,7 @@ pub async fn calculer(
     let fin = if maintenant >= fin_mois {
         fin_mois
     } else {
-        DateTime::from_timestamp(super::mesure::minute_de(maintenant), 0).unwrap_or(debut).max(debut)
+        DateTime::from_timestamp(super::agregat::minute_de(maintenant), 0).unwrap_or(debut).max(debut)
     };
     let lignes = store.sla_minutes(debut, fin_mois, convention.map(|c| c.id.as_str())).await?;
     let sondes = store.sla_sondes(debut, fin).await?;
@@ -192,7 +192,7 @@ pub fn assembler(
     // availability is measured from the service's start, when it came during the month
     let mesure_depuis = marche
         .mise_en_service
-        .map(|t| DateTime::from_timestamp(super::mesure::minute_de(t), 0).unwrap_or(t).clamp(debut, fin.max(debut)));
+        .map(|t| DateTime::from_timestamp(super::agregat::minute_de(t), 0).unwrap_or(t).clamp(debut, fin.max(debut)));
     let debut_mesure = mesure_depuis.unwrap_or(fin).timestamp();
     let minutes_periode = ((fin.timestamp() - debut_mesure).max(0) / 60) as u64;
     let dans_periode = |m: i64| m >= debut_mesure && m < fin.timestamp();
@@ -203,7 +203,7 @@ pub fn assembler(
     let mut echecs: HashMap<&str, HashSet<i64>> = HashMap::new();
     let mut sondees: HashMap<&str, HashSet<i64>> = HashMap::new();
     for s in sondes {
-        let m = super::mesure::minute_de(s.minute);
+        let m = super::agregat::minute_de(s.minute);
         if !dans_periode(m) {
             continue;
         }

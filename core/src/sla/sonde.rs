@@ -150,7 +150,7 @@ fn client() -> ApiClient {
 
 /// One probe round; every result is stored and exposed as a metric.
 pub async fn sonder(services: &Services, router: Router, maintenant: DateTime<Utc>) -> Vec<ResultatSonde> {
-    let minute = DateTime::from_timestamp(super::mesure::minute_de(maintenant), 0).unwrap_or(maintenant);
+    let minute = DateTime::from_timestamp(super::agregat::minute_de(maintenant), 0).unwrap_or(maintenant);
     let mut out = Vec::new();
     let mut note = |cible: String, debut: Instant, r: Result<(), String>| {
         let duree = debut.elapsed();

@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::entity::{sla_battement, sla_fenetre, sla_minute, sla_sonde};
 use super::{Store, StoreError};
-use crate::sla::mesure::{Agregat, Cle, histogramme};
+use crate::sla::agregat::{Agregat, Cle, histogramme};
 
 /// One stored minute of one key.
 #[derive(Debug, Clone)]

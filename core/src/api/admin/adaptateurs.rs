@@ -197,7 +197,7 @@ pub async fn importer_fichier(
     }
     let adaptateur =
         catalogue(&state)?.pour(&conv, crate::plugin::Sens::Import).map_err(|e| ApiError::invalid("convention", e))?;
-    let limites = conv.adaptateur.as_ref().map(|r| r.limites()).unwrap_or_default();
+    let limites = crate::plugin::Limites::pour(conv.adaptateur.as_ref());
     // An encrypted archive's password comes in its own header (never logged).
     let mot_de_passe = match entetes.get(EN_TETE_MOT_DE_PASSE) {
         Some(v) => Some(zeroize::Zeroizing::new(

@@ -15,7 +15,8 @@ use crate::api::caller::{Admin, Administrateur};
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::habilitation::agent::{AgentHabilite, Role};
-use crate::habilitation::client::{ApiClient, SecretHasher};
+use crate::crypto::secrets::SecretHasher;
+use crate::habilitation::client::ApiClient;
 use crate::habilitation::convention::Convention;
 use crate::habilitation::organisation::Organisation;
 

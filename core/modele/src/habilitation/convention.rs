@@ -41,6 +41,24 @@ impl Acces {
     }
 }
 
+/// Direction of an exchange through an adapter: a partner file in, or a dossier event
+/// out to the partner's system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Sens {
+    Import,
+    Export,
+}
+
+impl std::fmt::Display for Sens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Sens::Import => "import",
+            Sens::Export => "export",
+        })
+    }
+}
+
 /// Territory of a convention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", tag = "portee", content = "departements")]
@@ -69,7 +87,7 @@ pub struct AdaptateurRef {
     pub sha256: Option<String>,
     /// Directions the convention allows through it (default: import only).
     #[serde(default = "import_seulement")]
-    pub directions: Vec<crate::plugin::Sens>,
+    pub directions: Vec<Sens>,
     /// The adapter's format of the files sent back to the partner (export direction).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_export: Option<String>,
@@ -87,8 +105,8 @@ pub struct AdaptateurRef {
     pub entree_max_mio: Option<u64>,
 }
 
-fn import_seulement() -> Vec<crate::plugin::Sens> {
-    vec![crate::plugin::Sens::Import]
+fn import_seulement() -> Vec<Sens> {
+    vec![Sens::Import]
 }
 
 impl AdaptateurRef {
@@ -104,18 +122,6 @@ impl AdaptateurRef {
             delai_appel_ms: None,
             delai_total_s: None,
             entree_max_mio: None,
-        }
-    }
-
-    /// The caps of a job under this convention.
-    pub fn limites(&self) -> crate::plugin::Limites {
-        let d = crate::plugin::Limites::default();
-        crate::plugin::Limites {
-            memoire_octets: self.memoire_mio.map_or(d.memoire_octets, |m| (m as usize) << 20),
-            delai: self.delai_appel_ms.map_or(d.delai, std::time::Duration::from_millis),
-            delai_total: self.delai_total_s.map_or(d.delai_total, std::time::Duration::from_secs),
-            entree_max: self.entree_max_mio.map_or(d.entree_max, |m| m << 20),
-            morceau: d.morceau,
         }
     }
 }
@@ -208,7 +214,7 @@ impl Convention {
             }
         }
         if let Some(a) = &self.adaptateur
-            && a.directions.contains(&crate::plugin::Sens::Export)
+            && a.directions.contains(&Sens::Export)
             && a.format_export.is_none()
         {
             return Err("adaptateur.formatExport : obligatoire quand l'export est autorisé".into());

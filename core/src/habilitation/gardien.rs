@@ -1,44 +1,15 @@
-//! A consistent snapshot of organisations, conventions, agents and API clients, with the
-//! authorizer built for them; swapped atomically on reload.
+//! The live habilitations: a [`Registre`] snapshot with the authorizer built for it,
+//! swapped atomically on reload.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use super::agent::AgentHabilite;
 use super::authorizer::{Authorizer, AuthzError};
 use super::casbin_authorizer::CasbinAuthorizer;
-use super::client::ApiClient;
-use super::convention::Convention;
-use super::organisation::Organisation;
+use super::registre::Registre;
 use crate::store::{Store, StoreError};
-
-#[derive(Default)]
-pub struct Registre {
-    pub organisations: HashMap<String, Organisation>,
-    pub conventions: HashMap<String, Arc<Convention>>,
-    /// By identifier (one account per person).
-    pub agents: HashMap<String, AgentHabilite>,
-    pub clients: HashMap<String, ApiClient>,
-}
-
-impl Registre {
-    pub fn new(
-        organisations: Vec<Organisation>,
-        conventions: Vec<Convention>,
-        agents: Vec<AgentHabilite>,
-        clients: Vec<ApiClient>,
-    ) -> Self {
-        Self {
-            organisations: organisations.into_iter().map(|o| (o.id.clone(), o)).collect(),
-            conventions: conventions.into_iter().map(|c| (c.id.clone(), Arc::new(c))).collect(),
-            agents: agents.into_iter().map(|a| (a.identifiant.clone(), a)).collect(),
-            clients: clients.into_iter().map(|c| (c.client_id.clone(), c)).collect(),
-        }
-    }
-}
 
 /// What authentication and authorization read on every call.
 pub struct Habilitations {
