@@ -14,7 +14,7 @@ use dude_core::dossier::accompagnement::{ModaliteAccompagnement, ResultatBilan};
 use dude_core::dossier::contact::Departement;
 use dude_core::dossier::contraintes::Thematique;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, Convention, Public, Territoire};
-use dude_core::import::{Demande, Rapport, importer};
+use dude_core::import::{DemandeImport, Rapport, importer};
 use dude_core::plugin::catalogue::Catalogue;
 use dude_core::plugin::{Limites, Moteur, Sens};
 
@@ -67,7 +67,7 @@ async fn importer_sous(s: &TestServer, cat: &Catalogue, conv: &str, format: &str
     importer(
         &s.store,
         &s.state.services().journal,
-        Demande {
+        DemandeImport {
             convention: conv,
             adaptateur,
             format: format.into(),

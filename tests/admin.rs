@@ -163,7 +163,7 @@ async fn habilitations_are_managed_by_their_organisation_and_journaled(s: &TestS
         .await
         .unwrap()
         .into_iter()
-        .map(|c| (c.entree.action, c.entree.decision, c.entree.agent))
+        .map(|c| (c.entree.action, c.entree.decision.code().to_string(), c.entree.agent))
         .collect();
     for (a, dec, who) in [
         ("admin.agent.habiliter", "ACCEPTE", "ADM77"),

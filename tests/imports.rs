@@ -10,7 +10,7 @@ use common::*;
 use dude_core::dossier::Categorie;
 use dude_core::dossier::contact::Departement;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, Public, Territoire};
-use dude_core::import::{Demande, importer};
+use dude_core::import::{DemandeImport, importer};
 use dude_core::plugin::catalogue::Catalogue;
 use dude_core::plugin::{Limites, Moteur};
 
@@ -77,7 +77,7 @@ async fn run(
     importer(
         &s.store,
         &s.state.services().journal,
-        Demande {
+        DemandeImport {
             convention: conv,
             adaptateur,
             format: "stock-csv".into(),

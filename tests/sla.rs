@@ -7,7 +7,8 @@ mod common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
-use dude_core::sla::sonde;
+use dude_core::api::sondes::sonder;
+use dude_core::app::sla::sonde;
 use dude_core::store::sla::ResultatSonde;
 
 async fn rapport(s: &TestServer, requete: &str, jeton: &str) -> reqwest::Response {
@@ -92,7 +93,7 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window(s: &TestSe
     s.clock.set(t0);
     // the service has run since before October
     battements(&s.store, Utc.with_ymd_and_hms(2026, 9, 30, 0, 0, 0).unwrap(), t0 + Duration::minutes(10)).await;
-    let resultats = sonde::sonder(s.state.services(), dude_core::api::router(s.state.clone()), t0).await;
+    let resultats = sonder(s.state.services(), dude_core::api::router(s.state.clone()), t0).await;
     let cibles: Vec<(&str, bool)> = resultats.iter().map(|r| (r.cible.as_str(), r.ok)).collect();
     assert_eq!(
         cibles,
@@ -268,8 +269,9 @@ async fn an_incident_lifecycle_with_deadlines_on_business_hours(s: &mut TestServ
     let v: serde_json::Value = etape(s, &id, "PRIS_EN_COMPTE").await.json().await.unwrap();
     assert_eq!(v["depassements"][0]["etape"], "PRIS_EN_COMPTE", "{v}");
     assert_eq!(v["depassements"][0]["retardMinutes"], 5);
-    let n =
-        dude_core::sla::gestion::surveiller_echeances(s.state.services(), t0 + Duration::minutes(20)).await.unwrap();
+    let n = dude_core::app::sla::gestion::surveiller_echeances(s.state.services(), t0 + Duration::minutes(20))
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     attendre(&recus, "depasse:PRIS_EN_COMPTE").await;
     s.clock.set(t0 + Duration::minutes(50));
@@ -346,12 +348,14 @@ async fn failing_probes_open_an_incident_that_their_success_restores(s: &TestSer
     // failing for 4 minutes: nothing yet; at 5 minutes, an availability incident
     for m in 0..5 {
         let t = t0 + Duration::minutes(m);
-        dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
+        dude_core::app::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t)
+            .await
+            .unwrap();
     }
-    assert!(dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap().is_empty());
+    assert!(dude_core::app::sla::gestion::incidents(s.state.services(), true, None).await.unwrap().is_empty());
     let t = t0 + Duration::minutes(5);
-    dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
-    let ouverts = dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap();
+    dude_core::app::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
+    let ouverts = dude_core::app::sla::gestion::incidents(s.state.services(), true, None).await.unwrap();
     assert_eq!(ouverts.len(), 1);
     let i = &ouverts[0];
     assert_eq!(i.api.as_deref(), Some("statut-usager"));
@@ -359,12 +363,12 @@ async fn failing_probes_open_an_incident_that_their_success_restores(s: &TestSer
     assert_eq!(i.incident.type_incident(), dude_core::sla::regles::incident::TypeIncident::Disponibilite);
     // a second failing round does not open another
     let t = t0 + Duration::minutes(6);
-    dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
-    assert_eq!(dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap().len(), 1);
+    dude_core::app::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, false), &mut echecs, t).await.unwrap();
+    assert_eq!(dude_core::app::sla::gestion::incidents(s.state.services(), true, None).await.unwrap().len(), 1);
     // the probes succeed again: the service is restored (closing waits for the partner)
     let t = t0 + Duration::minutes(12);
-    dude_core::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, true), &mut echecs, t).await.unwrap();
-    let i = dude_core::sla::gestion::incident(s.state.services(), &i.id).await.unwrap();
+    dude_core::app::sla::gestion::suivre_sondes(s.state.services(), &ronde(t, true), &mut echecs, t).await.unwrap();
+    let i = dude_core::app::sla::gestion::incident(s.state.services(), &i.id).await.unwrap();
     assert_eq!(i.incident.service_retabli_le(), Some(t));
     assert!(!i.incident.est_clos());
 }
@@ -394,7 +398,7 @@ async fn breaches_changes_and_deprecated_versions(s: &mut TestServer) {
     let id = v["id"].as_str().unwrap().to_string();
     assert_eq!(v["violation"]["delaiNotificationH"], 36, "the convention's delay");
     // 50 % of 36 h after 07:00 → 01:00 the next day: one reminder
-    let gestion = |t| dude_core::sla::gestion::surveiller_echeances(s.state.services(), t);
+    let gestion = |t| dude_core::app::sla::gestion::surveiller_echeances(s.state.services(), t);
     assert_eq!(gestion(Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()).await.unwrap(), 1);
     attendre(&recus, "rappel:50").await;
     // past the deadline (23 Nov 19:00): 75 %, 90 %, 100 % and the missed deadline
@@ -491,15 +495,15 @@ async fn an_error_rate_spike_opens_an_availability_incident(s: &TestServer) {
         );
     }
     s.clock.set(t0 + Duration::minutes(1));
-    let lot = dude_core::sla::collecte::ecrire_minutes_passees(&m, &s.store).await;
+    let lot = dude_core::app::sla::collecte::ecrire_minutes_passees(&m, &s.store).await;
     assert_eq!(lot.len(), 2);
-    let ouverts = dude_core::sla::collecte::detecter_pics(s.state.services(), &lot).await;
+    let ouverts = dude_core::app::sla::collecte::detecter_pics(s.state.services(), &lot).await;
     assert_eq!(ouverts, vec!["recherche-usager".to_string()]);
-    let i = &dude_core::sla::gestion::incidents(s.state.services(), true, None).await.unwrap()[0];
+    let i = &dude_core::app::sla::gestion::incidents(s.state.services(), true, None).await.unwrap()[0];
     assert!(i.resume.contains("6 réponses 5xx sur 30 appels"), "{}", i.resume);
     assert_eq!(i.incident.detecte_le(), t0);
     // the same spike again: no second incident
-    assert!(dude_core::sla::collecte::detecter_pics(s.state.services(), &lot).await.is_empty());
+    assert!(dude_core::app::sla::collecte::detecter_pics(s.state.services(), &lot).await.is_empty());
 }
 
 /// A minute in which no instance ran is unavailable, unless an announced maintenance

@@ -22,7 +22,7 @@ use dude_core::crypto::keys::MasterKey;
 use dude_core::dossier::Categorie;
 use dude_core::dossier::contact::Departement;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, CiblesSla, Convention, Public, Territoire};
-use dude_core::import::{Demande, importer};
+use dude_core::import::{DemandeImport, importer};
 use dude_core::plugin::catalogue::Catalogue;
 use dude_core::plugin::{Adaptateur, Limites, Moteur, tache};
 use dude_core::store::Store;
@@ -230,7 +230,7 @@ fn main() {
             let r = importer(
                 &store,
                 &journal,
-                Demande {
+                DemandeImport {
                     convention: conv,
                     adaptateur: a.clone(),
                     format: "stock-csv".into(),

@@ -22,7 +22,7 @@ fn entree(i: usize) -> Entree {
         action: "statut".into(),
         categories: "inscription".into(),
         finalite: Some("Accompagnement".into()),
-        decision: "ACCEPTE".into(),
+        decision: dude_core::journal::Verdict::Accepte,
         raison: "AUTORISE".into(),
     }
 }

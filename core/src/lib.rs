@@ -3,9 +3,9 @@
 //! See `ARCHITECTURE.md` at the repository root for the map of modules.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod clock;
-pub mod config;
 pub mod crypto;
 pub mod demo;
 pub use dude_modele::dossier;
@@ -14,6 +14,6 @@ pub mod habilitation;
 pub mod import;
 pub mod journal;
 pub mod plugin;
-pub mod service;
+
 pub mod sla;
 pub mod store;

@@ -42,9 +42,13 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::collections::HashMap;
 
-use dude_core::api::{self, AppState, Services};
+use base64::Engine;
+use dude_core::api::{self, AppState};
+use dude_core::app::demarrage::{Application, Options};
+use dude_core::app::settings::{Settings, SourceCle};
 use dude_core::clock::FixedClock;
 use dude_core::crypto::keys::MasterKey;
+use dude_core::crypto::secrets::SecretHasher;
 use dude_core::dossier::contact::{Adresse, Contact, Departement};
 use dude_core::dossier::contraintes::*;
 use dude_core::dossier::diagnostic::*;
@@ -53,9 +57,7 @@ use dude_core::dossier::inscription::*;
 use dude_core::dossier::metiers::*;
 use dude_core::dossier::rsa::*;
 use dude_core::dossier::{Dossier, Nir};
-use dude_core::habilitation::AdminTokens;
 use dude_core::habilitation::agent::{AgentHabilite, Role};
-use dude_core::crypto::secrets::SecretHasher;
 use dude_core::habilitation::client::ApiClient;
 use dude_core::habilitation::convention::{Acces, Convention, Public, Territoire};
 use dude_core::habilitation::organisation::{Organisation, TypeOrganisation};
@@ -520,7 +522,8 @@ pub struct TestServer {
     pub idp: Idp,
     /// Access tokens by application key.
     pub jetons: HashMap<&'static str, String>,
-    _dir: Option<tempfile::TempDir>,
+    _app: Application,
+    _dir: tempfile::TempDir,
     _task: tokio::task::JoinHandle<()>,
 }
 
@@ -544,35 +547,39 @@ impl TestServer {
         catalogue: Option<Arc<dude_core::plugin::catalogue::Catalogue>>,
         delais: dude_core::api::extract::DelaisHttp,
     ) -> Self {
-        let (url, dir) = match database_url {
-            Some(u) => (u, None),
-            None => {
-                let dir = tempfile::tempdir().unwrap();
-                (format!("sqlite://{}/dude.db", dir.path().display()), Some(dir))
-            }
-        };
+        // the same assembly as `dude serve` (app::demarrage), with the test's clock,
+        // database, identity provider and operator token
+        let dir = tempfile::tempdir().unwrap();
+        let url = database_url.unwrap_or_else(|| format!("sqlite://{}/dude.db", dir.path().display()));
         let key = MasterKey::from_bytes(MASTER_KEY);
         let store = Store::open(&url, &key).await.expect("store opens");
         store.insert_dossiers(&fixtures(), &Provenance::new("test:fixtures", None)).await.expect("fixtures");
         seed_habilitations(&store).await;
         let clock = FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
-        let mut admins = AdminTokens::default();
-        admins.add(TOKEN_ADMIN);
         let idp = Idp::start().await;
-        let services =
-            Services::demarrer(store.clone(), &key, Arc::new(clock.clone()), admins, None, 600, Some(idp.config()))
-                .await
-                .expect("services");
-        let mut services = match catalogue {
-            Some(c) => services.avec_catalogue(c),
-            None => services,
+        let mut settings = Settings::defaut();
+        settings.database_url = url.clone();
+        settings.cle = SourceCle::Valeur(base64::engine::general_purpose::STANDARD.encode(MASTER_KEY));
+        settings.admin_tokens = vec![TOKEN_ADMIN.into()];
+        settings.oidc = Some(idp.config());
+        settings.sla_sondes = None;
+        settings.delais_http = delais;
+        settings.bind = "127.0.0.1:0".parse().unwrap();
+        settings.checkpoint_file = dir.path().join("journal-checkpoints.jsonl");
+        // compiled adapters shared by every test (compiled once per build of a component)
+        settings.cwasm_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/cwasm-tests");
+        // adapters only where the test brings them
+        let options = Options {
+            clock: Some(Arc::new(clock.clone())),
+            catalogue,
+            sans_adaptateurs_integres: true,
+            ..Default::default()
         };
-        services.delais_http = delais;
-        let state = AppState::new(services);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = api::router(state.clone());
-        let task = tokio::spawn(api::serveur::servir(listener, app, delais.entetes, std::future::pending()));
+        let app = Application::demarrer(&settings, options).await.expect("application");
+        let state = app.state.clone();
+        let http = api::serveur::Http::lier(state.clone(), &settings).await.unwrap();
+        let addr = http.adresse();
+        let task = tokio::spawn(http.servir(std::future::pending()));
         let mut s = Self {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
@@ -582,6 +589,7 @@ impl TestServer {
             clock,
             idp,
             jetons: HashMap::new(),
+            _app: app,
             _dir: dir,
             _task: task,
         };

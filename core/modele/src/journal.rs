@@ -23,9 +23,162 @@ pub struct Entree {
     /// Data categories concerned, comma-separated codes.
     pub categories: String,
     pub finalite: Option<String>,
-    /// `ACCEPTE` or `REFUSE`.
-    pub decision: String,
+    pub decision: Verdict,
     pub raison: String,
+}
+
+/// What was decided of an access: `ACCEPTE` or `REFUSE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    Accepte,
+    Refuse,
+}
+
+impl Verdict {
+    pub fn de(accepte: bool) -> Self {
+        if accepte { Verdict::Accepte } else { Verdict::Refuse }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Accepte => "ACCEPTE",
+            Verdict::Refuse => "REFUSE",
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.code()
+    }
+
+    /// From its stored code (anything else is a refusal: fail closed).
+    pub fn depuis_code(code: &str) -> Self {
+        if code == "ACCEPTE" { Verdict::Accepte } else { Verdict::Refuse }
+    }
+}
+
+impl PartialEq<&str> for Verdict {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// The purpose journaled with the acts of administrators.
+pub const FINALITE_ADMINISTRATION: &str = "Administration des habilitations et droits des personnes";
+
+impl Entree {
+    /// A partner's access to personal data, through the gate: the calling application,
+    /// its agent and convention, the categories decided and why.
+    pub fn acces(
+        appelant: &crate::habilitation::Caller,
+        action: &str,
+        dossier: Option<Uuid>,
+        categories: &[crate::dossier::Categorie],
+        decision: crate::habilitation::authorizer::Decision,
+        quand: DateTime<Utc>,
+    ) -> Self {
+        use crate::dossier::codes::Coded;
+        Entree {
+            horodatage: horodatage(quand),
+            request_id: appelant.request_id.clone(),
+            agent: Some(appelant.agent.identifiant.clone()),
+            organisation: Some(appelant.organisation.id.clone()),
+            client: Some(appelant.client.client_id.clone()),
+            convention: Some(appelant.convention.id.clone()),
+            dossier,
+            action: action.into(),
+            categories: categories.iter().map(|c| c.code()).collect::<Vec<_>>().join(","),
+            finalite: appelant.convention.finalites.first().cloned(),
+            decision: Verdict::de(decision.autorise),
+            raison: decision.motif.code().into(),
+        }
+    }
+
+    /// An administrator's act (`objet`: what it bears on, by identifier).
+    #[allow(clippy::too_many_arguments)]
+    pub fn administration(
+        admin: &crate::habilitation::administrateur::Administrateur,
+        action: String,
+        objet: String,
+        dossier: Option<Uuid>,
+        categories: &str,
+        finalite: &str,
+        verdict: Verdict,
+        quand: DateTime<Utc>,
+    ) -> Self {
+        Entree {
+            horodatage: horodatage(quand),
+            request_id: admin.request_id.clone(),
+            agent: Some(admin.identifiant.clone()),
+            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
+            client: None,
+            convention: None,
+            dossier,
+            action,
+            categories: categories.into(),
+            finalite: Some(finalite.into()),
+            decision: verdict,
+            raison: objet,
+        }
+    }
+
+    /// A record of an imported file, decided against the convention (its action names
+    /// the file once its hash is known).
+    #[allow(clippy::too_many_arguments)]
+    pub fn import(
+        convention: &crate::habilitation::convention::Convention,
+        auteur: &str,
+        organisation: Option<String>,
+        request_id: &str,
+        dossier: Option<Uuid>,
+        categories: String,
+        verdict: Verdict,
+        raison: String,
+        quand: DateTime<Utc>,
+    ) -> Self {
+        Entree {
+            horodatage: horodatage(quand),
+            request_id: request_id.into(),
+            agent: Some(auteur.into()),
+            organisation,
+            client: None,
+            convention: Some(convention.id.clone()),
+            dossier,
+            action: String::new(),
+            categories,
+            finalite: convention.finalites.first().cloned(),
+            decision: verdict,
+            raison,
+        }
+    }
+
+    /// A file made for a partner's system by its adapter (an export).
+    #[allow(clippy::too_many_arguments)]
+    pub fn export(
+        convention: &crate::habilitation::convention::Convention,
+        adaptateur: &str,
+        genre: &str,
+        auteur: &str,
+        request_id: &str,
+        dossier: Uuid,
+        verdict: Verdict,
+        raison: String,
+        quand: DateTime<Utc>,
+    ) -> Self {
+        Entree {
+            horodatage: horodatage(quand),
+            request_id: request_id.into(),
+            agent: Some(auteur.into()),
+            organisation: None,
+            client: None,
+            convention: Some(convention.id.clone()),
+            dossier: Some(dossier),
+            action: format!("export:{adaptateur}:{genre}"),
+            categories: "identite,nir,accompagnement".into(),
+            finalite: convention.finalites.first().cloned(),
+            decision: verdict,
+            raison,
+        }
+    }
 }
 
 /// A sequenced, chained entry.
@@ -61,7 +214,7 @@ pub fn hash(precedent: &str, seq: i64, e: &Entree) -> String {
     field(&e.action);
     field(&e.categories);
     field(e.finalite.as_deref().unwrap_or("\u{0}"));
-    field(&e.decision);
+    field(e.decision.code());
     field(&e.raison);
     hex::encode(h.finalize())
 }
@@ -82,7 +235,7 @@ mod tests {
             action: "statut".into(),
             categories: "inscription".into(),
             finalite: None,
-            decision: "ACCEPTE".into(),
+            decision: Verdict::Accepte,
             raison: "AUTORISE".into(),
         }
     }

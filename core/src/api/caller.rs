@@ -6,10 +6,9 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use super::problem::ApiError;
-use crate::dossier::contact::Departement;
+use crate::habilitation::administrateur::Administrateur;
 use crate::habilitation::agent::Role;
 use crate::habilitation::authorizer::Motif;
-use crate::habilitation::organisation::{Organisation, TypeOrganisation};
 use crate::habilitation::{AuthError, Caller, agent_from_headers, resoudre_agent};
 
 fn bearer(parts: &Parts) -> Result<&str, AuthError> {
@@ -41,7 +40,7 @@ impl FromRequestParts<AppState> for Partner {
             .get(&claims.sub)
             .filter(|c| c.revoque_le.is_none_or(|t| t > now))
             .ok_or(AuthError::UnknownClient)?;
-        if let Some(a) = parts.extensions.get::<crate::sla::mesure::Appelant>() {
+        if let Some(a) = parts.extensions.get::<crate::api::mesure::Appelant>() {
             a.renseigner(&client.convention_id, &client.client_id);
         }
         let convention = r.conventions.get(&client.convention_id).ok_or(AuthError::UnknownClient)?;
@@ -59,54 +58,6 @@ impl FromRequestParts<AppState> for Partner {
             agent,
             request_id,
         }))
-    }
-}
-
-/// An authenticated administrator: an agent with the administrator or auditor/DPO role
-/// presenting an OpenID Connect token, or the platform operator with a configured token.
-#[derive(Debug, Clone)]
-pub struct Administrateur {
-    pub identifiant: String,
-    /// `None` for the platform operator.
-    pub organisation: Option<Organisation>,
-    pub role: Role,
-    pub request_id: String,
-}
-
-impl Administrateur {
-    pub fn operateur(&self) -> bool {
-        self.organisation.is_none()
-    }
-
-    /// May manage what belongs to organisation `org`.
-    pub fn gere(&self, org: &str) -> bool {
-        self.operateur()
-            || (self.role == Role::Administrateur && self.organisation.as_ref().is_some_and(|o| o.id == org))
-    }
-
-    /// France Travail's national administrators manage organisations.
-    pub fn gere_organisations(&self) -> bool {
-        self.operateur()
-            || (self.role == Role::Administrateur
-                && self
-                    .organisation
-                    .as_ref()
-                    .is_some_and(|o| o.type_organisation == TypeOrganisation::FranceTravailNational))
-    }
-
-    /// Competent for a département (monthly lists): national scope or that département.
-    pub fn competent_pour(&self, d: &Departement) -> bool {
-        self.operateur()
-            || (self.role == Role::Administrateur
-                && self
-                    .organisation
-                    .as_ref()
-                    .is_some_and(|o| o.type_organisation.portee_nationale() || o.departements.contains(d)))
-    }
-
-    /// Data protection officer (access reports).
-    pub fn dpo(&self) -> bool {
-        self.operateur() || self.role == Role::AuditeurDpo
     }
 }
 
@@ -139,21 +90,21 @@ impl FromRequestParts<AppState> for Admin {
         let organisation = r.organisations.get(&agent.organisation_id).ok_or(AuthError::UnknownAgent)?;
         let today = s.clock.today();
         if !matches!(agent.role, Role::Administrateur | Role::AuditeurDpo) {
-            return Err(ApiError::Refuse(Motif::RoleNonAutorise));
+            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::RoleNonAutorise)));
         }
         if agent.revoque_au(now) {
-            return Err(ApiError::Refuse(Motif::Revoque));
+            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::Revoque)));
         }
         if today < agent.habilitation_debut {
-            return Err(ApiError::Refuse(Motif::HabilitationNonCommencee));
+            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::HabilitationNonCommencee)));
         }
         if today > agent.habilitation_fin {
-            return Err(ApiError::Refuse(Motif::HabilitationExpiree));
+            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::HabilitationExpiree)));
         }
         // Where a convention of the organisation requires MFA, the token must show it.
         let mfa_requise = r.conventions.values().any(|c| c.mfa_requise && c.parties.contains(&organisation.id));
         if mfa_requise && !claims.mfa() {
-            return Err(ApiError::Refuse(Motif::MfaRequise));
+            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::MfaRequise)));
         }
         Ok(Admin(Administrateur {
             identifiant: agent.identifiant.clone(),

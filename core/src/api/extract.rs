@@ -3,8 +3,6 @@
 //! in the wrong place): JSON bodies ([`Body`]: media type, size, time), raw bodies
 //! ([`Octets`]), query strings ([`Query`]) and path parameters ([`Path`]).
 
-use std::time::Duration;
-
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -17,21 +15,7 @@ use super::problem::ApiError;
 /// Largest JSON body accepted by default.
 pub const MAX_JSON: usize = 256 * 1024;
 
-/// How long a client may take to send a request: its headers (enforced by the server's
-/// connection loop), and its body — no byte for `inactivite`, or not whole after `total`,
-/// is answered 408 and the connection closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DelaisHttp {
-    pub entetes: Duration,
-    pub inactivite: Duration,
-    pub total: Duration,
-}
-
-impl Default for DelaisHttp {
-    fn default() -> Self {
-        Self { entetes: Duration::from_secs(10), inactivite: Duration::from_secs(10), total: Duration::from_secs(300) }
-    }
-}
+pub use crate::app::settings::DelaisHttp;
 
 /// Reads a body of at most `max` bytes within the server's delays: a `Content-Length`
 /// over the limit is refused before anything is read (413), a stalled body gets 408.
@@ -43,7 +27,7 @@ pub async fn lire_corps(req: Request, state: &AppState, max: usize) -> Result<By
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if annonce.is_some_and(|n| n > max as u64) {
-        return Err(ApiError::TropVolumineux(max as u64));
+        return Err(ApiError::PayloadTooLarge(max as u64));
     }
     let delais = state.services().delais_http;
     let fin = tokio::time::Instant::now() + delais.total;
@@ -52,18 +36,15 @@ pub async fn lire_corps(req: Request, state: &AppState, max: usize) -> Result<By
     loop {
         let attente = delais.inactivite.min(fin.saturating_duration_since(tokio::time::Instant::now()));
         match tokio::time::timeout(attente, body.frame()).await {
-            Err(_) => return Err(ApiError::Delai),
+            Err(_) => return Err(ApiError::Timeout),
             Ok(None) => break,
             Ok(Some(Err(_))) => {
-                return Err(ApiError::InvalidInput {
-                    field: Some("corps".into()),
-                    message: "corps de requête incomplet ou illisible".into(),
-                });
+                return Err(ApiError::invalid("corps", "corps de requête incomplet ou illisible"));
             }
             Ok(Some(Ok(frame))) => {
                 if let Ok(data) = frame.into_data() {
                     if lu.len() + data.len() > max {
-                        return Err(ApiError::TropVolumineux(max as u64));
+                        return Err(ApiError::PayloadTooLarge(max as u64));
                     }
                     lu.extend_from_slice(&data);
                 }
@@ -131,7 +112,7 @@ impl<T: DeserializeOwned, const MAX: usize> FromRequest<AppState> for Body<T, MA
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         if !est_json(req.headers()) {
-            return Err(ApiError::TypeMedia("application/json"));
+            return Err(ApiError::UnsupportedMediaType("application/json"));
         }
         let bytes = lire_corps(req, state, MAX).await?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
@@ -145,7 +126,7 @@ impl<T: DeserializeOwned, const MAX: usize> FromRequest<AppState> for Body<T, MA
             } else {
                 message_serde(&champ, &inner.to_string())
             };
-            ApiError::InvalidInput { field: Some(champ), message }
+            ApiError::App(crate::app::Erreur::Invalide { champ: Some(champ), message })
         })
     }
 }
@@ -172,7 +153,7 @@ pub fn urlencoded<T: DeserializeOwned>(texte: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let champ = chemin(e.path(), &e.inner().to_string());
         let message = message_serde(&champ, &e.into_inner().to_string());
-        ApiError::InvalidInput { field: (!champ.is_empty()).then_some(champ), message }
+        ApiError::App(crate::app::Erreur::Invalide { champ: (!champ.is_empty()).then_some(champ), message })
     })
 }
 
@@ -247,12 +228,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
                     (Some(c), None) => format!("{c} : valeur invalide dans le chemin"),
                     (None, _) => "paramètre de chemin invalide".to_string(),
                 };
-                Err(ApiError::InvalidInput { field: champ.or(Some("chemin".into())), message })
+                Err(ApiError::App(crate::app::Erreur::Invalide { champ: champ.or(Some("chemin".into())), message }))
             }
-            Err(_) => Err(ApiError::InvalidInput {
-                field: Some("chemin".into()),
-                message: "paramètre de chemin invalide".into(),
-            }),
+            Err(_) => Err(ApiError::invalid("chemin", "paramètre de chemin invalide")),
         }
     }
 }
@@ -289,7 +267,7 @@ mod tests {
             provenance: bool,
         }
         let e = urlencoded::<Q>(b"provenance=2891275123456").unwrap_err();
-        let ApiError::InvalidInput { field, message } = e else { panic!() };
+        let ApiError::App(crate::app::Erreur::Invalide { champ: field, message }) = e else { panic!() };
         assert_eq!(field.as_deref(), Some("provenance"));
         assert!(!message.contains("2891275123456"), "{message}");
     }

@@ -4,136 +4,19 @@ pub mod admin;
 pub mod caller;
 pub mod extract;
 pub mod health;
+pub mod mesure;
 pub mod oauth;
 pub mod openapi;
 pub mod partenaire;
 pub mod problem;
 pub mod serveur;
-
-use std::sync::Arc;
+pub mod sondes;
 
 use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::clock::SharedClock;
-use crate::crypto::id_national::IdNationalCodec;
-use crate::habilitation::AdminTokens;
-use crate::crypto::secrets::SecretHasher;
-use crate::habilitation::jeton::Emetteur;
-use crate::habilitation::gardien::Gardien;
-use crate::journal::Journal;
-use crate::store::Store;
-
-/// Everything the handlers share.
-pub struct Services {
-    pub store: Store,
-    pub ids: IdNationalCodec,
-    pub clock: SharedClock,
-    pub gardien: Arc<Gardien>,
-    pub emetteur: Emetteur,
-    pub secrets: SecretHasher,
-    pub journal: Journal,
-    pub admins: AdminTokens,
-    pub oidc: Option<crate::habilitation::oidc::Oidc>,
-    /// Loaded department adapters, when a plugins directory is configured.
-    pub catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
-    /// Per-minute measurement of partner calls (`None`: the measuring layer is off).
-    pub mesureur: Option<crate::sla::agregat::Mesureur>,
-    /// API versions and their sunsets (Deprecation/Sunset headers).
-    pub versions: crate::sla::gestion::Versions,
-    /// How long a client may take to send a request.
-    pub delais_http: extract::DelaisHttp,
-    /// This instance, in the heartbeats (a new one at each start).
-    pub instance: String,
-}
-
-/// Failures at start-up.
-#[derive(Debug, thiserror::Error)]
-pub enum DemarrageError {
-    #[error(transparent)]
-    Habilitations(#[from] crate::habilitation::gardien::ReloadError),
-    #[error(transparent)]
-    Journal(#[from] crate::journal::JournalError),
-}
-
-impl Services {
-    /// Loads the habilitations (with the known-answer check of the rules) and starts the
-    /// journal writer.
-    pub async fn demarrer(
-        store: Store,
-        master: &crate::crypto::keys::MasterKey,
-        clock: SharedClock,
-        admins: AdminTokens,
-        authz_dir: Option<std::path::PathBuf>,
-        token_ttl_s: i64,
-        oidc: Option<crate::habilitation::oidc::OidcConfig>,
-    ) -> Result<Self, DemarrageError> {
-        let gardien = Arc::new(Gardien::charger(&store, authz_dir).await?);
-        let (journal, _writer) = Journal::demarrer(store.clone()).await?;
-        crate::sla::metriques::installer();
-        let s = Self {
-            versions: Default::default(),
-            mesureur: Some(crate::sla::agregat::Mesureur::new(clock.clone())),
-            ids: IdNationalCodec::new(master),
-            emetteur: Emetteur::new(master, token_ttl_s),
-            secrets: SecretHasher::new(master),
-            store,
-            clock,
-            gardien,
-            journal,
-            admins,
-            oidc: oidc.map(crate::habilitation::oidc::Oidc::new),
-            catalogue: None,
-            delais_http: Default::default(),
-            instance: uuid::Uuid::new_v4().to_string(),
-        };
-        if let Err(e) = s.versions.recharger(&s).await {
-            tracing::error!(erreur = %e, "versions d'API illisibles");
-        }
-        Ok(s)
-    }
-}
-
-impl Services {
-    /// With the adapters of a catalogue.
-    pub fn avec_catalogue(mut self, c: Arc<crate::plugin::catalogue::Catalogue>) -> Self {
-        self.catalogue = Some(c);
-        self
-    }
-
-    /// Without the measuring layer (benchmarks of its cost).
-    pub fn sans_mesure(mut self) -> Self {
-        self.mesureur = None;
-        self
-    }
-}
-
-/// What every handler shares.
-#[derive(Clone)]
-pub struct AppState(Arc<Services>);
-
-impl AppState {
-    pub fn new(services: Services) -> Self {
-        Self(Arc::new(services))
-    }
-    pub fn store(&self) -> &Store {
-        &self.0.store
-    }
-    pub fn ids(&self) -> &IdNationalCodec {
-        &self.0.ids
-    }
-    pub fn clock(&self) -> &SharedClock {
-        &self.0.clock
-    }
-    pub fn services(&self) -> &Services {
-        &self.0
-    }
-    /// The shared services, for background tasks.
-    pub fn partage(&self) -> Arc<Services> {
-        self.0.clone()
-    }
-}
+pub use crate::app::{AppState, Services};
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -142,7 +25,7 @@ pub fn router(state: AppState) -> Router {
     let partenaires =
         partenaire::router().layer(axum::middleware::from_fn_with_state(state.clone(), entetes_de_version));
     let partenaires = match state.services().mesureur.clone() {
-        Some(m) => partenaires.layer(axum::middleware::from_fn_with_state(m, crate::sla::mesure::mesurer)),
+        Some(m) => partenaires.layer(axum::middleware::from_fn_with_state(m, mesure::mesurer)),
         None => partenaires,
     };
     Router::new()
@@ -152,8 +35,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/partenaire/v1", partenaires)
         .nest("/admin/v1", admin::router())
         .route("/admin/sla", axum::routing::get(admin::sla::page))
-        .fallback(|| async { problem::ApiError::RouteInconnue })
-        .method_not_allowed_fallback(|| async { problem::ApiError::MethodeNonPermise })
+        .fallback(|| async { problem::ApiError::UnknownRoute })
+        .method_not_allowed_fallback(|| async { problem::ApiError::MethodNotAllowed })
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         // Spans carry the method and the route's template only, never the path or the

@@ -115,7 +115,7 @@ fn parametres(corps: &[u8]) -> Result<TokenRequest, ErreurOAuth> {
         }
     }
     super::extract::urlencoded::<TokenRequest>(corps).map_err(|e| match e {
-        ApiError::InvalidInput { message, .. } => ErreurOAuth::RequeteInvalide(message),
+        ApiError::App(crate::app::Erreur::Invalide { message, .. }) => ErreurOAuth::RequeteInvalide(message),
         e => ErreurOAuth::RequeteInvalide(e.to_string()),
     })
 }
@@ -163,8 +163,8 @@ pub async fn token(State(state): State<AppState>, req: Request) -> Result<Respon
         return Err(ErreurOAuth::RequeteInvalide("Content-Type application/x-www-form-urlencoded attendu".into()));
     }
     let corps = super::extract::lire_corps(req, &state, MAX_FORMULAIRE).await.map_err(|e| match e {
-        ApiError::TropVolumineux(_) => ErreurOAuth::TropVolumineux,
-        ApiError::Delai => ErreurOAuth::Delai,
+        ApiError::PayloadTooLarge(_) => ErreurOAuth::TropVolumineux,
+        ApiError::Timeout => ErreurOAuth::Delai,
         _ => ErreurOAuth::RequeteInvalide("corps de requête illisible".into()),
     })?;
     let form = parametres(&corps)?;

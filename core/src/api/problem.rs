@@ -5,75 +5,60 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::app::Erreur;
 use crate::crypto::id_national::IdNationalError;
 use crate::dossier::codes::Coded;
 use crate::habilitation::AuthError;
-use crate::habilitation::authorizer::{AuthzError, Motif};
+use crate::habilitation::authorizer::AuthzError;
 use crate::journal::JournalError;
 use crate::store::StoreError;
 
-/// Every error an API handler can return.
+/// Every error an API handler can return: a use case's ([`Erreur`]), or the edge's own
+/// (authentication, media types, sizes, delays, routes).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(transparent)]
+    App(#[from] Erreur),
+    #[error(transparent)]
     Unauthenticated(#[from] AuthError),
-    #[error("accès refusé : {}", .0.libelle())]
-    Refuse(Motif),
-    /// Unknown, or outside the caller's perimeter: the same answer, so that nothing
-    /// tells one from the other.
-    #[error("aucun usager dans le périmètre de la convention")]
-    HorsPerimetre,
-    #[error("{0}")]
-    AdminInterdit(String),
-    #[error("{0}")]
-    Conflit(String),
-    #[error(transparent)]
-    Import(#[from] crate::import::ImportError),
-    #[error(transparent)]
-    Export(#[from] crate::export::ExportError),
-    #[error(transparent)]
-    Gestion(crate::sla::gestion::GestionError),
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-    #[error(transparent)]
-    Authz(#[from] AuthzError),
-    #[error("{message}")]
-    InvalidInput { field: Option<String>, message: String },
-    #[error(transparent)]
-    IdNational(#[from] IdNationalError),
-    #[error("{0}")]
-    NotFound(String),
     #[error("format de réponse non disponible : {0}")]
     NotAcceptable(String),
     #[error("corps de requête trop volumineux (limite : {0} octets)")]
-    TropVolumineux(u64),
+    PayloadTooLarge(u64),
     #[error("type de contenu non pris en charge (Content-Type attendu : {0})")]
-    TypeMedia(&'static str),
+    UnsupportedMediaType(&'static str),
     #[error("requête incomplète dans le délai imparti : connexion fermée")]
-    Delai,
+    Timeout,
     #[error("ressource inconnue : voir /openapi.json")]
-    RouteInconnue,
+    UnknownRoute,
     #[error("méthode non permise pour cette ressource (voir l'en-tête Allow)")]
-    MethodeNonPermise,
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    MethodNotAllowed,
 }
 
-impl From<crate::sla::gestion::GestionError> for ApiError {
-    fn from(e: crate::sla::gestion::GestionError) -> Self {
-        use crate::sla::gestion::GestionError as G;
-        match e {
-            G::Store(s) => ApiError::Store(s),
-            G::Inconnu(x) => ApiError::NotFound(x),
-            G::Invalide { champ, message } => ApiError::invalid(champ, format!("{champ} : {message}")),
-            e => ApiError::Gestion(e),
-        }
-    }
+/// The infrastructure's errors reach the edge through the application's.
+macro_rules! par_erreur_app {
+    ($($t:ty),+) => {
+        $(impl From<$t> for ApiError {
+            fn from(e: $t) -> Self {
+                ApiError::App(Erreur::from(e))
+            }
+        })+
+    };
 }
+par_erreur_app!(
+    StoreError,
+    JournalError,
+    AuthzError,
+    IdNationalError,
+    crate::import::ImportError,
+    crate::export::ExportError,
+    crate::app::sla::gestion::GestionError
+);
 
 impl ApiError {
+    /// An invalid input field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::InvalidInput { field: Some(field.into()), message: message.into() }
+        ApiError::App(Erreur::invalide(field, message))
     }
 }
 
@@ -101,69 +86,39 @@ pub struct Problem {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, title) = match &self {
+            ApiError::App(e) => statut_app(e),
             ApiError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "R001", "Accès non autorisé"),
-            ApiError::Refuse(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
-            // Out of territory or public: answered like an unknown person, so that a
-            // partner cannot learn who exists outside its perimeter.
-            ApiError::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
-            ApiError::AdminInterdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
-            ApiError::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
-            ApiError::Import(e) => {
-                use crate::import::ImportError as I;
-                use crate::plugin::PluginError as P;
-                match e {
-                    I::Store(_) | I::Journal(_) | I::Plugin(P::Hote(_)) | I::Adaptateur { erreur: P::Hote(_), .. } => {
-                        (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
-                    }
-                    I::Convention(..)
-                    | I::Archive(..)
-                    | I::Lecture(..)
-                    | I::Plugin(P::Refus(..) | P::EntreeTropGrande(..))
-                    | I::Adaptateur { erreur: P::Refus(..) | P::EntreeTropGrande(..), .. } => {
-                        (StatusCode::BAD_REQUEST, "R997", "Fichier refusé")
-                    }
-                    _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
-                }
-            }
-            ApiError::Journal(_) | ApiError::Authz(_) | ApiError::Export(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
-            }
-            ApiError::InvalidInput { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
-            ApiError::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
-            ApiError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
             ApiError::NotAcceptable(_) => (StatusCode::NOT_ACCEPTABLE, "R997", "Format non disponible"),
-            ApiError::TropVolumineux(_) => (StatusCode::PAYLOAD_TOO_LARGE, "R997", "Requête trop volumineuse"),
-            ApiError::TypeMedia(_) => {
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "R997", "Requête trop volumineuse"),
+            ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "R997", "Type de contenu non pris en charge")
             }
-            ApiError::Delai => (StatusCode::REQUEST_TIMEOUT, "R997", "Délai de requête dépassé"),
-            ApiError::RouteInconnue => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
-            ApiError::MethodeNonPermise => (StatusCode::METHOD_NOT_ALLOWED, "R997", "Méthode non permise"),
-            ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible"),
+            ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "R997", "Délai de requête dépassé"),
+            ApiError::UnknownRoute => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "R997", "Méthode non permise"),
         };
         let detail = match &self {
             // Never leak storage details to callers; the log has them (no personal data:
             // store errors name dossiers by their internal id only).
-            ApiError::Store(e) => {
+            ApiError::App(Erreur::Store(e)) => {
                 tracing::error!(error = %e, "erreur de stockage");
                 "Service momentanément indisponible, réessayer plus tard".to_string()
             }
-            ApiError::Authz(e) => {
+            ApiError::App(Erreur::Authz(e)) => {
                 tracing::error!(error = %e, "moteur d'autorisation");
                 "Service momentanément indisponible, réessayer plus tard".to_string()
             }
             other => other.to_string(),
         };
         let motif = match &self {
-            ApiError::Refuse(m) => Some(m.code().to_string()),
+            ApiError::App(Erreur::Refus(m)) => Some(m.code().to_string()),
             _ => None,
         };
         let champ = match &self {
-            ApiError::InvalidInput { field, .. } => field.clone(),
-            ApiError::IdNational(_) => Some("idNational".into()),
-            ApiError::TropVolumineux(_) | ApiError::Delai => Some("corps".into()),
-            ApiError::TypeMedia(_) => Some("Content-Type".into()),
+            ApiError::App(Erreur::Invalide { champ, .. }) => champ.clone(),
+            ApiError::App(Erreur::IdNational(_)) => Some("idNational".into()),
+            ApiError::PayloadTooLarge(_) | ApiError::Timeout => Some("corps".into()),
+            ApiError::UnsupportedMediaType(_) => Some("Content-Type".into()),
             _ => None,
         };
         let body = Problem {
@@ -182,9 +137,44 @@ impl IntoResponse for ApiError {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         // the rest of a body too large or too slow is not read: the connection closes
-        if matches!(self, ApiError::TropVolumineux(_) | ApiError::Delai) {
+        if matches!(self, ApiError::PayloadTooLarge(_) | ApiError::Timeout) {
             resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         resp
+    }
+}
+
+/// The status, return code and title of a use case's error.
+fn statut_app(e: &Erreur) -> (StatusCode, &'static str, &'static str) {
+    match e {
+        Erreur::Refus(_) | Erreur::Interdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+        // Out of territory or public: answered like an unknown person, so that a partner
+        // cannot learn who exists outside its perimeter.
+        Erreur::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
+        Erreur::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
+        Erreur::Inconnu(_) => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
+        Erreur::Invalide { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
+        Erreur::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
+        Erreur::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
+        Erreur::Import(e) => {
+            use crate::import::ImportError as I;
+            use crate::plugin::PluginError as P;
+            match e {
+                I::Store(_) | I::Journal(_) | I::Plugin(P::Hote(_)) | I::Adaptateur { erreur: P::Hote(_), .. } => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
+                }
+                I::Convention(..)
+                | I::Archive(..)
+                | I::Lecture(..)
+                | I::Plugin(P::Refus(..) | P::EntreeTropGrande(..))
+                | I::Adaptateur { erreur: P::Refus(..) | P::EntreeTropGrande(..), .. } => {
+                    (StatusCode::BAD_REQUEST, "R997", "Fichier refusé")
+                }
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
+            }
+        }
+        Erreur::Journal(_) | Erreur::Authz(_) | Erreur::Export(_) | Erreur::Store(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
+        }
     }
 }

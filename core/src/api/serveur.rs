@@ -24,6 +24,36 @@ pub const TAILLE_ENTETES_MAX: usize = 64 * 1024;
 /// How long requests in flight may take to finish at shutdown.
 pub const DRAINAGE: Duration = Duration::from_secs(30);
 
+/// The HTTP edge of a running application: its router on a bound listener, and the
+/// probes that exercise it.
+pub struct Http {
+    listener: TcpListener,
+    router: Router,
+    delai_entetes: Duration,
+    _sondes: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Http {
+    /// Binds `settings.bind` (port 0: any free port), builds the router over `state`, and
+    /// starts the supervision probes when the settings ask for them.
+    pub async fn lier(state: crate::app::AppState, settings: &crate::app::settings::Settings) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(settings.bind).await?;
+        let router = super::router(state.clone());
+        let sondes =
+            settings.sla_sondes.map(|every| super::sondes::demarrer_sondes(state.partage(), router.clone(), every));
+        Ok(Self { listener, router, delai_entetes: settings.delais_http.entetes, _sondes: sondes })
+    }
+
+    pub fn adresse(&self) -> std::net::SocketAddr {
+        self.listener.local_addr().expect("a bound listener")
+    }
+
+    /// Serves until `arret` completes, then drains.
+    pub async fn servir(self, arret: impl Future<Output = ()>) {
+        servir(self.listener, self.router, self.delai_entetes, arret).await
+    }
+}
+
 /// Serves `app` on `listener` until `arret` completes, then lets the requests in flight
 /// finish (at most [`DRAINAGE`]).
 pub async fn servir(listener: TcpListener, app: Router, delai_entetes: Duration, arret: impl Future<Output = ()>) {

@@ -7,10 +7,10 @@ use base64::Engine;
 use chrono::{Duration, NaiveDate};
 
 use crate::crypto::keys::MasterKey;
+use crate::crypto::secrets::SecretHasher;
 use crate::dossier::Categorie;
 use crate::dossier::contact::Departement;
 use crate::habilitation::agent::{AgentHabilite, Role};
-use crate::crypto::secrets::SecretHasher;
 use crate::habilitation::client::ApiClient;
 use crate::habilitation::convention::{Acces, CiblesSla, Convention, Public, Territoire};
 use crate::habilitation::organisation::{Organisation, TypeOrganisation};

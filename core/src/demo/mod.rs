@@ -24,6 +24,7 @@ use crate::dossier::metiers::*;
 use crate::dossier::orientation::*;
 use crate::dossier::rsa::*;
 use crate::dossier::{Dossier, Inscription, Nir};
+use crate::store::{Provenance, Store, StoreError};
 
 pub const DEFAULT_SEED: u64 = 0x0D0D_E2026;
 
@@ -415,6 +416,52 @@ fn ascii(s: &str) -> String {
             _ => '-',
         })
         .collect()
+}
+
+/// Seeds demo dossiers `0..count` in transactional batches; returns how many were added.
+pub async fn semer(store: &Store, demo: &Demo, count: u64) -> Result<u64, StoreError> {
+    const BATCH: u64 = 1000;
+    let prov = Provenance::new("demo:dude", None);
+    let mut added = 0;
+    let mut start = 0;
+    // Drawn on stderr only when it is a terminal.
+    let bar = indicatif::ProgressBar::new(count).with_message("dossiers de démonstration");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    while start < count {
+        let end = (start + BATCH).min(count);
+        let last = demo.dossier(end - 1);
+        if !store.exists(last.id).await? {
+            let batch: Vec<_> = (start..end).map(|i| demo.dossier(i)).collect();
+            store.insert_dossiers(&batch, &prov).await?;
+            added += end - start;
+        }
+        start = end;
+        bar.set_position(end);
+    }
+    bar.finish_and_clear();
+    Ok(added)
+}
+
+/// JSON lines of findable demo people.
+pub fn echantillon(demo: &Demo, k: u64) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while (out.len() as u64) < k && i < k * 20 + 100 {
+        let d = demo.dossier(i);
+        if d.inscription.historique.recherchable_au(demo.today) {
+            out.push(serde_json::json!({
+                "nir": d.nir.expose(),
+                "dateNaissance": d.identite.date_naissance,
+                "departement": d.departement().map(|x| x.to_string()),
+                "rsa": d.beneficiaire_rsa(),
+            }));
+        }
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]

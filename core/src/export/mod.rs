@@ -146,22 +146,19 @@ pub async fn diffuser(
                 quand,
             )
             .await?;
-        journal
-            .ecrire(Entree {
-                horodatage: crate::journal::horodatage(quand),
-                request_id: request_id.into(),
-                agent: Some(auteur.into()),
-                organisation: None,
-                client: None,
-                convention: Some(c.id.clone()),
-                dossier: Some(dossier),
-                action: format!("export:{}:{genre}", r.nom),
-                categories: "identite,nir,accompagnement".into(),
-                finalite: c.finalites.first().cloned(),
-                decision: if ok { "ACCEPTE" } else { "REFUSE" }.into(),
-                raison: if ok { raison } else { format!("échec : {raison}") },
-            })
-            .await?;
+        let raison = if ok { raison } else { format!("échec : {raison}") };
+        let e = Entree::export(
+            &c,
+            &r.nom,
+            genre,
+            auteur,
+            request_id,
+            dossier,
+            crate::journal::Verdict::de(ok),
+            raison,
+            quand,
+        );
+        journal.ecrire(e).await?;
         ids.push(id);
     }
     Ok(ids)

@@ -112,7 +112,7 @@ pub struct Rapport {
 }
 
 /// What to import, under which convention, by whom.
-pub struct Demande {
+pub struct DemandeImport {
     pub convention: Arc<Convention>,
     pub adaptateur: Arc<Adaptateur>,
     pub format: String,
@@ -198,7 +198,7 @@ struct Bilan {
 pub async fn importer(
     store: &Store,
     journal: &Journal,
-    d: Demande,
+    d: DemandeImport,
     input: Box<dyn Read + Send>,
     progression: Option<Box<dyn Fn(u64) + Send>>,
 ) -> Result<Rapport, ImportError> {
@@ -392,7 +392,7 @@ type ConversionFaite = Result<(conversion::Enregistrement, String), conversion::
 struct Controle<'a> {
     store: &'a Store,
     conv: &'a Convention,
-    d: &'a Demande,
+    d: &'a DemandeImport,
     /// An empty group of rows (provenance and time of the import).
     lot_vide: LotImport,
     /// Time of the journal entries.
@@ -403,20 +403,19 @@ struct Controle<'a> {
 
 impl Controle<'_> {
     fn entree(&self, dossier: Option<uuid::Uuid>, categories: String, accepte: bool, raison: String) -> Entree {
-        Entree {
-            horodatage: self.horodatage,
-            request_id: self.d.request_id.clone(),
-            agent: Some(self.d.auteur.clone()),
-            organisation: self.d.organisation.clone(),
-            client: None,
-            convention: Some(self.conv.id.clone()),
+        let d = self.d;
+        let verdict = crate::journal::Verdict::de(accepte);
+        Entree::import(
+            self.conv,
+            &d.auteur,
+            d.organisation.clone(),
+            &d.request_id,
             dossier,
-            action: String::new(),
             categories,
-            finalite: self.conv.finalites.first().cloned(),
-            decision: if accepte { "ACCEPTE" } else { "REFUSE" }.into(),
+            verdict,
             raison,
-        }
+            self.horodatage,
+        )
     }
 
     /// Refuses a line for one reason: journaled once per line, every reason reported.

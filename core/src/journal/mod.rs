@@ -16,4 +16,3 @@ pub enum JournalError {
     #[error("journal d'accès indisponible : {0}")]
     Indisponible(String),
 }
-

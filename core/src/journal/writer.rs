@@ -137,7 +137,14 @@ async fn ecrivain(store: Store, mut rx: mpsc::Receiver<Demande>, mut tete: Tete)
     }
 }
 
-/// Chains and commits `lot`, answers each request, empties `lot`.
+/// Attempts at a batch whose place in the chain another writer took meanwhile.
+const ESSAIS: usize = 8;
+
+/// Chains and commits `lot`, answers each request, empties `lot`. Another process may
+/// have appended meanwhile (a command run beside the server, another instance): the
+/// sequence number is the key, so its batch refused ours; the head is then re-read and
+/// the batch chained after it again. Only a failure that does not come from a moved head
+/// refuses the accesses (fail closed).
 async fn committer(
     store: &Store,
     lot: &mut Vec<(Entree, oneshot::Sender<Result<i64, JournalError>>)>,
@@ -146,23 +153,33 @@ async fn committer(
     if lot.is_empty() {
         return;
     }
-    let mut chaine = Chaine::depuis(tete.clone());
-    let chainees: Vec<EntreeChainee> = lot.iter().map(|(e, _)| chaine.chainer(e.clone())).collect();
-    match store.journal_inserer(&chainees).await {
-        Ok(()) => {
-            *tete = Some(chaine.tete());
-            for ((_, reply), c) in lot.drain(..).zip(&chainees) {
-                let _ = reply.send(Ok(c.seq));
+    for essai in 1..=ESSAIS {
+        let mut chaine = Chaine::depuis(tete.clone());
+        let chainees: Vec<EntreeChainee> = lot.iter().map(|(e, _)| chaine.chainer(e.clone())).collect();
+        match store.journal_inserer(&chainees).await {
+            Ok(()) => {
+                *tete = Some(chaine.tete());
+                for ((_, reply), c) in lot.drain(..).zip(&chainees) {
+                    let _ = reply.send(Ok(c.seq));
+                }
+                return;
             }
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "écriture du journal d'accès impossible : accès refusés (fail closed)");
-            for (_, reply) in lot.drain(..) {
-                let _ = reply.send(Err(JournalError::Indisponible("écriture impossible".into())));
-            }
-            // Re-read the head: the failed batch was rolled back (or another writer moved it).
-            if let Ok(t) = store.journal_tete().await {
-                *tete = t;
+            Err(err) => {
+                // the batch was rolled back: what is committed is the truth
+                let relue = store.journal_tete().await.ok();
+                let deplacee = relue.as_ref().is_some_and(|t| t != tete);
+                if let Some(t) = relue {
+                    *tete = t;
+                }
+                if deplacee && essai < ESSAIS {
+                    tracing::debug!(essai, "journal : tête déplacée par un autre écrivain, lot rechaîné");
+                    continue;
+                }
+                tracing::error!(error = %err, "écriture du journal d'accès impossible : accès refusés (fail closed)");
+                for (_, reply) in lot.drain(..) {
+                    let _ = reply.send(Err(JournalError::Indisponible("écriture impossible".into())));
+                }
+                return;
             }
         }
     }

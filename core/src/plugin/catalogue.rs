@@ -23,6 +23,19 @@ impl Catalogue {
         Self { moteur, repertoire, cache, adaptateurs: Default::default(), erreurs: Default::default() }
     }
 
+    /// Loads the adapters built into the binary (blocking: compiles, or reads the cached
+    /// code); returns how many.
+    pub fn charger_integres(&self) -> usize {
+        let mut n = 0;
+        for (fichier, octets) in super::integres::INTEGRES {
+            let res = Adaptateur::charger(&self.moteur, fichier, octets, self.cache.as_deref());
+            if self.retenir(fichier, res).is_ok() {
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// Loads every `*.wasm` of the directory (blocking: compiles). A file that fails is
     /// reported and leaves what was loaded from it before in place.
     pub fn charger_tout(&self) -> usize {
@@ -65,6 +78,13 @@ impl Catalogue {
         let res = std::fs::read(p)
             .map_err(|e| PluginError::Invalide { fichier: fichier.clone(), raison: e.to_string() })
             .and_then(|octets| Adaptateur::charger(&self.moteur, &fichier, &octets, self.cache.as_deref()));
+        self.retenir(&fichier, res)
+    }
+
+    /// Puts a loaded adapter in service (replacing the one of the same name), or records
+    /// why the file was refused (the previous version stays).
+    fn retenir(&self, fichier: &str, res: Result<Adaptateur, PluginError>) -> Result<Arc<Adaptateur>, PluginError> {
+        let fichier = fichier.to_string();
         match res {
             Ok(a) => {
                 let a = Arc::new(a);

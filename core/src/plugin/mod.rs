@@ -6,6 +6,10 @@
 pub mod adaptateur;
 pub mod bindings;
 pub mod catalogue;
+/// The adapters built into the binary (`core/build.rs` builds them from `plugins/`).
+pub mod integres {
+    include!(concat!(env!("OUT_DIR"), "/adaptateurs_integres.rs"));
+}
 pub mod moteur;
 pub mod surveillance;
 pub mod tache;

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
-use super::api::Api;
 use super::agregat::Agregat;
+use super::api::Api;
 use crate::dossier::codes::Coded;
 use crate::habilitation::convention::{CiblesSla, Convention};
 use crate::store::sla::{Fenetre, LigneMinute, ResultatSonde};

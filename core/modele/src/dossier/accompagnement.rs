@@ -72,6 +72,40 @@ pub struct BilanGlobal {
     pub sortie: Option<SortieAccompagnement>,
 }
 
+/// Why a bilan is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefusBilan {
+    #[error("date future non admise")]
+    DateFuture,
+    #[error("sortie obligatoire quand la décision est FIN_AXE2")]
+    SortieManquante,
+    #[error("sortie seulement quand la décision est FIN_AXE2")]
+    SortieEnTrop,
+    #[error("cette personne n'est pas en accompagnement global : pas de bilan")]
+    HorsAccompagnementGlobal,
+}
+
+impl BilanGlobal {
+    /// A bilan, checked: not in the future, a way out exactly when it ends the
+    /// accompaniment.
+    pub fn nouveau(
+        date: NaiveDate,
+        resultat: ResultatBilan,
+        decision: DecisionBilan,
+        sortie: Option<SortieAccompagnement>,
+        aujourdhui: NaiveDate,
+    ) -> Result<Self, RefusBilan> {
+        if date > aujourdhui {
+            return Err(RefusBilan::DateFuture);
+        }
+        match (decision, sortie) {
+            (DecisionBilan::Fin, None) => Err(RefusBilan::SortieManquante),
+            (DecisionBilan::Maintien | DecisionBilan::SocialExclusif, Some(_)) => Err(RefusBilan::SortieEnTrop),
+            _ => Ok(Self { date, resultat, decision, sortie }),
+        }
+    }
+}
+
 /// Accompagnement global data.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -108,6 +142,16 @@ pub struct Accompagnement {
 }
 
 impl Accompagnement {
+    /// Records a bilan of the accompagnement global (a bilan of the same date is
+    /// replaced).
+    pub fn enregistrer_bilan(&mut self, bilan: BilanGlobal) -> Result<(), RefusBilan> {
+        let g = self.global.as_mut().ok_or(RefusBilan::HorsAccompagnementGlobal)?;
+        g.bilans.retain(|b| b.date != bilan.date);
+        g.bilans.push(bilan);
+        g.bilans.sort_by_key(|b| b.date);
+        Ok(())
+    }
+
     /// Merges what a partner's file says into the stored accompaniment: the file's
     /// accompagnement global replaces its lists but keeps the bilans and prolongations
     /// already known (a bilan is identified by its date); the parcours is replaced whole.

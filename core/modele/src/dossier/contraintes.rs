@@ -159,6 +159,70 @@ pub struct Contraintes {
     pub contraintes: Vec<Contrainte>,
 }
 
+/// A constraint as a partner records it: check boxes only (dated on recording).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContrainteSaisie {
+    pub code: CodeContrainte,
+    pub valeur: ValeurContrainte,
+    #[serde(default)]
+    pub situations: Vec<SituationContrainte>,
+    #[serde(default)]
+    pub objectifs: Vec<ObjectifContrainte>,
+}
+
+/// Why a recording of constraints is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefusContraintes {
+    #[error("date d'exploration future non admise")]
+    ExplorationFuture,
+    #[error("le conseiller doit être l'agent qui enregistre")]
+    ConseillerAutre,
+    /// The index of the second occurrence.
+    #[error("contrainte en double")]
+    EnDouble(usize),
+}
+
+impl Contraintes {
+    /// Records constraints explored by agent `agent`: each one given replaces the one
+    /// stored with the same code; the explorer named must be the agent recording.
+    pub fn enregistrer(
+        &mut self,
+        saisies: &[ContrainteSaisie],
+        date_exploration: NaiveDate,
+        conseiller: &str,
+        agent: &str,
+        aujourdhui: NaiveDate,
+    ) -> Result<(), RefusContraintes> {
+        if date_exploration > aujourdhui {
+            return Err(RefusContraintes::ExplorationFuture);
+        }
+        if conseiller != agent {
+            return Err(RefusContraintes::ConseillerAutre);
+        }
+        if let Some(i) = (0..saisies.len()).find(|&i| saisies[..i].iter().any(|o| o.code == saisies[i].code)) {
+            return Err(RefusContraintes::EnDouble(i));
+        }
+        for s in saisies {
+            let nouvelle = Contrainte {
+                code: s.code,
+                valeur: s.valeur,
+                date: aujourdhui,
+                situations: s.situations.clone(),
+                objectifs: s.objectifs.clone(),
+            };
+            match self.contraintes.iter_mut().find(|x| x.code == s.code) {
+                Some(x) => *x = nouvelle,
+                None => self.contraintes.push(nouvelle),
+            }
+        }
+        self.date_exploration = Some(date_exploration);
+        self.conseiller = Some(agent.into());
+        self.date_de_modification = Some(aujourdhui);
+        Ok(())
+    }
+}
+
 /// Constraints grouped by thématique, as the API returns them.
 pub fn par_thematique(c: &Contraintes) -> Vec<(Thematique, Vec<&Contrainte>)> {
     Thematique::ALL

@@ -120,6 +120,56 @@ pub struct Diagnostic {
     pub diagnostics: Vec<DiagnosticMetier>,
 }
 
+/// A change of one diagnostic, as a partner asks for it: check boxes only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModificationDiagnostic {
+    /// Must be the métier of the diagnostic when given (no free text).
+    pub nom_metier: Option<String>,
+    pub typologie: TypologieDiagnostic,
+    pub statut: Option<StatutDiagnostic>,
+    pub est_prioritaire: Option<bool>,
+    /// Must be the agent making the change when given (no free text).
+    pub conseiller: Option<Conseiller>,
+}
+
+/// Why a change of a diagnostic is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefusDiagnostic {
+    #[error("le conseiller doit être l'agent qui modifie et sa structure ; texte libre non admis")]
+    ConseillerAutre,
+    #[error("aucun diagnostic pour ce métier")]
+    MetierInconnu,
+    #[error("le nom du métier ne peut pas changer ; texte libre non admis")]
+    NomMetierChange,
+}
+
+impl Diagnostic {
+    /// Applies a change to the diagnostic of métier `id_metier`: the conseiller recorded
+    /// is always `agent` (the one who makes it), the métier's name cannot change.
+    pub fn modifier(
+        &mut self,
+        id_metier: &str,
+        m: &ModificationDiagnostic,
+        agent: Conseiller,
+        aujourdhui: NaiveDate,
+    ) -> Result<(), RefusDiagnostic> {
+        if m.conseiller.as_ref().is_some_and(|c| *c != agent) {
+            return Err(RefusDiagnostic::ConseillerAutre);
+        }
+        let cible =
+            self.diagnostics.iter_mut().find(|x| x.id_metier == id_metier).ok_or(RefusDiagnostic::MetierInconnu)?;
+        if m.nom_metier.as_ref().is_some_and(|n| *n != cible.nom_metier) {
+            return Err(RefusDiagnostic::NomMetierChange);
+        }
+        cible.statut = m.statut.unwrap_or(cible.statut);
+        cible.typologie = m.typologie;
+        cible.est_prioritaire = m.est_prioritaire.unwrap_or(cible.est_prioritaire);
+        cible.conseiller = agent;
+        cible.date_mise_a_jour = aujourdhui;
+        Ok(())
+    }
+}
+
 /// Pouvoir d'agir.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -2,6 +2,7 @@
 //! authenticated partner call ([`Caller`]) and the rules that decide per data category
 //! ([`authorizer`], [`perimetre`]).
 
+pub mod administrateur;
 pub mod agent;
 pub mod authorizer;
 pub mod client;

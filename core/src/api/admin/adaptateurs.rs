@@ -1,77 +1,24 @@
 //! Adapters: what is loaded (version, sha256, counters, last error), upload of a new
-//! version, and imports through a convention's adapter.
+//! version, imports through a convention's adapter, the files made for partners: the
+//! HTTP side of `app::adaptateurs` and `app::imports`.
 
-use crate::api::extract::{Octets, Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{interdit, journaliser};
 use crate::api::AppState;
 use crate::api::caller::Admin;
+use crate::api::extract::{Octets, Path, Query};
 use crate::api::problem::{ApiError, Problem};
-use crate::import::{Demande, Rapport, importer};
-use crate::plugin::Adaptateur;
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AdaptateurInfo {
-    pub nom: String,
-    pub version: String,
-    pub sha256: String,
-    pub version_wit: String,
-    pub formats: Vec<String>,
-    pub charge_le: DateTime<Utc>,
-    pub travaux: u64,
-    pub echecs: u64,
-    pub pieges: u64,
-    pub quarantaine: bool,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Adaptateurs {
-    pub repertoire: String,
-    pub adaptateurs: Vec<AdaptateurInfo>,
-    /// Last failure per file (the previous version, if any, still serves).
-    pub erreurs: std::collections::BTreeMap<String, String>,
-}
-
-fn info(a: &Adaptateur) -> AdaptateurInfo {
-    use std::sync::atomic::Ordering::Relaxed;
-    AdaptateurInfo {
-        nom: a.nom.clone(),
-        version: a.version.clone(),
-        sha256: a.sha256.clone(),
-        version_wit: a.version_wit.clone(),
-        formats: a.formats.clone(),
-        charge_le: a.charge_le,
-        travaux: a.compteurs.travaux.load(Relaxed),
-        echecs: a.compteurs.echecs.load(Relaxed),
-        pieges: a.compteurs.pieges.load(Relaxed),
-        quarantaine: a.en_quarantaine(),
-    }
-}
-
-fn catalogue(state: &AppState) -> Result<&std::sync::Arc<crate::plugin::catalogue::Catalogue>, ApiError> {
-    state
-        .services()
-        .catalogue
-        .as_ref()
-        .ok_or_else(|| ApiError::NotFound("aucun répertoire d'adaptateurs configuré (DUDE_PLUGINS_DIR)".into()))
-}
+use crate::app::adaptateurs::{self, AdaptateurInfo, Adaptateurs};
+use crate::app::imports::{self, Auteur, Fichier};
+use crate::import::Rapport;
 
 /// Loaded adapters and the last failures.
 #[utoipa::path(get, path = "/admin/v1/plugins", tag = "adaptateurs", responses((status = 200, body = Adaptateurs)), security(("bearer" = [])))]
 pub async fn lister(State(state): State<AppState>, Admin(_a): Admin) -> Result<Json<Adaptateurs>, ApiError> {
-    let c = catalogue(&state)?;
-    Ok(Json(Adaptateurs {
-        repertoire: c.repertoire.display().to_string(),
-        adaptateurs: c.tous().iter().map(|a| info(a)).collect::<Vec<_>>(),
-        erreurs: c.erreurs.read().map(|e| e.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
-    }))
+    Ok(Json(adaptateurs::lister(state.services())?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -91,41 +38,7 @@ pub async fn televerser(
     Query(q): Query<Televersement>,
     Octets(octets): Octets<{ super::COMPOSANT_MAX }>,
 ) -> Result<(StatusCode, Json<AdaptateurInfo>), ApiError> {
-    let nom_ok = q.fichier.ends_with(".wasm")
-        && q.fichier.len() <= 64
-        && q.fichier.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
-        && !q.fichier.starts_with('.');
-    if !nom_ok {
-        return Err(ApiError::invalid("fichier", "fichier : nom.wasm (lettres, chiffres, - et _)"));
-    }
-    if !admin.gere_organisations() {
-        return Err(interdit(&state, &admin, "admin.adaptateur.televerser".into(), q.fichier).await);
-    }
-    let c = catalogue(&state)?.clone();
-    let fichier = q.fichier.clone();
-    let a = tokio::task::spawn_blocking(move || {
-        // check in the sandbox before anything is written
-        Adaptateur::charger(&c.moteur, &fichier, &octets, None)?;
-        let cible = c.repertoire.join(&fichier);
-        let tmp = c.repertoire.join(format!(".{fichier}.tmp"));
-        std::fs::write(&tmp, &octets).map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
-        std::fs::rename(&tmp, &cible).map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
-        c.charger_fichier(&cible)
-    })
-    .await
-    .map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })?
-    .map_err(|e| ApiError::invalid("fichier", e.to_string()))?;
-    journaliser(
-        &state,
-        &admin,
-        "admin.adaptateur.televerser".into(),
-        format!("{} {} {}", a.nom, a.version, a.sha256),
-        None,
-        "adaptateurs",
-        true,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(info(&a))))
+    Ok((StatusCode::CREATED, Json(adaptateurs::televerser(state.services(), &admin, &q.fichier, octets).await?)))
 }
 
 /// Header carrying the password of an encrypted 7z/zip archive.
@@ -191,13 +104,6 @@ pub async fn importer_fichier(
     Octets(octets): Octets<{ super::TAILLE_MAX }>,
 ) -> Result<Json<Rapport>, ApiError> {
     let (q, options) = ParametresImport::lire(query.as_deref().unwrap_or(""))?;
-    let conv = super::convention_connue(&state, &id)?;
-    if !conv.parties.iter().any(|p| admin.gere(p)) {
-        return Err(interdit(&state, &admin, "admin.import".into(), id).await);
-    }
-    let adaptateur =
-        catalogue(&state)?.pour(&conv, crate::plugin::Sens::Import).map_err(|e| ApiError::invalid("convention", e))?;
-    let limites = crate::plugin::Limites::pour(conv.adaptateur.as_ref());
     // An encrypted archive's password comes in its own header (never logged).
     let mot_de_passe = match entetes.get(EN_TETE_MOT_DE_PASSE) {
         Some(v) => Some(zeroize::Zeroizing::new(
@@ -207,40 +113,15 @@ pub async fn importer_fichier(
         )),
         None => None,
     };
-    let (entree, interne) =
-        tokio::task::spawn_blocking(move || crate::import::ouvrir_entree(std::io::Cursor::new(octets), mot_de_passe))
-            .await
-            .map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })??;
-    let nom = q.nom.clone().unwrap_or_else(|| "fichier".into());
-    let nom_fichier = match interne {
-        Some(n) => format!("{nom} ({n})"),
-        None => nom,
+    let fichier = Fichier {
+        convention: id,
+        format: q.format,
+        options,
+        nom: q.nom.unwrap_or_else(|| "fichier".into()),
+        mot_de_passe,
     };
-    let rapport = importer(
-        state.store(),
-        &state.services().journal,
-        Demande {
-            format: q.format.clone().unwrap_or_else(|| adaptateur.formats.first().cloned().unwrap_or_default()),
-            ids: state.ids().clone(),
-            convention: conv,
-            adaptateur,
-            options,
-            nom_fichier,
-            auteur: admin.identifiant.clone(),
-            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
-            request_id: admin.request_id.clone(),
-            limites,
-        },
-        entree,
-        None,
-    )
-    .await?;
-    Ok(Json(rapport))
-}
-
-/// Whether the administrator manages a party of the convention (unknown convention: 404).
-fn convention_geree(state: &AppState, admin: &crate::api::caller::Administrateur, id: &str) -> Result<bool, ApiError> {
-    Ok(super::convention_connue(state, id)?.parties.iter().any(|p| admin.gere(p)))
+    let source = std::io::Cursor::new(octets);
+    Ok(Json(imports::importer(state.services(), Auteur::Administrateur(&admin), fichier, source, None).await?))
 }
 
 /// Files made for the partner's system by the convention's adapter (newest first, 500
@@ -254,10 +135,7 @@ pub async fn exports(
     Admin(admin): Admin,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<crate::store::exports::ExportSortant>>, ApiError> {
-    if !convention_geree(&state, &admin, &id)? {
-        return Err(interdit(&state, &admin, "admin.exports.lister".into(), id).await);
-    }
-    Ok(Json(state.store().exports(&id, 500).await?))
+    Ok(Json(adaptateurs::exports(state.services(), &admin, &id).await?))
 }
 
 /// One file, as the adapter made it (the partner's format); marked as fetched.
@@ -273,31 +151,7 @@ pub async fn export(
     Path((id, export)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    if !convention_geree(&state, &admin, &id)? {
-        return Err(interdit(&state, &admin, "admin.exports.recuperer".into(), id).await);
-    }
-    let now = state.clock().now();
-    let (e, contenu) = state
-        .store()
-        .recuperer_export(&id, &export, now)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("export inconnu pour cette convention".into()))?;
-    let Some(contenu) = contenu else {
-        return Err(ApiError::InvalidInput {
-            field: None,
-            message: format!("export non produit : {}", e.erreur.unwrap_or_default()),
-        });
-    };
-    journaliser(
-        &state,
-        &admin,
-        "admin.exports.recuperer".into(),
-        format!("{id}/{export}"),
-        None,
-        "accompagnement",
-        true,
-    )
-    .await?;
+    let (e, contenu) = adaptateurs::export(state.services(), &admin, &id, &export).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_string()),

@@ -9,11 +9,10 @@ use serde::Deserialize;
 use crate::api::AppState;
 use crate::api::caller::Admin;
 use crate::api::problem::{ApiError, Problem};
+use crate::app::listes::{self, Demandeur, ListeMensuelle};
 use crate::dossier::codes::Coded;
 use crate::dossier::contact::Departement;
 use crate::dossier::listes::{Liste, Mois};
-use crate::journal::Entree;
-use crate::service::listes::{self, ListeMensuelle};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListeQuery {
@@ -58,29 +57,11 @@ pub async fn liste_mensuelle(
         .ok_or_else(|| ApiError::invalid("liste", "liste : paramètre obligatoire (inscrits, radies, cesses)"))?;
     let liste = Liste::from_code(liste).map_err(|e| ApiError::invalid("liste", e.to_string()))?;
     let csv = wants_csv(&headers)?;
-    let l = listes::calculer(state.store(), &departement, mois, liste).await?;
-    // The list carries personal data: journaled before it leaves.
-    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(64).collect();
-    state
-        .services()
-        .journal
-        .ecrire(Entree {
-            horodatage: crate::journal::horodatage(state.clock().now()),
-            request_id,
-            agent: Some(admin.identifiant.clone()),
-            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
-            client: None,
-            convention: None,
-            dossier: None,
-            action: format!("listes-mensuelles:{}:{}:{}", l.departement, l.mois, l.liste),
-            categories: "identite,contact,rsa,inscription".into(),
-            finalite: Some("Listes mensuelles des bénéficiaires du RSA (seed 003 §3)".into()),
-            decision: "ACCEPTE".into(),
-            raison: format!("{} lignes", l.nombre),
-        })
-        .await?;
+    let l =
+        listes::liste_mensuelle(state.services(), Demandeur::Administrateur(&admin), &departement, mois, liste).await?;
     if csv {
-        let body = listes::to_csv(&l).map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })?;
+        let body = listes::to_csv(&l)
+            .map_err(|e| ApiError::App(crate::app::Erreur::Invalide { champ: None, message: e.to_string() }))?;
         let name = format!("attachment; filename=\"liste-{}-{}-{}.csv\"", l.departement, l.mois, l.liste);
         let mut resp = body.into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

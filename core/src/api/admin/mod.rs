@@ -11,9 +11,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use super::AppState;
-use super::caller::Administrateur;
 use super::problem::ApiError;
-use crate::journal::Entree;
+use crate::habilitation::administrateur::Administrateur;
 
 /// Largest file accepted by an import.
 pub const TAILLE_MAX: usize = 512 << 20;
@@ -57,18 +56,10 @@ pub(crate) fn convention_connue(
     state: &AppState,
     id: &str,
 ) -> Result<std::sync::Arc<crate::habilitation::convention::Convention>, ApiError> {
-    state
-        .services()
-        .gardien
-        .courant()
-        .registre
-        .conventions
-        .get(id)
-        .cloned()
-        .ok_or_else(|| ApiError::NotFound("convention inconnue".into()))
+    Ok(crate::app::habilitations::convention(state.services(), id)?)
 }
 
-/// Journals an administrative act (committed before the answer).
+/// Journals an administrator's act (`app::habilitations::journaliser`).
 pub(crate) async fn journaliser(
     state: &AppState,
     admin: &Administrateur,
@@ -78,32 +69,11 @@ pub(crate) async fn journaliser(
     categories: &str,
     accepte: bool,
 ) -> Result<(), ApiError> {
-    state
-        .services()
-        .journal
-        .ecrire(Entree {
-            horodatage: crate::journal::horodatage(state.clock().now()),
-            request_id: admin.request_id.clone(),
-            agent: Some(admin.identifiant.clone()),
-            organisation: admin.organisation.as_ref().map(|o| o.id.clone()),
-            client: None,
-            convention: None,
-            dossier,
-            action,
-            categories: categories.into(),
-            finalite: Some("Administration des habilitations et droits des personnes".into()),
-            decision: if accepte { "ACCEPTE" } else { "REFUSE" }.into(),
-            raison: objet,
-        })
-        .await?;
-    Ok(())
+    Ok(crate::app::habilitations::journaliser(state.services(), admin, &action, &objet, dossier, categories, accepte)
+        .await?)
 }
 
 /// Refuses (journaled) an act the administrator may not do.
 pub(crate) async fn interdit(state: &AppState, admin: &Administrateur, action: String, objet: String) -> ApiError {
-    let why = format!("{action} : réservé aux administrateurs de l'organisation concernée");
-    match journaliser(state, admin, action, objet, None, "habilitations", false).await {
-        Ok(()) => ApiError::AdminInterdit(why),
-        Err(e) => e,
-    }
+    ApiError::App(crate::app::habilitations::interdit(state.services(), admin, &action, &objet).await)
 }

@@ -11,8 +11,9 @@ use serde::Deserialize;
 
 use super::{interdit, journaliser};
 use crate::api::AppState;
-use crate::api::caller::{Admin, Administrateur};
+use crate::api::caller::Admin;
 use crate::api::problem::{ApiError, Problem};
+use crate::habilitation::administrateur::Administrateur;
 use crate::sla::rapport::{self, RapportError, RapportSla};
 use crate::store::sla::Fenetre;
 
@@ -27,8 +28,8 @@ pub struct RapportQuery {
 impl From<RapportError> for ApiError {
     fn from(e: RapportError) -> Self {
         match e {
-            RapportError::Store(s) => ApiError::Store(s),
-            RapportError::Convention(_) => ApiError::NotFound("convention inconnue".into()),
+            RapportError::Store(s) => ApiError::from(s),
+            RapportError::Convention(_) => ApiError::App(crate::app::Erreur::Inconnu("convention inconnue".into())),
             e @ RapportError::Mois(_) => ApiError::invalid("mois", e.to_string()),
         }
     }
@@ -54,8 +55,8 @@ pub(crate) async fn calculer(state: &AppState, q: &RapportQuery) -> Result<Rappo
     };
     // the minutes still in memory count too
     if let Some(m) = &state.services().mesureur {
-        let lot = crate::sla::collecte::ecrire_minutes_passees(m, state.store()).await;
-        crate::sla::collecte::detecter_pics(state.services(), &lot).await;
+        let lot = crate::app::sla::collecte::ecrire_minutes_passees(m, state.store()).await;
+        crate::app::sla::collecte::detecter_pics(state.services(), &lot).await;
     }
     Ok(rapport::calculer(state.store(), &q.mois, conv.as_deref(), state.clock().now()).await?)
 }
@@ -78,7 +79,8 @@ pub async fn rapport_mensuel(
     autoriser(&state, &admin, q.convention.as_deref()).await?;
     let r = calculer(&state, &q).await?;
     if csv {
-        let body = rapport::en_csv(&r).map_err(|e| ApiError::InvalidInput { field: None, message: e.to_string() })?;
+        let body = rapport::en_csv(&r)
+            .map_err(|e| ApiError::App(crate::app::Erreur::Invalide { champ: None, message: e.to_string() }))?;
         let nom = format!(
             "attachment; filename=\"sla-{}{}.csv\"",
             r.mois,
@@ -142,15 +144,15 @@ pub struct IncidentsQuery {
 
 /// Incidents with their deadlines and breaches.
 #[utoipa::path(get, path = "/admin/v1/sla/incidents", tag = "SLA", params(IncidentsQuery),
-    responses((status = 200, body = Vec<crate::sla::gestion::VueIncident>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<crate::app::sla::gestion::VueIncident>)), security(("bearer" = [])))]
 pub async fn incidents(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Query(q): Query<IncidentsQuery>,
-) -> Result<Json<Vec<crate::sla::gestion::VueIncident>>, ApiError> {
+) -> Result<Json<Vec<crate::app::sla::gestion::VueIncident>>, ApiError> {
     autoriser(&state, &admin, q.convention.as_deref()).await?;
     let now = state.clock().now();
-    let v = crate::sla::gestion::incidents(state.services(), q.ouverts, q.convention.as_deref()).await?;
+    let v = crate::app::sla::gestion::incidents(state.services(), q.ouverts, q.convention.as_deref()).await?;
     Ok(Json(v.into_iter().map(|i| i.vue(now)).collect()))
 }
 
@@ -171,17 +173,17 @@ pub struct NouvelIncident {
 }
 
 #[utoipa::path(post, path = "/admin/v1/sla/incidents", tag = "SLA", request_body = NouvelIncident,
-    responses((status = 201, body = crate::sla::gestion::VueIncident), (status = 400, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, body = crate::app::sla::gestion::VueIncident), (status = 400, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn ouvrir_incident(
     State(state): State<AppState>,
     Admin(admin): Admin,
     crate::api::extract::Body(req): crate::api::extract::Body<NouvelIncident>,
-) -> Result<(StatusCode, Json<crate::sla::gestion::VueIncident>), ApiError> {
+) -> Result<(StatusCode, Json<crate::app::sla::gestion::VueIncident>), ApiError> {
     exploitant(&state, &admin, "admin.sla.incident").await?;
     let now = state.clock().now();
     let detecte = req.detecte_le.unwrap_or(now).min(now);
-    let i = crate::sla::gestion::ouvrir_incident(
+    let i = crate::app::sla::gestion::ouvrir_incident(
         state.services(),
         req.type_incident,
         crate::sla::regles::incident::OrigineIncident::Operateur,
@@ -209,7 +211,7 @@ pub struct Etape {
 }
 
 #[utoipa::path(post, path = "/admin/v1/sla/incidents/{id}/etapes", tag = "SLA", params(("id" = String, Path)), request_body = Etape,
-    responses((status = 200, body = crate::sla::gestion::VueIncident), (status = 400, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = crate::app::sla::gestion::VueIncident), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn etape_incident(
@@ -217,14 +219,14 @@ pub async fn etape_incident(
     Admin(admin): Admin,
     crate::api::extract::Path(id): crate::api::extract::Path<String>,
     crate::api::extract::Body(req): crate::api::extract::Body<Etape>,
-) -> Result<Json<crate::sla::gestion::VueIncident>, ApiError> {
+) -> Result<Json<crate::app::sla::gestion::VueIncident>, ApiError> {
     exploitant(&state, &admin, "admin.sla.incident").await?;
     let now = state.clock().now();
     let le = req.le.unwrap_or(now);
     if le > now {
         return Err(ApiError::invalid("le", "le : date future non admise"));
     }
-    let i = crate::sla::gestion::etape_incident(state.services(), &id, req.etape, le, req.reference, now).await?;
+    let i = crate::app::sla::gestion::etape_incident(state.services(), &id, req.etape, le, req.reference, now).await?;
     journaliser(
         &state,
         &admin,
@@ -259,25 +261,25 @@ pub struct ViolationsQuery {
 
 /// The data-breach register (seed 002 art. 4, seed 004 art. 7).
 #[utoipa::path(get, path = "/admin/v1/sla/violations", tag = "SLA", params(ViolationsQuery),
-    responses((status = 200, body = Vec<crate::sla::gestion::ViolationEnregistree>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<crate::app::sla::gestion::ViolationEnregistree>)), security(("bearer" = [])))]
 pub async fn violations(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Query(q): Query<ViolationsQuery>,
-) -> Result<Json<Vec<crate::sla::gestion::ViolationEnregistree>>, ApiError> {
+) -> Result<Json<Vec<crate::app::sla::gestion::ViolationEnregistree>>, ApiError> {
     autoriser(&state, &admin, q.convention.as_deref()).await?;
-    Ok(Json(crate::sla::gestion::violations(state.services(), q.convention.as_deref()).await?))
+    Ok(Json(crate::app::sla::gestion::violations(state.services(), q.convention.as_deref()).await?))
 }
 
 /// Registers a breach: its notification deadline is the convention's (48 h or 36 h).
 #[utoipa::path(post, path = "/admin/v1/sla/violations", tag = "SLA", request_body = NouvelleViolation,
-    responses((status = 201, body = crate::sla::gestion::ViolationEnregistree), (status = 400, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, body = crate::app::sla::gestion::ViolationEnregistree), (status = 400, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn declarer_violation(
     State(state): State<AppState>,
     Admin(admin): Admin,
     crate::api::extract::Body(req): crate::api::extract::Body<NouvelleViolation>,
-) -> Result<(StatusCode, Json<crate::sla::gestion::ViolationEnregistree>), ApiError> {
+) -> Result<(StatusCode, Json<crate::app::sla::gestion::ViolationEnregistree>), ApiError> {
     autoriser(&state, &admin, Some(&req.convention)).await?;
     let conv = super::convention_connue(&state, &req.convention)?;
     let now = state.clock().now();
@@ -292,8 +294,8 @@ pub async fn declarer_violation(
         req.natures,
         req.categories_donnees,
     )
-    .map_err(crate::sla::gestion::GestionError::from)?;
-    let v = crate::sla::gestion::declarer_violation(state.services(), v, &req.resume, now).await?;
+    .map_err(crate::app::sla::gestion::GestionError::from)?;
+    let v = crate::app::sla::gestion::declarer_violation(state.services(), v, &req.resume, now).await?;
     journaliser(&state, &admin, "admin.sla.violation.declarer".into(), v.id.clone(), None, "sla", true).await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
@@ -307,47 +309,48 @@ pub struct Notification {
 
 /// Records that the breach was notified.
 #[utoipa::path(post, path = "/admin/v1/sla/violations/{id}/notification", tag = "SLA", params(("id" = String, Path)), request_body = Notification,
-    responses((status = 200, body = crate::sla::gestion::ViolationEnregistree), (status = 404, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = crate::app::sla::gestion::ViolationEnregistree), (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn notifier_violation(
     State(state): State<AppState>,
     Admin(admin): Admin,
     crate::api::extract::Path(id): crate::api::extract::Path<String>,
     crate::api::extract::Body(req): crate::api::extract::Body<Notification>,
-) -> Result<Json<crate::sla::gestion::ViolationEnregistree>, ApiError> {
+) -> Result<Json<crate::app::sla::gestion::ViolationEnregistree>, ApiError> {
     let now = state.clock().now();
-    let v = crate::sla::gestion::violation(state.services(), &id).await?;
+    let v = crate::app::sla::gestion::violation(state.services(), &id).await?;
     autoriser(&state, &admin, Some(&v.violation.convention_id)).await?;
-    let v = crate::sla::gestion::violation_notifiee(state.services(), &id, req.le.unwrap_or(now).min(now), now).await?;
+    let v = crate::app::sla::gestion::violation_notifiee(state.services(), &id, req.le.unwrap_or(now).min(now), now)
+        .await?;
     journaliser(&state, &admin, "admin.sla.violation.notifiee".into(), id, None, "sla", true).await?;
     Ok(Json(v))
 }
 
 /// The change calendar.
 #[utoipa::path(get, path = "/admin/v1/sla/changements", tag = "SLA",
-    responses((status = 200, body = Vec<crate::sla::gestion::ChangementEnregistre>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<crate::app::sla::gestion::ChangementEnregistre>)), security(("bearer" = [])))]
 pub async fn changements(
     State(state): State<AppState>,
     Admin(_admin): Admin,
-) -> Result<Json<Vec<crate::sla::gestion::ChangementEnregistre>>, ApiError> {
-    Ok(Json(crate::sla::gestion::changements(state.services()).await?))
+) -> Result<Json<Vec<crate::app::sla::gestion::ChangementEnregistre>>, ApiError> {
+    Ok(Json(crate::app::sla::gestion::changements(state.services()).await?))
 }
 
 /// Announces a change: minor ≥ 5 days before production, interface contract with a joint
 /// decision, major ≥ 3 months.
 #[utoipa::path(post, path = "/admin/v1/sla/changements", tag = "SLA", request_body = crate::sla::regles::changement::Changement,
-    responses((status = 201, body = crate::sla::gestion::ChangementEnregistre), (status = 400, body = Problem, content_type = "application/problem+json")),
+    responses((status = 201, body = crate::app::sla::gestion::ChangementEnregistre), (status = 400, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn annoncer_changement(
     State(state): State<AppState>,
     Admin(admin): Admin,
     crate::api::extract::Body(mut c): crate::api::extract::Body<crate::sla::regles::changement::Changement>,
-) -> Result<(StatusCode, Json<crate::sla::gestion::ChangementEnregistre>), ApiError> {
+) -> Result<(StatusCode, Json<crate::app::sla::gestion::ChangementEnregistre>), ApiError> {
     exploitant(&state, &admin, "admin.sla.changement").await?;
     let now = state.clock().now();
     // announced now, whatever the body says
     c.annonce_le = now;
-    let c = crate::sla::gestion::annoncer_changement(state.services(), c, now).await?;
+    let c = crate::app::sla::gestion::annoncer_changement(state.services(), c, now).await?;
     journaliser(&state, &admin, "admin.sla.changement.annoncer".into(), c.id.clone(), None, "sla", true).await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -383,10 +386,10 @@ pub async fn enregistrer_version(
         if autre.mise_en_production > v.mise_en_production
             && let Err(e) = v.verifier_fin_de_vie(autre.mise_en_production)
         {
-            return Err(crate::sla::gestion::GestionError::from(e).into());
+            return Err(crate::app::sla::gestion::GestionError::from(e).into());
         }
     }
-    let v = crate::sla::gestion::enregistrer_version(state.services(), v, now).await?;
+    let v = crate::app::sla::gestion::enregistrer_version(state.services(), v, now).await?;
     state.services().versions.recharger(state.services()).await?;
     journaliser(&state, &admin, "admin.sla.version".into(), version, None, "sla", true).await?;
     Ok(Json(v))
@@ -410,7 +413,7 @@ pub async fn page(
     let libelle_api =
         |a: &str| <crate::sla::api::Api as Coded>::from_code(a).map(|x| x.libelle().to_string()).unwrap_or(a.into());
     let incidents: Vec<crate::sla::page::LigneIncident> =
-        crate::sla::gestion::incidents(state.services(), false, q.convention.as_deref())
+        crate::app::sla::gestion::incidents(state.services(), false, q.convention.as_deref())
             .await?
             .into_iter()
             .filter(|i| {

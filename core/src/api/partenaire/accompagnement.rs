@@ -7,15 +7,14 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 
-use super::Gate;
-use super::diagnostic::{ENREGISTRE, Enregistrement, provenance};
+use super::diagnostic::{ENREGISTRE, Enregistrement};
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
-use crate::dossier::Categorie;
-use crate::dossier::accompagnement::{Accompagnement, BilanGlobal, DecisionBilan, ResultatBilan, SortieAccompagnement};
-use crate::habilitation::convention::Action;
+use crate::app::accompagnement;
+use crate::app::erreur::Refus;
+use crate::dossier::accompagnement::{BilanGlobal, DecisionBilan, RefusBilan, ResultatBilan, SortieAccompagnement};
 
 /// A bilan of the accompagnement global.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -45,51 +44,17 @@ pub async fn enregistrer_bilan(
     Path(id_national): Path<String>,
     Body(req): Body<BilanEnregistrement>,
 ) -> Result<Json<Enregistrement>, ApiError> {
-    let gate = Gate::new(&state, &caller, "accompagnement.bilan.ecrire");
-    let id = gate.acceder(&id_national, &[(Categorie::AccompagnementGlobal, Action::Ecrire)], false).await?.id;
     let date = super::usagers::parse_date("date", &req.date)?;
-    if date > state.clock().today() {
-        return Err(ApiError::invalid("date", "date : date future non admise"));
-    }
-    match (req.decision, req.sortie) {
-        (DecisionBilan::Fin, None) => {
-            return Err(ApiError::invalid("sortie", "sortie : obligatoire quand la décision est FIN_AXE2"));
-        }
-        (DecisionBilan::Maintien | DecisionBilan::SocialExclusif, Some(_)) => {
-            return Err(ApiError::invalid("sortie", "sortie : seulement quand la décision est FIN_AXE2"));
-        }
-        _ => {}
-    }
-    let bilan = BilanGlobal { date, resultat: req.resultat, decision: req.decision, sortie: req.sortie };
-    state
-        .store()
-        .update_section(id, Categorie::AccompagnementGlobal, &provenance(&caller), |a: Option<Accompagnement>| {
-            let mut a = a.filter(|a| a.global.is_some()).ok_or_else(|| {
-                ApiError::invalid("idNational", "cette personne n'est pas en accompagnement global : pas de bilan")
-            })?;
-            let g = a.global.as_mut().expect("filtered");
-            g.bilans.retain(|b| b.date != bilan.date);
-            g.bilans.push(bilan.clone());
-            g.bilans.sort_by_key(|b| b.date);
-            Ok::<_, ApiError>(a)
-        })
-        .await?
-        .ok_or_else(|| ApiError::HorsPerimetre)??;
-    let s = state.services();
-    let conventions: Vec<_> = s.gardien.courant().registre.conventions.values().cloned().collect();
-    crate::export::diffuser(
-        &s.store,
-        &s.journal,
-        s.catalogue.as_ref(),
-        conventions,
-        crate::export::Fait {
-            dossier: id,
-            genre: crate::export::BILAN,
-            auteur: &caller.agent.identifiant,
-            request_id: &caller.request_id,
-            quand: s.clock.now(),
-        },
-    )
-    .await?;
+    let refus = |r: RefusBilan| match r {
+        RefusBilan::DateFuture => ApiError::invalid("date", format!("date : {r}")),
+        RefusBilan::SortieManquante | RefusBilan::SortieEnTrop => ApiError::invalid("sortie", format!("sortie : {r}")),
+        RefusBilan::HorsAccompagnementGlobal => ApiError::invalid("idNational", r.to_string()),
+    };
+    let bilan =
+        BilanGlobal::nouveau(date, req.resultat, req.decision, req.sortie, state.clock().today()).map_err(refus)?;
+    accompagnement::enregistrer_bilan(state.services(), &caller, &id_national, bilan).await.map_err(|e| match e {
+        Refus::Regle(r) => refus(r),
+        Refus::App(e) => ApiError::App(e),
+    })?;
     Ok(Json(ENREGISTRE))
 }

@@ -8,22 +8,20 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Accorde, AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
+use super::{AvecProvenance, ProvenanceQuery, repondre};
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
-use crate::dossier::Categorie;
+use crate::app::Erreur;
+use crate::app::diagnostic;
+use crate::app::erreur::Refus;
 use crate::dossier::codes::Coded;
-use crate::dossier::contraintes::{
-    CodeContrainte, Contrainte, Contraintes, ObjectifContrainte, SituationContrainte, ValeurContrainte, par_thematique,
-};
+use crate::dossier::contraintes::{ContrainteSaisie, Contraintes, RefusContraintes, ValeurContrainte, par_thematique};
 use crate::dossier::diagnostic::{
-    Conseiller, Diagnostic, DiagnosticMetier, PouvoirAgir, StatutDiagnostic, TypologieDiagnostic,
+    Conseiller, Diagnostic, ModificationDiagnostic, RefusDiagnostic, StatutDiagnostic, TypologieDiagnostic,
 };
 use crate::habilitation::Caller;
-use crate::habilitation::convention::Action;
-use crate::store::Provenance;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CodeLibelleValeur {
@@ -138,18 +136,6 @@ pub struct ContraintesReponse {
     pub contraintes_individus: Vec<ThematiqueDto>,
 }
 
-/// One constraint to record.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ContrainteSaisie {
-    pub code: CodeContrainte,
-    pub valeur: ValeurContrainte,
-    #[serde(default)]
-    pub situations: Vec<SituationContrainte>,
-    #[serde(default)]
-    pub objectifs: Vec<ObjectifContrainte>,
-}
-
 /// Body of the constraints update.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -237,18 +223,6 @@ fn thematiques_dto(c: &Contraintes) -> Vec<ThematiqueDto> {
         .collect()
 }
 
-async fn load_diagnostic(
-    state: &AppState,
-    caller: &Caller,
-    id_national: &str,
-    action: &'static str,
-) -> Result<(Diagnostic, Accorde), ApiError> {
-    let gate = Gate::new(state, caller, action);
-    let acces = gate.acceder(id_national, &[(Categorie::Diagnostic, Action::Lire)], false).await?;
-    let id = acces.id;
-    Ok((state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default(), acces))
-}
-
 /// Needs per diagnostic.
 #[utoipa::path(get, path = "/partenaire/v1/usagers/{id_national}/diagnostic/besoins", tag = "API Diagnostic individu",
     params(("id_national" = String, Path, description = "Identifiant national chiffré"), ProvenanceQuery),
@@ -262,9 +236,9 @@ pub async fn besoins(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<BesoinsReponse>>, ApiError> {
-    let (d, acces) = load_diagnostic(&state, &caller, &id_national, "diagnostic.besoins").await?;
-    let reponse = BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    let l =
+        diagnostic::diagnostic(state.services(), &caller, &id_national, "diagnostic.besoins", pq.provenance).await?;
+    Ok(repondre(l, |d| BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) }))
 }
 
 /// Diagnostics of the person.
@@ -280,8 +254,9 @@ pub async fn diagnostics(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<DiagnosticsReponse>>, ApiError> {
-    let (d, acces) = load_diagnostic(&state, &caller, &id_national, "diagnostic.diagnostics").await?;
-    let reponse = DiagnosticsReponse {
+    let l = diagnostic::diagnostic(state.services(), &caller, &id_national, "diagnostic.diagnostics", pq.provenance)
+        .await?;
+    Ok(repondre(l, |d| DiagnosticsReponse {
         liste_diagnostics: d
             .diagnostics
             .iter()
@@ -299,59 +274,7 @@ pub async fn diagnostics(
                 typologie: x.typologie,
             })
             .collect(),
-    };
-    avec_provenance(&state, &pq, &acces, reponse).await
-}
-
-/// Applies one modification to the diagnostics, refusing free text.
-fn apply_diagnostic(
-    d: &mut Diagnostic,
-    id_metier: &str,
-    m: &DiagnosticModification,
-    caller: &Caller,
-    today: NaiveDate,
-) -> Result<(), ApiError> {
-    let conseiller = Conseiller {
-        nom: caller.agent.nom.clone(),
-        prenom: caller.agent.prenom.clone(),
-        structure: caller.organisation.nom.clone(),
-    };
-    if let Some(c) = &m.conseiller
-        && (c.nom != conseiller.nom || c.prenom != conseiller.prenom || c.structure != conseiller.structure)
-    {
-        return Err(ApiError::invalid(
-            "diagnostic[0].conseiller",
-            "diagnostic[0].conseiller : doit être l'agent appelant (en-têtes pa-nom-agent, pa-prenom-agent) et sa structure ; texte libre non admis",
-        ));
-    }
-    let Some(target) = d.diagnostics.iter_mut().find(|x| x.id_metier == id_metier) else {
-        return Err(ApiError::NotFound("aucun diagnostic pour cet idMetierChiffre".into()));
-    };
-    if let Some(n) = &m.nom_metier
-        && *n != target.nom_metier
-    {
-        return Err(ApiError::invalid(
-            "diagnostic[0].nomMetier",
-            "diagnostic[0].nomMetier : doit être le métier du diagnostic ; texte libre non admis",
-        ));
-    }
-    *target = DiagnosticMetier {
-        id_metier: target.id_metier.clone(),
-        nom_metier: target.nom_metier.clone(),
-        statut: m.statut.unwrap_or(target.statut),
-        typologie: m.typologie,
-        est_prioritaire: m.est_prioritaire.unwrap_or(target.est_prioritaire),
-        conseiller,
-        date_mise_a_jour: today,
-    };
-    Ok(())
-}
-
-pub(super) fn provenance(caller: &Caller) -> Provenance {
-    Provenance::new(
-        format!("partenaire:{}/{}", caller.organisation.id, caller.client.client_id),
-        Some(caller.agent.identifiant.clone()),
-    )
+    }))
 }
 
 /// Updates one diagnostic, identified by its `idMetierChiffre`.
@@ -368,23 +291,38 @@ pub async fn enregistrer_diagnostic(
     Path(id_national): Path<String>,
     Body(req): Body<DiagnosticsEnregistrement>,
 ) -> Result<Json<Enregistrement>, ApiError> {
-    let gate = Gate::new(&state, &caller, "diagnostic.diagnostics.ecrire");
-    let id = gate.acceder(&id_national, &[(Categorie::Diagnostic, Action::Ecrire)], false).await?.id;
     let [m] = req.diagnostic.as_slice() else {
         return Err(ApiError::invalid("diagnostic", "diagnostic : une liste d'un seul élément est attendue"));
     };
-    let id_metier = state.ids().decode_metier(caller.partenaire(), &m.id_metier_chiffre).map_err(|e| {
-        ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
-    })?;
-    let today = state.clock().today();
-    state
-        .store()
-        .update_section(id, Categorie::Diagnostic, &provenance(&caller), |d: Option<Diagnostic>| {
-            let mut d = d.unwrap_or_default();
-            apply_diagnostic(&mut d, &id_metier, m, &caller, today).map(|()| d)
-        })
-        .await?
-        .ok_or_else(|| ApiError::HorsPerimetre)??;
+    let modification = ModificationDiagnostic {
+        nom_metier: m.nom_metier.clone(),
+        typologie: m.typologie,
+        statut: m.statut,
+        est_prioritaire: m.est_prioritaire,
+        conseiller: m.conseiller.as_ref().map(|c| Conseiller {
+            nom: c.nom.clone(),
+            prenom: c.prenom.clone(),
+            structure: c.structure.clone(),
+        }),
+    };
+    diagnostic::modifier_diagnostic(state.services(), &caller, &id_national, &m.id_metier_chiffre, &modification)
+        .await
+        .map_err(|e| match e {
+            Refus::App(Erreur::IdNational(e)) => {
+                ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
+            }
+            Refus::Regle(r @ RefusDiagnostic::ConseillerAutre) => ApiError::invalid(
+                "diagnostic[0].conseiller",
+                format!("diagnostic[0].conseiller : {r} (en-têtes pa-nom-agent, pa-prenom-agent)"),
+            ),
+            Refus::Regle(r @ RefusDiagnostic::NomMetierChange) => {
+                ApiError::invalid("diagnostic[0].nomMetier", format!("diagnostic[0].nomMetier : {r}"))
+            }
+            Refus::Regle(RefusDiagnostic::MetierInconnu) => {
+                ApiError::App(Erreur::Inconnu("aucun diagnostic pour cet idMetierChiffre".into()))
+            }
+            Refus::App(e) => ApiError::App(e),
+        })?;
     Ok(Json(ENREGISTRE))
 }
 
@@ -401,12 +339,8 @@ pub async fn contraintes(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<ContraintesReponse>>, ApiError> {
-    let gate = Gate::new(&state, &caller, "diagnostic.contraintes");
-    let acces = gate.acceder(&id_national, &[(Categorie::Contraintes, Action::Lire)], false).await?;
-    let id = acces.id;
-    let c: Contraintes = state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default();
-    let reponse = ContraintesReponse { contraintes_individus: thematiques_dto(&c) };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    let l = diagnostic::contraintes(state.services(), &caller, &id_national, pq.provenance).await?;
+    Ok(repondre(l, |c| ContraintesReponse { contraintes_individus: thematiques_dto(&c) }))
 }
 
 /// Records constraints: each one given replaces the stored one with the same code.
@@ -423,51 +357,29 @@ pub async fn enregistrer_contraintes(
     Path(id_national): Path<String>,
     Body(req): Body<ContraintesEnregistrement>,
 ) -> Result<Json<Enregistrement>, ApiError> {
-    let gate = Gate::new(&state, &caller, "diagnostic.contraintes.ecrire");
-    let id = gate.acceder(&id_national, &[(Categorie::Contraintes, Action::Ecrire)], false).await?.id;
     let date_exploration = super::usagers::parse_date("dateExploration", &req.date_exploration)?;
-    let today = state.clock().today();
-    if date_exploration > today {
-        return Err(ApiError::invalid("dateExploration", "dateExploration : date future non admise"));
-    }
-    if req.id_conseiller != caller.agent.identifiant {
-        return Err(ApiError::invalid(
-            "idConseiller",
-            "idConseiller : doit être l'agent appelant (en-tête pa-identifiant-agent)",
-        ));
-    }
-    for (i, c) in req.contraintes.iter().enumerate() {
-        if req.contraintes[..i].iter().any(|o| o.code == c.code) {
-            return Err(ApiError::invalid(
-                format!("contraintes[{i}].code"),
-                format!("contraintes[{i}].code : contrainte {} en double", c.code.code()),
-            ));
+    diagnostic::enregistrer_contraintes(
+        state.services(),
+        &caller,
+        &id_national,
+        &req.contraintes,
+        date_exploration,
+        &req.id_conseiller,
+    )
+    .await
+    .map_err(|e| match e {
+        Refus::Regle(r @ RefusContraintes::ExplorationFuture) => {
+            ApiError::invalid("dateExploration", format!("dateExploration : {r}"))
         }
-    }
-    state
-        .store()
-        .update_section(id, Categorie::Contraintes, &provenance(&caller), |c: Option<Contraintes>| {
-            let mut c = c.unwrap_or_default();
-            for s in &req.contraintes {
-                let new = Contrainte {
-                    code: s.code,
-                    valeur: s.valeur,
-                    date: today,
-                    situations: s.situations.clone(),
-                    objectifs: s.objectifs.clone(),
-                };
-                match c.contraintes.iter_mut().find(|x| x.code == s.code) {
-                    Some(x) => *x = new,
-                    None => c.contraintes.push(new),
-                }
-            }
-            c.date_exploration = Some(date_exploration);
-            c.conseiller = Some(caller.agent.identifiant.clone());
-            c.date_de_modification = Some(today);
-            Ok::<_, ApiError>(c)
-        })
-        .await?
-        .ok_or_else(|| ApiError::HorsPerimetre)??;
+        Refus::Regle(r @ RefusContraintes::ConseillerAutre) => {
+            ApiError::invalid("idConseiller", format!("idConseiller : {r} (en-tête pa-identifiant-agent)"))
+        }
+        Refus::Regle(RefusContraintes::EnDouble(i)) => ApiError::invalid(
+            format!("contraintes[{i}].code"),
+            format!("contraintes[{i}].code : contrainte {} en double", req.contraintes[i].code.code()),
+        ),
+        Refus::App(e) => ApiError::App(e),
+    })?;
     Ok(Json(ENREGISTRE))
 }
 
@@ -484,47 +396,33 @@ pub async fn dossier(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<DossierReponse>>, ApiError> {
-    let gate = Gate::new(&state, &caller, "diagnostic.dossier");
-    let acces = gate
-        .acceder(&id_national, &[(Categorie::Diagnostic, Action::Lire), (Categorie::Contraintes, Action::Lire)], true)
-        .await?;
-    let id = acces.id;
-    let lire_diag = acces.categories.contains(&Categorie::Diagnostic);
-    let lire_contraintes = acces.categories.contains(&Categorie::Contraintes);
-    let d: Diagnostic = if lire_diag {
-        state.store().load_section(id, Categorie::Diagnostic).await?.unwrap_or_default()
-    } else {
-        Diagnostic::default()
-    };
-    let c: Option<Contraintes> = if lire_contraintes {
-        Some(state.store().load_section(id, Categorie::Contraintes).await?.unwrap_or_default())
-    } else {
-        None
-    };
-    let p = &caller.partenaire();
-    let dtos = d
-        .besoins_par_diagnostic
-        .iter()
-        .map(|b| {
-            let diag = d.diagnostics.iter().find(|x| x.id_metier == b.id_metier);
-            BesoinsParDiagnosticIndividuDto {
-                besoins: b.besoins.iter().map(|x| clv(x.code, x.valeur)).collect(),
-                date_mise_a_jour: diag.map(|x| x.date_mise_a_jour),
-                est_prioritaire: diag.map(|x| x.est_prioritaire),
-                id_metier: state.ids().encode_metier(p, &b.id_metier),
-                nom_metier: diag.map(|x| x.nom_metier.clone()),
-                statut: diag.map(|x| x.statut),
-                typologie: diag.map(|x| x.typologie),
-            }
-        })
-        .collect();
-    let reponse = DossierReponse {
-        dossier_individu: DossierIndividu {
-            besoins_par_diagnostic_individu_dtos: lire_diag.then_some(dtos),
-            contraintes_individus_dto: c.as_ref().map(thematiques_dto),
-        },
-    };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    let l = diagnostic::dossier(state.services(), &caller, &id_national, pq.provenance).await?;
+    let p = caller.partenaire();
+    Ok(repondre(l, |x| {
+        let dtos = x.diagnostic.as_ref().map(|d| {
+            d.besoins_par_diagnostic
+                .iter()
+                .map(|b| {
+                    let diag = d.diagnostics.iter().find(|x| x.id_metier == b.id_metier);
+                    BesoinsParDiagnosticIndividuDto {
+                        besoins: b.besoins.iter().map(|x| clv(x.code, x.valeur)).collect(),
+                        date_mise_a_jour: diag.map(|x| x.date_mise_a_jour),
+                        est_prioritaire: diag.map(|x| x.est_prioritaire),
+                        id_metier: state.ids().encode_metier(p, &b.id_metier),
+                        nom_metier: diag.map(|x| x.nom_metier.clone()),
+                        statut: diag.map(|x| x.statut),
+                        typologie: diag.map(|x| x.typologie),
+                    }
+                })
+                .collect()
+        });
+        DossierReponse {
+            dossier_individu: DossierIndividu {
+                besoins_par_diagnostic_individu_dtos: dtos,
+                contraintes_individus_dto: x.contraintes.as_ref().map(thematiques_dto),
+            },
+        }
+    }))
 }
 
 /// Pouvoir d'agir.
@@ -540,16 +438,12 @@ pub async fn pouvoir_agir(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<PouvoirAgirReponse>>, ApiError> {
-    let gate = Gate::new(&state, &caller, "diagnostic.pouvoir-agir");
-    let acces = gate.acceder(&id_national, &[(Categorie::PouvoirAgir, Action::Lire)], false).await?;
-    let id = acces.id;
-    let p: Option<PouvoirAgir> = state.store().load_section(id, Categorie::PouvoirAgir).await?;
-    let reponse = PouvoirAgirReponse {
+    let l = diagnostic::pouvoir_agir(state.services(), &caller, &id_national, pq.provenance).await?;
+    Ok(repondre(l, |p| PouvoirAgirReponse {
         pouvoir_agir: p.map(|p| PouvoirAgirDto {
             confiance: p.confiance.code(),
             accompagnement: p.accompagnement.code(),
             resultat_analyse: p.resultat_analyse.code(),
         }),
-    };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    }))
 }

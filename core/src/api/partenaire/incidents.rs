@@ -8,14 +8,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::Gate;
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
-use crate::habilitation::authorizer::{Decision, Motif};
-use crate::sla::gestion::{self, VueIncident};
-use crate::sla::regles::incident::{EtapeIncident, OrigineIncident, TypeIncident};
+use crate::app::sla::gestion::VueIncident;
+use crate::app::sla::partenaires;
+use crate::sla::regles::incident::TypeIncident;
 
 /// A report.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -38,10 +37,6 @@ pub struct Validation {
     pub reference: String,
 }
 
-async fn tracer(gate: &Gate<'_>) -> Result<(), ApiError> {
-    gate.journal(None, &[], Decision { autorise: true, motif: Motif::Autorise }).await
-}
-
 /// Reports an incident under the caller's convention.
 #[utoipa::path(post, path = "/partenaire/v1/incidents", tag = "Incidents", request_body = Signalement,
     responses((status = 201, body = VueIncident), (status = 400, body = Problem, content_type = "application/problem+json")),
@@ -51,19 +46,8 @@ pub async fn signaler(
     Partner(caller): Partner,
     Body(req): Body<Signalement>,
 ) -> Result<(StatusCode, Json<VueIncident>), ApiError> {
-    let now = state.clock().now();
-    tracer(&Gate::new(&state, &caller, "incident.signaler")).await?;
-    let i = gestion::ouvrir_incident(
-        state.services(),
-        req.type_incident,
-        OrigineIncident::Partenaire,
-        req.api,
-        Some(caller.convention.id.clone()),
-        &req.resume,
-        now,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(i.vue(now))))
+    let i = partenaires::signaler(state.services(), &caller, req.type_incident, req.api, &req.resume).await?;
+    Ok((StatusCode::CREATED, Json(i)))
 }
 
 /// The incidents of the caller's convention and those of the whole platform.
@@ -73,15 +57,7 @@ pub async fn lister(
     State(state): State<AppState>,
     Partner(caller): Partner,
 ) -> Result<Json<Vec<VueIncident>>, ApiError> {
-    let now = state.clock().now();
-    tracer(&Gate::new(&state, &caller, "incident.lister")).await?;
-    let v = gestion::incidents(state.services(), false, None)
-        .await?
-        .into_iter()
-        .filter(|i| i.convention.as_deref().is_none_or(|c| c == caller.convention.id))
-        .map(|i| i.vue(now))
-        .collect();
-    Ok(Json(v))
+    Ok(Json(partenaires::lister(state.services(), &caller).await?))
 }
 
 /// Validates the return to service of one of the convention's incidents.
@@ -96,20 +72,5 @@ pub async fn valider(
     Path(id): Path<String>,
     Body(req): Body<Validation>,
 ) -> Result<Json<VueIncident>, ApiError> {
-    let now = state.clock().now();
-    tracer(&Gate::new(&state, &caller, "incident.valider")).await?;
-    let i = gestion::incident(state.services(), &id).await?;
-    if i.convention.as_deref() != Some(caller.convention.id.as_str()) {
-        return Err(ApiError::NotFound("incident inconnu pour cette convention".into()));
-    }
-    let i = gestion::etape_incident(
-        state.services(),
-        &id,
-        EtapeIncident::ValideParPartenaire,
-        now,
-        Some(req.reference),
-        now,
-    )
-    .await?;
-    Ok(Json(i.vue(now)))
+    Ok(Json(partenaires::valider(state.services(), &caller, &id, req.reference).await?))
 }

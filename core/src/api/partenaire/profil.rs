@@ -7,14 +7,14 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
+use super::{AvecProvenance, ProvenanceQuery, repondre};
 use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::problem::{ApiError, Problem};
+use crate::app::acces::lire_section;
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;
 use crate::dossier::metiers::{MetierRecherche, Mobilite, ProjetCref};
-use crate::habilitation::convention::Action;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppellationDto {
@@ -133,50 +133,56 @@ pub async fn metiers_recherches(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<MetiersRecherchesReponse>>, ApiError> {
-    let gate = Gate::new(&state, &caller, "metiers-recherches");
-    let acces = gate.acceder(&id_national, &[(Categorie::MetiersRecherches, Action::Lire)], false).await?;
-    let id = acces.id;
-    let list: Vec<MetierRecherche> =
-        state.store().load_section(id, Categorie::MetiersRecherches).await?.unwrap_or_default();
+    let l = lire_section::<Vec<MetierRecherche>>(
+        state.services(),
+        &caller,
+        &id_national,
+        "metiers-recherches",
+        Categorie::MetiersRecherches,
+        pq.provenance,
+    )
+    .await?;
     let p = &caller.partenaire();
-    let reponse = MetiersRecherchesReponse {
-        metier_recherche: list
-            .iter()
-            .map(|m| MetierRechercheDto {
-                appellation: AppellationDto {
-                    code: m.appellation.code.clone(),
-                    libelle: m.appellation.libelle.clone(),
-                },
-                identifiant: state.ids().encode_metier(p, &m.identifiant),
-                contrats: m
-                    .contrats
-                    .iter()
-                    .map(|c| ContratDto {
-                        critereore: c.critere_ore,
-                        priorite: c.priorite,
-                        type_contrat: c.type_contrat.code(),
-                    })
-                    .collect(),
-                datevalidationpasseportemploi: m.date_validation_passeport_emploi,
-                dureeexperience: m
-                    .duree_experience
-                    .as_ref()
-                    .map(|d| DureeExperienceDto { valeur: d.valeur, unite: d.unite.code() }),
-                dureeshebdomadaires: m.durees_hebdomadaires.as_ref().map(|d| DureesHebdomadairesDto {
-                    critereore: d.critere_ore,
-                    tempstravail: d.temps_travail.code(),
-                }),
-                mobilitehabitation: m.mobilite_habitation,
-                mobilites: m.mobilites.iter().map(mobilite).collect(),
-                mrs: m.mrs,
-                passeportemploi: m.passeport_emploi,
-                rome: m.rome.clone(),
-                salaire: m.salaire.as_ref().map(|s| SalaireDto { montant: s.montant, unite: s.unite.code() }),
-                typologieemploi: m.typologie_emploi.code(),
-            })
-            .collect(),
-    };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    Ok(repondre(l, |list| {
+        let list = list.unwrap_or_default();
+        MetiersRecherchesReponse {
+            metier_recherche: list
+                .iter()
+                .map(|m| MetierRechercheDto {
+                    appellation: AppellationDto {
+                        code: m.appellation.code.clone(),
+                        libelle: m.appellation.libelle.clone(),
+                    },
+                    identifiant: state.ids().encode_metier(p, &m.identifiant),
+                    contrats: m
+                        .contrats
+                        .iter()
+                        .map(|c| ContratDto {
+                            critereore: c.critere_ore,
+                            priorite: c.priorite,
+                            type_contrat: c.type_contrat.code(),
+                        })
+                        .collect(),
+                    datevalidationpasseportemploi: m.date_validation_passeport_emploi,
+                    dureeexperience: m
+                        .duree_experience
+                        .as_ref()
+                        .map(|d| DureeExperienceDto { valeur: d.valeur, unite: d.unite.code() }),
+                    dureeshebdomadaires: m.durees_hebdomadaires.as_ref().map(|d| DureesHebdomadairesDto {
+                        critereore: d.critere_ore,
+                        tempstravail: d.temps_travail.code(),
+                    }),
+                    mobilitehabitation: m.mobilite_habitation,
+                    mobilites: m.mobilites.iter().map(mobilite).collect(),
+                    mrs: m.mrs,
+                    passeportemploi: m.passeport_emploi,
+                    rome: m.rome.clone(),
+                    salaire: m.salaire.as_ref().map(|s| SalaireDto { montant: s.montant, unite: s.unite.code() }),
+                    typologieemploi: m.typologie_emploi.code(),
+                })
+                .collect(),
+        }
+    }))
 }
 
 /// Projets de création, reprise ou franchise d'entreprise.
@@ -193,27 +199,34 @@ pub async fn projets_creation(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<ProjetsCrefReponse>>, ApiError> {
-    let gate = Gate::new(&state, &caller, "projets-creation-entreprise");
-    let acces = gate.acceder(&id_national, &[(Categorie::ProjetsCreation, Action::Lire)], false).await?;
-    let id = acces.id;
-    let list: Vec<ProjetCref> = state.store().load_section(id, Categorie::ProjetsCreation).await?.unwrap_or_default();
+    let l = lire_section::<Vec<ProjetCref>>(
+        state.services(),
+        &caller,
+        &id_national,
+        "projets-creation-entreprise",
+        Categorie::ProjetsCreation,
+        pq.provenance,
+    )
+    .await?;
     let p = &caller.partenaire();
-    let reponse = ProjetsCrefReponse {
-        projet_cref: list
-            .iter()
-            .map(|x| ProjetCrefDto {
-                appellation: AppellationDto {
-                    code: x.appellation.code.clone(),
-                    libelle: x.appellation.libelle.clone(),
-                },
-                identifiant: state.ids().encode_metier(p, &x.identifiant),
-                mobilites: x.mobilites.iter().map(mobilite).collect(),
-                rome: x.rome.clone(),
-                typecrefcreation: x.type_cref_creation,
-                typecreffranchise: x.type_cref_franchise,
-                typecrefreprise: x.type_cref_reprise,
-            })
-            .collect(),
-    };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    Ok(repondre(l, |list| {
+        let list = list.unwrap_or_default();
+        ProjetsCrefReponse {
+            projet_cref: list
+                .iter()
+                .map(|x| ProjetCrefDto {
+                    appellation: AppellationDto {
+                        code: x.appellation.code.clone(),
+                        libelle: x.appellation.libelle.clone(),
+                    },
+                    identifiant: state.ids().encode_metier(p, &x.identifiant),
+                    mobilites: x.mobilites.iter().map(mobilite).collect(),
+                    rome: x.rome.clone(),
+                    typecrefcreation: x.type_cref_creation,
+                    typecreffranchise: x.type_cref_franchise,
+                    typecrefreprise: x.type_cref_reprise,
+                })
+                .collect(),
+        }
+    }))
 }

@@ -10,14 +10,11 @@ use crate::api::AppState;
 use crate::api::caller::Partner;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
-use crate::dossier::Categorie;
+use crate::app::usagers::{self, Recherche};
 use crate::dossier::Nir;
 use crate::dossier::codes::Coded;
-use crate::habilitation::authorizer::{Decision, Motif};
-use crate::habilitation::convention::Action;
-use crate::service::usagers;
 
-use super::{AvecProvenance, Gate, ProvenanceQuery, avec_provenance};
+use super::{AvecProvenance, ProvenanceQuery, repondre};
 
 /// Search input.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -67,45 +64,18 @@ pub async fn rechercher_usager(
 ) -> Result<Json<RechercheUsagerReponse>, ApiError> {
     let nir = Nir::parse(&req.nir).map_err(|e| ApiError::invalid("nir", e.to_string()))?;
     let date = parse_date("dateNaissance", &req.date_naissance)?;
-    let gate = Gate::new(&state, &caller, "rechercher-usager");
-    let asked = [(Categorie::Nir, Action::Lire), (Categorie::Identite, Action::Lire)];
-    gate.sans_personne(&asked).await?;
-    let today = state.clock().today();
-    // Found: registered or closed less than three years ago, and within the perimeter
-    // (others are answered as unknown, so nothing leaks outside it).
-    let mut found = Vec::new();
-    for id in state.store().find_by_nir(&nir, date).await? {
-        if let Some(p) = gate.personne(id).await?
-            && p.historique.recherchable_au(today)
-            && gate.dans_perimetre(&p, Categorie::Identite)?
-        {
-            found.push(id);
-        }
-    }
-    let cats = [Categorie::Nir, Categorie::Identite];
-    let ok = Decision { autorise: true, motif: Motif::Autorise };
-    let reponse = match found.as_slice() {
-        [id] => {
-            gate.journal(Some(*id), &cats, ok).await?;
-            let certifiee = usagers::identite_certifiee(state.store(), *id).await?;
-            RechercheUsagerReponse {
-                code_retour: "S001",
-                message: None,
-                id_national: Some(state.ids().encode(caller.partenaire(), *id)),
-                top_identite_certifiee: Some(if certifiee { "Oui" } else { "Non" }),
-            }
-        }
-        list => {
-            gate.journal(None, &cats, ok).await?;
-            RechercheUsagerReponse {
-                code_retour: if list.is_empty() { "S002" } else { "S003" },
-                message: None,
-                id_national: None,
-                top_identite_certifiee: None,
-            }
-        }
+    let r = usagers::rechercher(state.services(), &caller, &nir, date).await?;
+    let (code_retour, id_national, certifiee) = match r {
+        Recherche::Trouve { id_national, identite_certifiee } => ("S001", Some(id_national), Some(identite_certifiee)),
+        Recherche::Aucun => ("S002", None, None),
+        Recherche::Plusieurs => ("S003", None, None),
     };
-    Ok(Json(reponse))
+    Ok(Json(RechercheUsagerReponse {
+        code_retour,
+        message: None,
+        id_national,
+        top_identite_certifiee: certifiee.map(|c| if c { "Oui" } else { "Non" }),
+    }))
 }
 
 /// Every field of "Statut usager".
@@ -163,30 +133,29 @@ pub async fn statut_usager(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<StatutUsager>>, ApiError> {
-    let gate = Gate::new(&state, &caller, "statut");
-    let acces = gate.acceder(&id_national, &[(Categorie::Inscription, Action::Lire)], false).await?;
-    let s = usagers::statut(&acces.personne.historique, state.clock().today());
-    let ouv = s.courant.ouverture.as_ref();
-    let (mi_c, mi_l) = pair(ouv.and_then(|e| e.motif_inscription));
-    let (ca_c, ca_l) = pair(ouv.and_then(|e| e.categorie));
-    let (si_c, si_l) = pair(ouv.and_then(|e| e.situation));
-    let (mc_c, mc_l) = pair(s.courant.cloture.as_ref().and_then(|e| e.motif_cloture));
-    let reponse = StatutUsager {
-        id_nat: id_national,
-        statut_de: s.courant.statut.code(),
-        date_effet_statut: s.courant.date_effet,
-        date_inscription12: s.date_inscription_12,
-        date_inscription24: s.date_inscription_24,
-        date_inscription36: s.date_inscription_36,
-        motif_inscription_code: mi_c,
-        motif_inscription_lib: mi_l,
-        categ_inscription_code: ca_c,
-        categ_inscription_lib: ca_l,
-        situation_reg_emp_code: si_c,
-        situation_reg_emp_lib: si_l,
-        motif_cloture_code: mc_c,
-        motif_cloture_lib: mc_l,
-        message_erreur: None,
-    };
-    avec_provenance(&state, &pq, &acces, reponse).await
+    let l = usagers::statut(state.services(), &caller, &id_national, pq.provenance).await?;
+    Ok(repondre(l, |s| {
+        let ouv = s.courant.ouverture.as_ref();
+        let (mi_c, mi_l) = pair(ouv.and_then(|e| e.motif_inscription));
+        let (ca_c, ca_l) = pair(ouv.and_then(|e| e.categorie));
+        let (si_c, si_l) = pair(ouv.and_then(|e| e.situation));
+        let (mc_c, mc_l) = pair(s.courant.cloture.as_ref().and_then(|e| e.motif_cloture));
+        StatutUsager {
+            id_nat: id_national.clone(),
+            statut_de: s.courant.statut.code(),
+            date_effet_statut: s.courant.date_effet,
+            date_inscription12: s.date_inscription_12,
+            date_inscription24: s.date_inscription_24,
+            date_inscription36: s.date_inscription_36,
+            motif_inscription_code: mi_c,
+            motif_inscription_lib: mi_l,
+            categ_inscription_code: ca_c,
+            categ_inscription_lib: ca_l,
+            situation_reg_emp_code: si_c,
+            situation_reg_emp_lib: si_l,
+            motif_cloture_code: mc_c,
+            motif_cloture_lib: mc_l,
+            message_erreur: None,
+        }
+    }))
 }

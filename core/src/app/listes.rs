@@ -1,5 +1,7 @@
 //! Monthly RSA lists for a département (seed 003 §3): selection by the store, rule by
-//! `dossier::listes`, rows and CSV here.
+//! `dossier::listes`, rows and CSV here. A list carries personal data: only the
+//! département's administrators (or national ones, or the operator) get it, and it is
+//! journaled before it leaves.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -115,4 +117,53 @@ pub fn to_csv(l: &ListeMensuelle) -> Result<Vec<u8>, csv::Error> {
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+/// Who asks for a list.
+pub enum Demandeur<'a> {
+    /// The operator, on the command line.
+    Commande,
+    Administrateur(&'a crate::habilitation::administrateur::Administrateur),
+}
+
+/// The list of `departement` for `mois`, checked and journaled.
+pub async fn liste_mensuelle(
+    s: &super::Services,
+    demandeur: Demandeur<'_>,
+    departement: &Departement,
+    mois: Mois,
+    liste: Liste,
+) -> Result<ListeMensuelle, super::Erreur> {
+    use crate::journal::{Entree, Verdict};
+    let action = format!("listes-mensuelles:{departement}:{mois}:{}", liste.code());
+    if let Demandeur::Administrateur(a) = &demandeur
+        && !a.competent_pour(departement)
+    {
+        return Err(super::habilitations::interdit(s, a, &action, &departement.to_string()).await);
+    }
+    let l = calculer(&s.store, departement, mois, liste).await?;
+    let operateur;
+    let admin = match demandeur {
+        Demandeur::Administrateur(a) => a,
+        Demandeur::Commande => {
+            operateur = crate::habilitation::administrateur::Administrateur {
+                identifiant: "operateur".into(),
+                organisation: None,
+                role: crate::habilitation::agent::Role::Administrateur,
+                request_id: uuid::Uuid::new_v4().to_string(),
+            };
+            &operateur
+        }
+    };
+    let e = Entree::administration(
+        admin,
+        action,
+        format!("{} lignes", l.nombre),
+        None,
+        "identite,contact,rsa,inscription",
+        "Listes mensuelles des bénéficiaires du RSA (seed 003 §3)",
+        Verdict::Accepte,
+        s.clock.now(),
+    );
+    s.journal.ecrire(e).await?;
+    Ok(l)
 }

@@ -14,14 +14,14 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::regles::changement::{Changement, ChangementError, VersionApi, VersionApiError};
-use super::regles::incident::{
-    Depassement, Echeances, EtapeIncident, Incident, IncidentError, OrigineIncident, TypeIncident,
-};
-use super::regles::violation::{SeuilRappel, Violation, ViolationError};
-use crate::api::Services;
+use crate::app::Services;
 use crate::dossier::codes::Coded;
 use crate::habilitation::convention::Convention;
+use crate::sla::regles::changement::{Changement, ChangementError, VersionApi, VersionApiError};
+use crate::sla::regles::incident::{
+    Depassement, Echeances, EtapeIncident, Incident, IncidentError, OrigineIncident, TypeIncident,
+};
+use crate::sla::regles::violation::{SeuilRappel, Violation, ViolationError};
 use crate::store::StoreError;
 use crate::store::sla::Document;
 
@@ -160,7 +160,7 @@ pub async fn ouvrir_incident(
     maintenant: DateTime<Utc>,
 ) -> Result<IncidentEnregistre, GestionError> {
     if let Some(a) = &api
-        && super::api::Api::from_code(a).is_err()
+        && crate::sla::api::Api::from_code(a).is_err()
     {
         return Err(GestionError::Invalide { champ: "api", message: "API inconnue".into() });
     }
@@ -493,7 +493,7 @@ pub async fn suivre_sondes(
         .into_iter()
         .filter(|i| i.incident.origine() == OrigineIncident::Sonde)
         .collect();
-    for r in resultats.iter().filter(|r| super::api::Api::from_code(&r.cible).is_ok()) {
+    for r in resultats.iter().filter(|r| crate::sla::api::Api::from_code(&r.cible).is_ok()) {
         let ko = !r.ok || base_ko;
         let ouvert = ouverts.iter().find(|i| i.api.as_deref() == Some(r.cible.as_str()));
         if ko {

@@ -1,6 +1,6 @@
 //! Measurement of every partner call (seed 002 annex 2 §3): API and resource, convention
 //! and client, status class, latency — into the per-minute aggregates of
-//! [`super::agregat`], held in memory and written by a background task once each minute
+//! [`crate::sla::agregat`], held in memory and written by a background task once each minute
 //! is over. The request path only takes a lock and updates a map: no database write per
 //! request.
 
@@ -12,8 +12,8 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::agregat::Mesureur;
-use super::api::Api;
+use crate::sla::agregat::Mesureur;
+use crate::sla::api::Api;
 
 /// Who called: filled by the partner authentication (`api::caller::Partner`) in a slot the
 /// layer put in the request, read by the layer once the response is ready.
@@ -35,17 +35,16 @@ pub async fn mesurer(State(m): State<Mesureur>, mut req: Request, next: Next) ->
     let reponse = next.run(req).await;
     let latence = debut.elapsed();
     // the probes' own calls are not partners' calls
-    let sonde = appelant.0.get().is_some_and(|(c, _)| c == super::sonde::CONVENTION);
+    let sonde = appelant.0.get().is_some_and(|(c, _)| c == crate::app::sla::sonde::CONVENTION);
     if let Some((api, ressource)) = classe
         && !sonde
     {
         let statut = reponse.status().as_u16();
         m.enregistrer(api, ressource, appelant.0.get(), statut, latence);
-        super::metriques::appel(api, ressource, statut, latence);
+        crate::sla::metriques::appel(api, ressource, statut, latence);
     }
     reponse
 }
-
 
 /// The API and resource of a partner route (its pattern as axum matched it), or `None`
 /// for routes that are not measured.

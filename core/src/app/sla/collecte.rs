@@ -4,10 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-
-use super::agregat::{Agregat, Cle, Mesureur, minute_de};
-use crate::api::Services;
+use crate::app::Services;
+use crate::sla::agregat::{Agregat, Cle, Mesureur, minute_de};
 use crate::store::Store;
 
 /// How long the aggregates are kept.
@@ -31,7 +29,7 @@ pub const PIC_PART_5XX_PCT: u64 = 20;
 /// Opens an availability incident for each API whose minute shows an error-rate spike
 /// (unless one opened by the supervision is already open for it). Returns the APIs.
 pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<String> {
-    let mut par_minute: std::collections::BTreeMap<(i64, super::api::Api), Agregat> = Default::default();
+    let mut par_minute: std::collections::BTreeMap<(i64, crate::sla::api::Api), Agregat> = Default::default();
     for (k, a) in lot {
         par_minute.entry((k.minute, k.api)).or_default().fusionner(a);
     }
@@ -46,7 +44,7 @@ pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<S
     // APIs with an incident of the supervision already open (unknown: do not open more)
     let Ok(deja) = super::gestion::incidents(services, true, None).await.map(|v| {
         v.into_iter()
-            .filter(|i| i.incident.origine() == super::regles::incident::OrigineIncident::Sonde)
+            .filter(|i| i.incident.origine() == crate::sla::regles::incident::OrigineIncident::Sonde)
             .filter_map(|i| i.api)
             .collect::<Vec<_>>()
     }) else {
@@ -66,8 +64,8 @@ pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<S
         );
         match super::gestion::ouvrir_incident(
             services,
-            super::regles::incident::TypeIncident::Disponibilite,
-            super::regles::incident::OrigineIncident::Sonde,
+            crate::sla::regles::incident::TypeIncident::Disponibilite,
+            crate::sla::regles::incident::OrigineIncident::Sonde,
             Some(code.clone()),
             None,
             &resume,
@@ -124,24 +122,6 @@ pub fn demarrer_battements(services: Arc<Services>) -> tokio::task::JoinHandle<(
             match services.store.sla_battre(&services.instance, t).await {
                 Ok(()) => derniere = Some(minute),
                 Err(e) => tracing::error!(erreur = %e, "battement de l'instance non enregistré"),
-            }
-        }
-    })
-}
-
-/// Starts the probes every `intervalle`; probes failing for a few minutes open an
-/// availability incident, which their success restores.
-pub fn demarrer_sondes(services: Arc<Services>, router: Router, intervalle: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(intervalle);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut echecs = std::collections::HashMap::new();
-        loop {
-            tick.tick().await;
-            let now = services.clock.now();
-            let r = super::sonde::sonder(&services, router.clone(), now).await;
-            if let Err(e) = super::gestion::suivre_sondes(&services, &r, &mut echecs, now).await {
-                tracing::error!(erreur = %e, "suivi des sondes");
             }
         }
     })
