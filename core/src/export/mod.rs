@@ -42,7 +42,7 @@ fn destinataire(c: &Convention, p: &Personne, today: chrono::NaiveDate) -> bool 
     }
     let Some(dep) = &p.departement else { return false };
     c.territoire.couvre(dep)
-        && c.publics.iter().any(|pu| p.dans_publics_de(*pu))
+        && p.dans_publics_de(c, today)
         && [Categorie::Identite, Categorie::Nir, Categorie::AccompagnementGlobal]
             .iter()
             .all(|cat| c.accorde(*cat, Action::Lire))

@@ -29,6 +29,7 @@ use crate::dossier::accompagnement::Accompagnement;
 use crate::dossier::codes::Coded;
 use crate::dossier::{Categorie, Dossier, IdentiteSection};
 use crate::habilitation::convention::{Action, Convention, Public};
+use crate::habilitation::perimetre::Personne;
 use crate::journal::{Entree, EntreeChainee, Journal, JournalError};
 use crate::plugin::{Adaptateur, Limites, PluginError, tache};
 use crate::store::imports::{FichierImporte, LotImport, MiseAJour};
@@ -550,17 +551,16 @@ impl Controle<'_> {
             );
             return Ok(Decision::Refus(r, dossier_id));
         }
-        let dans_public = conv.publics.iter().any(|pu| match pu {
-            Public::Tous => true,
-            // a closed or refused right in the file does not bring a new person in
-            Public::BeneficiairesRsa => {
-                e.rsa.as_ref().is_some_and(|r| r.beneficiaire)
-                    || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa)
-            }
-            Public::DemandeursInscrits | Public::AccompagnementGlobal => {
-                existant.as_ref().is_some_and(|x| x.1.dans_publics_de(*pu))
-            }
-        });
+        // the person as the record would leave them: a closed or refused right in the
+        // file does not bring a new person in, nor remove a known beneficiary
+        let personne = Personne {
+            departement: Some(dep.clone()),
+            beneficiaire_rsa: e.rsa.as_ref().is_some_and(|r| r.beneficiaire)
+                || existant.as_ref().is_some_and(|x| x.1.beneficiaire_rsa),
+            historique: existant.as_ref().map(|x| x.1.historique.clone()).unwrap_or_default(),
+            accompagnement_global: existant.as_ref().is_some_and(|x| x.1.accompagnement_global),
+        };
+        let dans_public = personne.dans_publics_de(conv, self.horodatage.date_naive());
         if !dans_public {
             return Ok(Decision::Refus(
                 refus(e.numero, None, "personne hors des publics de la convention"),

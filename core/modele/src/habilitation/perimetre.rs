@@ -31,24 +31,20 @@ impl Personne {
                 || caller.organisation.departements.contains(d))
     }
 
-    /// Belongs to this public (registration taken at the end of its history).
-    pub fn dans_publics_de(&self, p: Public) -> bool {
+    /// Belongs to public `p` on `jour` — the one definition: "inscrits" are those whose
+    /// history says registered on that day.
+    pub fn dans_public(&self, p: Public, jour: NaiveDate) -> bool {
         match p {
             Public::Tous => true,
             Public::BeneficiairesRsa => self.beneficiaire_rsa,
-            Public::DemandeursInscrits => self.historique.evenements().last().is_some_and(|e| e.opens()),
+            Public::DemandeursInscrits => self.historique.statut_au(jour).statut == StatutDe::Inscrit,
             Public::AccompagnementGlobal => self.accompagnement_global,
         }
     }
 
-    /// Belongs to one of the convention's publics, today.
-    pub fn dans_publics(&self, caller: &Caller, today: NaiveDate) -> bool {
-        caller.convention.publics.iter().any(|p| match p {
-            Public::Tous => true,
-            Public::BeneficiairesRsa => self.beneficiaire_rsa,
-            Public::DemandeursInscrits => self.historique.statut_au(today).statut == StatutDe::Inscrit,
-            Public::AccompagnementGlobal => self.accompagnement_global,
-        })
+    /// Belongs to one of the convention's publics on `jour`.
+    pub fn dans_publics_de(&self, c: &super::convention::Convention, jour: NaiveDate) -> bool {
+        c.publics.iter().any(|p| self.dans_public(*p, jour))
     }
 }
 
@@ -77,7 +73,7 @@ pub fn demande(
             convention_fin: jour(c.fin),
             categorie_accordee: b(c.accorde(categorie, action)),
             dans_territoire: personne.map_or(1, |p| b(p.dans_territoire(caller))),
-            dans_public: personne.map_or(1, |p| b(p.dans_publics(caller, today))),
+            dans_public: personne.map_or(1, |p| b(p.dans_publics_de(&caller.convention, today))),
             mfa_requise: b(c.mfa_requise),
             mfa: b(caller.mfa),
             partie: b(c.parties.contains(&caller.organisation.id)),
