@@ -580,3 +580,31 @@ async fn openapi_contract_holds_under_schemathesis() {
     let journal = s.journal();
     assert!(!journal.contains("panicked"), "{journal}");
 }
+
+/// The README's first command serves the three shipped adapters with no other step, and
+/// its one-line import of the repository's sample gives a report a newcomer can read.
+#[tokio::test]
+async fn the_first_command_ships_the_adapters() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(dir.path(), 100, &[]);
+    let v: Value =
+        s.http.get(s.url("/admin/v1/plugins")).bearer_auth(&s.admin).send().await.unwrap().json().await.unwrap();
+    let noms: Vec<&str> = v["adaptateurs"].as_array().unwrap().iter().map(|a| a["nom"].as_str().unwrap()).collect();
+    assert_eq!(noms, ["cd-files", "gip-inclusion", "sigma"], "{v}");
+    let conventions: Value =
+        s.http.get(s.url("/admin/v1/conventions")).bearer_auth(&s.admin).send().await.unwrap().json().await.unwrap();
+    let adaptateur =
+        |id: &str| conventions.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["adaptateur"]["nom"].clone();
+    assert_eq!(
+        (adaptateur("conv-cd77-rsa"), adaptateur("conv-cd77-sigma"), adaptateur("conv-gip-inclusion")),
+        ("cd-files".into(), "sigma".into(), "gip-inclusion".into())
+    );
+    let exemple =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/cd-files/exemples/stock-77.csv");
+    let out = s.commande().args(["import", "--demo", "--convention", "conv-cd77-rsa"]).arg(&exemple).output().unwrap();
+    let texte = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{texte}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(texte.contains("5 créés, 0 mis à jour, 0 inchangés, 2 refusés"), "{texte}");
+    assert!(texte.contains("ligne 7 code_postal : résidence dans le département 93"), "{texte}");
+    assert!(texte.contains("ligne 8 date_naissance"), "{texte}");
+}

@@ -12,7 +12,7 @@ use crate::dossier::Categorie;
 use crate::dossier::contact::Departement;
 use crate::habilitation::agent::{AgentHabilite, Role};
 use crate::habilitation::client::ApiClient;
-use crate::habilitation::convention::{Acces, CiblesSla, Convention, Public, Territoire};
+use crate::habilitation::convention::{Acces, AdaptateurRef, CiblesSla, Convention, Public, Sens, Territoire};
 use crate::habilitation::organisation::{Organisation, TypeOrganisation};
 use crate::store::{Store, StoreError};
 
@@ -103,13 +103,54 @@ pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result
     for o in &orgs {
         store.enregistrer_organisation(o).await?;
     }
+    store
+        .enregistrer_organisation(&Organisation {
+            id: "gip-inclusion".into(),
+            nom: "GIP Plateforme de l'inclusion".into(),
+            type_organisation: TypeOrganisation::Gip,
+            departements: vec![dep("77"), dep("93")],
+            parent: None,
+        })
+        .await?;
     let mut ft = convention_cd("conv-ft-national", "ft-national", "77", 48);
     ft.libelle = "France Travail — accès national".into();
     ft.parties = vec!["ft-national".into()];
     ft.territoire = Territoire::National;
     ft.publics = vec![Public::Tous];
     ft.categories = toutes_categories_en_ecriture();
-    for c in [convention_cd("conv-cd77-rsa", "cd77", "77", 48), convention_cd("conv-cd93-rsa", "cd93", "93", 36), ft] {
+    // the 77's adapters: its stock files and the CAF/MSA flux (cd-files), and the
+    // accompagnement global exchanged with SIGMA (in, and the bilans back); the GIP's
+    // "Parcours insertion emploi" (gip-inclusion)
+    let mut cd77 = convention_cd("conv-cd77-rsa", "cd77", "77", 48);
+    cd77.adaptateur = Some(AdaptateurRef::nouveau("cd-files", "^0.1"));
+    ecrit(
+        &mut cd77,
+        &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa, Categorie::Orientation],
+    );
+    let mut sigma = convention_cd("conv-cd77-sigma", "cd77", "77", 48);
+    sigma.libelle = "Accompagnement global — France Travail et Seine-et-Marne (SIGMA)".into();
+    let mut r = AdaptateurRef::nouveau("sigma", "^0.1");
+    r.directions = vec![Sens::Import, Sens::Export];
+    r.format_export = Some("contrat-insertion".into());
+    sigma.adaptateur = Some(r);
+    ecrit(&mut sigma, &[Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::AccompagnementGlobal]);
+    let mut gip = convention_cd("conv-gip-inclusion", "gip-inclusion", "77", 48);
+    gip.libelle = "Parcours insertion emploi — France Travail et le GIP Plateforme de l'inclusion".into();
+    gip.territoire = Territoire::Departements(vec![dep("77"), dep("93")]);
+    gip.adaptateur = Some(AdaptateurRef::nouveau("gip-inclusion", "^0.1"));
+    ecrit(
+        &mut gip,
+        &[
+            Categorie::Identite,
+            Categorie::Nir,
+            Categorie::Contact,
+            Categorie::Rsa,
+            Categorie::Orientation,
+            Categorie::Diagnostic,
+            Categorie::AccompagnementGlobal,
+        ],
+    );
+    for c in [cd77, sigma, gip, convention_cd("conv-cd93-rsa", "cd93", "93", 36), ft] {
         store.enregistrer_convention(&c).await?;
     }
     let agents = [
@@ -162,6 +203,13 @@ pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result
         });
     }
     Ok(out)
+}
+
+/// These categories in writing (the imports of the convention's adapter write them).
+fn ecrit(c: &mut Convention, categories: &[Categorie]) {
+    for cat in categories {
+        c.categories.insert(*cat, Acces::Ecriture);
+    }
 }
 
 #[allow(non_snake_case)]
