@@ -9,14 +9,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use common::*;
+use dude_core::adaptateur::catalogue::Catalogue;
+use dude_core::adaptateur::{Limites, Moteur, Sens};
 use dude_core::dossier::Categorie;
 use dude_core::dossier::accompagnement::{ModaliteAccompagnement, ResultatBilan};
 use dude_core::dossier::contact::Departement;
 use dude_core::dossier::contraintes::Thematique;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, Convention, Public, Territoire};
 use dude_core::import::{DemandeImport, Rapport, importer};
-use dude_core::plugin::catalogue::Catalogue;
-use dude_core::plugin::{Limites, Moteur, Sens};
 
 fn plugins_dir() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release");
@@ -87,8 +87,9 @@ async fn importer_sous(s: &TestServer, cat: &Catalogue, conv: &str, format: &str
 }
 
 async fn dossier_de(s: &TestServer, nir_body: &str) -> dude_core::dossier::Dossier {
-    let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse(nir_body).unwrap(), d(who::BIRTH)).await.unwrap();
-    s.store.load_dossier(ids[0]).await.unwrap().unwrap()
+    let ids =
+        s.store.dossiers_par_nir(&dude_core::dossier::Nir::parse(nir_body).unwrap(), d(who::BIRTH)).await.unwrap();
+    s.store.charger_dossier(ids[0]).await.unwrap().unwrap()
 }
 
 const SIGMA_ENTETE: &str = "TYPE_MESSAGE;ID_SIGMA;N_CONTRAT_INSERTION;NIR;NOM;PRENOM;DATE_NAISSANCE;ADRESSE;COMPLEMENT_ADRESSE;\
@@ -321,7 +322,7 @@ async fn gip_inclusion_parcours_checked_against_the_convention(base: Option<Stri
     assert_eq!(refus[0], (2, Some("identifiant_france_travail")), "{refus:?}");
     assert_eq!(refus[1].0, 3, "{refus:?}");
     assert_eq!(refus[2].0, 4, "{refus:?}");
-    let x = s.store.load_dossier(id_inscrite).await.unwrap().unwrap();
+    let x = s.store.charger_dossier(id_inscrite).await.unwrap().unwrap();
     let p = x.accompagnement.as_ref().unwrap().parcours.as_ref().unwrap();
     assert_eq!(p.date_entree_dispositif, d("2026-02-01"));
     assert_eq!(p.rendez_vous, vec![d("2026-03-01"), d("2026-04-01")]);
@@ -330,7 +331,7 @@ async fn gip_inclusion_parcours_checked_against_the_convention(base: Option<Stri
     assert_eq!(x.orientation.as_ref().unwrap().date, d("2026-02-10"));
     assert_eq!(x.rsa.as_ref().unwrap().numero_allocataire.as_deref(), Some("7001"));
     // the person the wrong idNational pointed at is untouched
-    let c = s.store.load_dossier(id_cessee).await.unwrap().unwrap();
+    let c = s.store.charger_dossier(id_cessee).await.unwrap().unwrap();
     assert!(c.accompagnement.as_ref().and_then(|a| a.parcours.as_ref()).is_none());
     let _ = idn_cessee;
 }
@@ -345,7 +346,7 @@ async fn caf_msa_flux_through_the_host(base: Option<String>) {
         vec![Public::BeneficiairesRsa],
     );
     let (s, cat) = serveur(base.clone(), vec![conv]).await;
-    let avant = s.store.count_dossiers().await.unwrap();
+    let avant = s.store.compter_dossiers().await.unwrap();
     let r =
         importer_sous(&s, &cat, "conv-flux-93", "flux-rsa-xml", std::fs::read(dossier.join("flux-rsa.xml")).unwrap())
             .await;
@@ -357,11 +358,12 @@ async fn caf_msa_flux_through_the_host(base: Option<String>) {
     let mut refusees: Vec<u64> = r.lignes_refusees.iter().map(|l| l.numero).collect();
     refusees.sort_unstable();
     assert_eq!(refusees, [29, 123], "{r:#?}");
-    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 2);
-    let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse("2900593001057").unwrap(), d("1990-05-04")).await;
+    assert_eq!(s.store.compter_dossiers().await.unwrap(), avant + 2);
+    let ids =
+        s.store.dossiers_par_nir(&dude_core::dossier::Nir::parse("2900593001057").unwrap(), d("1990-05-04")).await;
     let ids = ids.unwrap();
     assert_eq!(ids.len(), 1, "created with the flux's birth date");
-    let x = s.store.load_dossier(ids[0]).await.unwrap().unwrap();
+    let x = s.store.charger_dossier(ids[0]).await.unwrap().unwrap();
     let rsa = x.rsa.unwrap();
     assert_eq!(rsa.etat_dossier, Some(dude_core::dossier::rsa::EtatDossierRsa::VersementSuspendu));
     assert_eq!(rsa.suspension.as_ref().map(|s| s.date), Some(d("2025-01-01")));
@@ -376,7 +378,7 @@ async fn caf_msa_flux_through_the_host(base: Option<String>) {
     )
     .await;
     assert_eq!((r.crees, r.modifies, r.refuses), (0, 1, 0), "{r:#?}");
-    let x = s.store.load_dossier(ids[0]).await.unwrap().unwrap();
+    let x = s.store.charger_dossier(ids[0]).await.unwrap().unwrap();
     assert_eq!(x.rsa.unwrap().suspension, None);
     // the invalid sample: every record refused with its element named
     let r = importer_sous(
@@ -406,18 +408,19 @@ async fn conformite_reference_caf_msa_flux_through_the_host() {
         vec![Public::BeneficiairesRsa],
     );
     let (s, cat) = serveur(None, vec![conv]).await;
-    let avant = s.store.count_dossiers().await.unwrap();
+    let avant = s.store.compter_dossiers().await.unwrap();
     let r = importer_sous(&s, &cat, "conv-flux-92", "flux-rsa-xml", std::fs::read(dossier.join("RSABEM.xml")).unwrap())
         .await;
     // household 1 has a closed right: not in the public; household 2 (payment suspended)
     // is a beneficiary
     assert_eq!((r.crees, r.refuses), (1, 2), "{r:#?}");
     assert!(!r.lignes_refusees.is_empty() && r.lignes_refusees.iter().all(|l| l.raison.contains("publics")), "{r:#?}");
-    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
-    let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse("2730799404078").unwrap(), d("1973-07-21")).await;
+    assert_eq!(s.store.compter_dossiers().await.unwrap(), avant + 1);
+    let ids =
+        s.store.dossiers_par_nir(&dude_core::dossier::Nir::parse("2730799404078").unwrap(), d("1973-07-21")).await;
     let ids = ids.unwrap();
     assert_eq!(ids.len(), 1, "created with the flux's birth date");
-    let x = s.store.load_dossier(ids[0]).await.unwrap().unwrap();
+    let x = s.store.charger_dossier(ids[0]).await.unwrap().unwrap();
     let rsa = x.rsa.unwrap();
     assert_eq!(rsa.etat_dossier, Some(dude_core::dossier::rsa::EtatDossierRsa::VersementSuspendu));
     assert_eq!(rsa.suspension.as_ref().map(|s| s.date), Some(d("2021-11-01")));
@@ -432,7 +435,7 @@ async fn conformite_reference_caf_msa_flux_through_the_host() {
     )
     .await;
     assert_eq!((r.crees, r.modifies, r.refuses), (0, 1, 0), "{r:#?}");
-    let x = s.store.load_dossier(ids[0]).await.unwrap().unwrap();
+    let x = s.store.charger_dossier(ids[0]).await.unwrap().unwrap();
     assert_eq!(x.rsa.unwrap().suspension, None);
     // the invalid sample: every record refused with its element named
     let r = importer_sous(

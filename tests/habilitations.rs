@@ -21,7 +21,8 @@ fn codec() -> IdNationalCodec {
 
 /// The `idNational` a partner would hold for a person (the tests know the key).
 async fn id_for(s: &TestServer, partner: &str, nir_body: &str) -> String {
-    let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse(nir_body).unwrap(), d(who::BIRTH)).await.unwrap();
+    let ids =
+        s.store.dossiers_par_nir(&dude_core::dossier::Nir::parse(nir_body).unwrap(), d(who::BIRTH)).await.unwrap();
     codec().encode(partner, ids[0])
 }
 

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use common::*;
+use dude_core::adaptateur::catalogue::Catalogue;
+use dude_core::adaptateur::{Limites, Moteur};
 use dude_core::dossier::Categorie;
 use dude_core::dossier::contact::Departement;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, Public, Territoire};
 use dude_core::import::{DemandeImport, importer};
-use dude_core::plugin::catalogue::Catalogue;
-use dude_core::plugin::{Limites, Moteur};
 
 fn plugins_dir() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../plugins/target/wasm32-wasip2/release");
@@ -73,7 +73,7 @@ async fn run(
     contenu: String,
 ) -> Result<dude_core::import::Rapport, dude_core::import::ImportError> {
     let conv = s.state.services().gardien.courant().registre.conventions["conv-import-77"].clone();
-    let adaptateur = cat.pour(&conv, dude_core::plugin::Sens::Import).unwrap();
+    let adaptateur = cat.pour(&conv, dude_core::adaptateur::Sens::Import).unwrap();
     importer(
         &s.store,
         &s.state.services().journal,
@@ -119,7 +119,7 @@ async fn import_checks_records_against_the_convention_on_postgresql() {
 }
 
 async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) {
-    let avant = s.store.count_dossiers().await.unwrap();
+    let avant = s.store.compter_dossiers().await.unwrap();
     let r = run(s, cat, fichier()).await.unwrap();
     assert_eq!((r.crees, r.modifies, r.inchanges, r.refuses), (1, 1, 0, 5), "{r:#?}");
     let refus: Vec<(u64, Option<&str>)> = r.lignes_refusees.iter().map(|l| (l.numero, l.champ.as_deref())).collect();
@@ -131,12 +131,15 @@ async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) 
     );
     assert!(r.lignes_refusees[0].raison.contains("93"), "territory named: {:?}", r.lignes_refusees[0]);
     assert!(r.lignes_refusees[3].raison.contains("ligne 2"), "duplicate names its first line");
-    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
+    assert_eq!(s.store.compter_dossiers().await.unwrap(), avant + 1);
 
     // the created person exists, identified (never registered, so search does not find
     // them yet), within cd77's perimeter; the update carries its provenance
-    let nouveau =
-        s.store.find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03")).await.unwrap();
+    let nouveau = s
+        .store
+        .dossiers_par_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03"))
+        .await
+        .unwrap();
     assert_eq!(nouveau.len(), 1);
     let idn = dude_core::crypto::id_national::IdNationalCodec::new(&dude_core::crypto::keys::MasterKey::from_bytes(
         MASTER_KEY,
@@ -148,7 +151,7 @@ async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) 
     let v = s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{id}/diagnostic/dossier?provenance=true")).await;
     assert!(v["provenance"].is_object());
     let ids =
-        s.store.find_by_nir(&dude_core::dossier::Nir::parse(who::INSCRITE).unwrap(), d(who::BIRTH)).await.unwrap();
+        s.store.dossiers_par_nir(&dude_core::dossier::Nir::parse(who::INSCRITE).unwrap(), d(who::BIRTH)).await.unwrap();
     let sections = s.store.sections(ids[0], Some(&[Categorie::Contact])).await.unwrap();
     assert_eq!(sections[0].source, "adaptateur:cd-files@0.1.0/convention:conv-import-77");
     assert_eq!(sections[0].donnees["telephone"], "0622222222");
@@ -165,7 +168,7 @@ async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) 
     assert_eq!((r2.crees, r2.modifies, r2.inchanges), (0, 0, 2), "{r2:#?}");
     assert!(r2.deja_importe_le.is_some());
     assert!(r2.message.contains("déjà importé"), "{}", r2.message);
-    assert_eq!(s.store.count_dossiers().await.unwrap(), avant + 1);
+    assert_eq!(s.store.compter_dossiers().await.unwrap(), avant + 1);
 }
 
 /// An import that fails at its commit, after its journal entries were chained and
@@ -173,7 +176,7 @@ async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) 
 /// writer resumes from the committed head.
 async fn a_failed_import_leaves_nothing(s: &TestServer, cat: &Catalogue) {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let avant = s.store.count_dossiers().await.unwrap();
+    let avant = s.store.compter_dossiers().await.unwrap();
     let db = s.store.connection();
     let backend = db.get_database_backend();
     // the last statement of the import's transaction fails
@@ -192,9 +195,12 @@ async fn a_failed_import_leaves_nothing(s: &TestServer, cat: &Catalogue) {
     let tete = entrees.last().unwrap().clone();
     let e = run(s, cat, fichier()).await.unwrap_err();
     assert!(e.to_string().contains("refus du test"), "failed at the commit: {e}");
-    assert_eq!(s.store.count_dossiers().await.unwrap(), avant, "no dossier half-imported");
-    let found =
-        s.store.find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03")).await.unwrap();
+    assert_eq!(s.store.compter_dossiers().await.unwrap(), avant, "no dossier half-imported");
+    let found = s
+        .store
+        .dossiers_par_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03"))
+        .await
+        .unwrap();
     assert!(found.is_empty());
     // the import chained entries (7 records) and inserted them: all rolled back
     assert_eq!(s.store.journal_page(0, 100_000).await.unwrap(), entrees, "the journal is as it was");
@@ -351,7 +357,7 @@ async fn encrypted_zip_through_the_api_with_the_password_header() {
     assert!(!v.to_string().contains("faux"), "the password is never echoed: {v}");
     assert!(
         s.store
-            .find_by_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03"))
+            .dossiers_par_nir(&dude_core::dossier::Nir::parse("1900377000201").unwrap(), d("1990-03-03"))
             .await
             .unwrap()
             .is_empty(),
@@ -452,7 +458,7 @@ async fn an_import_that_stops_says_why() {
     let d = detail(importer("conv-import-77", "", latin.into_owned()).await.unwrap(), 400).await;
     assert!(d.contains("encodage=windows-1252"), "{d}");
     // a trap, with what the adapter wrote before it
-    for _ in 0..dude_core::plugin::adaptateur::ECHECS_AVANT_QUARANTAINE {
+    for _ in 0..dude_core::adaptateur::chargement::ECHECS_AVANT_QUARANTAINE {
         let d = detail(importer("conv-hostile-77", "&format=panique", b"x".to_vec()).await.unwrap(), 422).await;
         assert!(d.contains("arrêt anormal") && d.contains("sortie de l'adaptateur"), "{d}");
         assert!(d.contains("l'adaptateur hostile panique"), "the adapter's own words: {d}");

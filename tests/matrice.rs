@@ -248,7 +248,7 @@ async fn authorization_matrix_through_the_api() {
         });
         dossiers.push(x);
     }
-    s.store.insert_dossiers(&dossiers, &Provenance::new("test:matrice", None)).await.unwrap();
+    s.store.inserer_dossiers(&dossiers, &Provenance::new("test:matrice", None)).await.unwrap();
 
     // conventions and applications per organisation kind × MFA case
     let orgs = [("cd77", false), ("ft", true)];
@@ -338,7 +338,8 @@ async fn authorization_matrix_through_the_api() {
             let token = tokens[&format!("mx-{org}-{mfa:?}")].clone();
             let p = &PERSONNES[pi];
             let idn = {
-                let ids = s.store.find_by_nir(&dude_core::dossier::Nir::parse(p.nir).unwrap(), d(BIRTH)).await.unwrap();
+                let ids =
+                    s.store.dossiers_par_nir(&dude_core::dossier::Nir::parse(p.nir).unwrap(), d(BIRTH)).await.unwrap();
                 codec.encode(&org, ids[0])
             };
             let metier = codec.encode_metier(&org, "MX-1");

@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use dude_core::plugin::{Adaptateur, Limites, Moteur, PluginError, tache};
+use dude_core::adaptateur::{Adaptateur, AdaptateurError, Limites, Moteur, tache};
 
 fn wasm(name: &str) -> PathBuf {
     let p =
@@ -79,7 +79,7 @@ fn host_streams_a_file_through_the_component() {
     let mut f = std::fs::File::open(donnees("stock.csv")).unwrap();
     let err =
         tache::analyser(&a, "xml", &[], &mut f, &Limites::default(), &Default::default(), &mut |_| {}).unwrap_err();
-    assert!(matches!(&err, PluginError::Refus(n, m) if n == "cd-files" && m.contains("xml")), "{err}");
+    assert!(matches!(&err, AdaptateurError::Refus(n, m) if n == "cd-files" && m.contains("xml")), "{err}");
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn limits_and_bad_files_are_typed_errors() {
     let octets = std::fs::read(wasm("cd_files")).unwrap();
     // truncated or not a component
     let err = Adaptateur::charger(&moteur, "tronque.wasm", &octets[..octets.len() / 2], None).err().unwrap();
-    assert!(matches!(err, PluginError::Invalide { .. }), "{err}");
+    assert!(matches!(err, AdaptateurError::Invalide { .. }), "{err}");
     let err = Adaptateur::charger(&moteur, "texte.wasm", b"pas du wasm", None).err().unwrap();
     assert!(err.to_string().contains("texte.wasm"), "{err}");
     let a = Adaptateur::charger(&moteur, "cd_files.wasm", &octets, None).unwrap();
@@ -132,12 +132,12 @@ fn limits_and_bad_files_are_typed_errors() {
     let limites = Limites { entree_max: 100, morceau: 64, ..Limites::default() };
     let mut f = std::fs::File::open(donnees("stock.csv")).unwrap();
     let err = tache::analyser(&a, "stock-csv", &[], &mut f, &limites, &Default::default(), &mut |_| {}).unwrap_err();
-    assert!(matches!(err, PluginError::EntreeTropGrande(..)), "{err}");
+    assert!(matches!(err, AdaptateurError::EntreeTropGrande(..)), "{err}");
     // memory capped below what the guest needs
     let limites = Limites { memoire_octets: 256 << 10, ..Limites::default() };
     let mut f = std::fs::File::open(donnees("stock.csv")).unwrap();
     let err = tache::analyser(&a, "stock-csv", &[], &mut f, &limites, &Default::default(), &mut |_| {}).unwrap_err();
-    assert!(matches!(err, PluginError::Memoire(..)), "{err}");
+    assert!(matches!(err, AdaptateurError::Memoire(..)), "{err}");
     // and the same adapter still serves the next job
     let mut f = std::fs::File::open(donnees("stock.csv")).unwrap();
     let mut n = 0;
@@ -155,7 +155,7 @@ fn hostile() -> (Moteur, Adaptateur) {
     (moteur, a)
 }
 
-fn job(a: &Adaptateur, format: &str, limites: &Limites) -> Result<u64, PluginError> {
+fn job(a: &Adaptateur, format: &str, limites: &Limites) -> Result<u64, AdaptateurError> {
     let mut input = std::io::Cursor::new(b"x".to_vec());
     tache::analyser(a, format, &[], &mut input, limites, &Default::default(), &mut |_| {})
 }
@@ -166,14 +166,14 @@ fn hostile_guests_fail_their_job_only() {
     // an endless loop: stopped by its deadline (nothing else ends it)
     let limites = Limites { delai: std::time::Duration::from_millis(300), ..Limites::default() };
     let err = job(&a, "boucle", &limites).unwrap_err();
-    assert!(matches!(err, PluginError::Delai(_, 300)), "{err}");
+    assert!(matches!(err, AdaptateurError::Delai(_, 300)), "{err}");
     // a memory bomb: the limit error
     let limites = Limites { memoire_octets: 32 << 20, ..Limites::default() };
     let err = job(&a, "memoire", &limites).unwrap_err();
-    assert!(matches!(err, PluginError::Memoire(_, 32)), "{err}");
+    assert!(matches!(err, AdaptateurError::Memoire(_, 32)), "{err}");
     // a panic: a typed trap
     let err = job(&a, "panique", &Limites::default()).unwrap_err();
-    assert!(matches!(err, PluginError::Trap(..)), "{err}");
+    assert!(matches!(err, AdaptateurError::Trap(..)), "{err}");
     // the same adapter serves the next job (fresh store, never the trapped one)
     assert!(job(&a, "sage", &Limites::default()).is_ok());
     use std::sync::atomic::Ordering::Relaxed;
@@ -185,10 +185,10 @@ fn hostile_guests_fail_their_job_only() {
 fn an_adapter_failing_in_a_row_is_quarantined() {
     let (_m, a) = hostile();
     for _ in 0..5 {
-        assert!(matches!(job(&a, "panique", &Limites::default()), Err(PluginError::Trap(..))));
+        assert!(matches!(job(&a, "panique", &Limites::default()), Err(AdaptateurError::Trap(..))));
     }
     let err = job(&a, "sage", &Limites::default()).unwrap_err();
-    assert!(matches!(err, PluginError::Quarantaine(..)), "{err}");
+    assert!(matches!(err, AdaptateurError::Quarantaine(..)), "{err}");
     assert!(err.to_string().contains("quarantaine"));
 }
 
@@ -198,7 +198,7 @@ async fn the_server_keeps_answering_while_guests_misbehave() {
     // the server itself runs the hostile adapter, for imports under a convention of its
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(wasm("hostile"), dir.path().join("hostile.wasm")).unwrap();
-    let cat = std::sync::Arc::new(dude_core::plugin::catalogue::Catalogue::new(
+    let cat = std::sync::Arc::new(dude_core::adaptateur::catalogue::Catalogue::new(
         Moteur::new(16, 64 << 20).unwrap(),
         dir.path().to_path_buf(),
         None,
@@ -267,7 +267,7 @@ fn sha(b: &[u8]) -> String {
 
 #[test]
 fn hot_reload_under_load_never_serves_a_broken_file() {
-    use dude_core::plugin::catalogue::Catalogue;
+    use dude_core::adaptateur::catalogue::Catalogue;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
     use std::sync::{Arc, Mutex};
     let dir = tempfile::tempdir().unwrap();
@@ -276,7 +276,7 @@ fn hot_reload_under_load_never_serves_a_broken_file() {
     std::fs::write(&cible, &original).unwrap();
     let cat = Arc::new(Catalogue::new(Moteur::new(16, 64 << 20).unwrap(), dir.path().to_path_buf(), None));
     assert_eq!(cat.charger_tout(), 1);
-    let _surveillance = dude_core::plugin::surveillance::surveiller(cat.clone()).unwrap();
+    let _surveillance = dude_core::adaptateur::surveillance::surveiller(cat.clone()).unwrap();
 
     let stop = Arc::new(AtomicBool::new(false));
     let (jobs, echecs) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
@@ -351,7 +351,7 @@ fn a_component_of_contract_0_2_is_refused_clearly() {
     let moteur = Moteur::new(4, 64 << 20).unwrap();
     let octets = std::fs::read(wasm("contrat_0_2")).unwrap();
     let err = Adaptateur::charger(&moteur, "contrat_0_2.wasm", &octets, None).err().unwrap();
-    assert!(matches!(&err, PluginError::VersionWit { trouvee, .. } if trouvee == "0.2.0"), "{err}");
+    assert!(matches!(&err, AdaptateurError::VersionWit { trouvee, .. } if trouvee == "0.2.0"), "{err}");
     let msg = err.to_string();
     assert!(msg.contains("contrat_0_2.wasm") && msg.contains("0.2.0") && msg.contains("0.1.x"), "{msg}");
 }
@@ -435,7 +435,7 @@ fn the_same_adapter_in_rust_and_in_python() {
             &mut |_| {},
         )
         .unwrap_err();
-        assert!(matches!(&e, PluginError::Refus(_, m) if m.contains("format non pris en charge")), "{e}");
+        assert!(matches!(&e, AdaptateurError::Refus(_, m) if m.contains("format non pris en charge")), "{e}");
     }
 }
 
@@ -478,7 +478,7 @@ fn what_adapters_write_is_captured_and_shown() {
 /// load, and when a new version replaces the one loaded.
 #[test]
 fn unused_compiled_copies_leave_the_cache() {
-    use dude_core::plugin::catalogue::Catalogue;
+    use dude_core::adaptateur::catalogue::Catalogue;
     let dir = tempfile::tempdir().unwrap();
     let (adaptateurs, cache) = (dir.path().join("adaptateurs"), dir.path().join("cwasm"));
     std::fs::create_dir_all(&adaptateurs).unwrap();

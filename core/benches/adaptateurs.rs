@@ -18,13 +18,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dude_core::adaptateur::catalogue::Catalogue;
+use dude_core::adaptateur::{Adaptateur, Limites, Moteur, tache};
 use dude_core::crypto::keys::MasterKey;
 use dude_core::dossier::Categorie;
 use dude_core::dossier::contact::Departement;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, CiblesSla, Convention, Public, Territoire};
 use dude_core::import::{DemandeImport, importer};
-use dude_core::plugin::catalogue::Catalogue;
-use dude_core::plugin::{Adaptateur, Limites, Moteur, tache};
 use dude_core::store::Store;
 
 const LIGNES: u64 = 100_000;
@@ -263,7 +263,7 @@ fn main() {
     std::fs::write(&cible, &octets).unwrap();
     let cat = Arc::new(Catalogue::new(moteur.clone(), dir.path().to_path_buf(), None));
     cat.charger_tout();
-    let _s = dude_core::plugin::surveillance::surveiller(cat.clone()).unwrap();
+    let _s = dude_core::adaptateur::surveillance::surveiller(cat.clone()).unwrap();
     let mut latences = Vec::new();
     for i in 0..5u8 {
         let mut v = octets.clone();

@@ -9,11 +9,13 @@ pub mod clock;
 pub mod crypto;
 pub mod demo;
 pub use dude_modele::dossier;
+pub mod adaptateur;
 pub mod export;
 pub mod habilitation;
 pub mod import;
 pub mod journal;
-pub mod plugin;
+#[cfg(test)]
+mod layers;
 
 pub mod sla;
 pub mod store;

@@ -536,7 +536,7 @@ impl TestServer {
     /// Same, with department adapters.
     pub async fn start_avec(
         database_url: Option<String>,
-        catalogue: Option<Arc<dude_core::plugin::catalogue::Catalogue>>,
+        catalogue: Option<Arc<dude_core::adaptateur::catalogue::Catalogue>>,
     ) -> Self {
         Self::start_delais(database_url, catalogue, Default::default()).await
     }
@@ -544,7 +544,7 @@ impl TestServer {
     /// Same, with the delays a client has to send its request.
     pub async fn start_delais(
         database_url: Option<String>,
-        catalogue: Option<Arc<dude_core::plugin::catalogue::Catalogue>>,
+        catalogue: Option<Arc<dude_core::adaptateur::catalogue::Catalogue>>,
         delais: dude_core::api::extract::DelaisHttp,
     ) -> Self {
         // the same assembly as `dude serve` (app::demarrage), with the test's clock,
@@ -553,7 +553,7 @@ impl TestServer {
         let url = database_url.unwrap_or_else(|| format!("sqlite://{}/dude.db", dir.path().display()));
         let key = MasterKey::from_bytes(MASTER_KEY);
         let store = Store::open(&url, &key).await.expect("store opens");
-        store.insert_dossiers(&fixtures(), &Provenance::new("test:fixtures", None)).await.expect("fixtures");
+        store.inserer_dossiers(&fixtures(), &Provenance::new("test:fixtures", None)).await.expect("fixtures");
         seed_habilitations(&store).await;
         let clock = FixedClock::new(Utc.from_utc_datetime(&d(TODAY).and_hms_opt(10, 0, 0).unwrap()));
         let idp = Idp::start().await;

@@ -69,7 +69,7 @@ impl Entree {
     /// A partner's access to personal data, through the gate: the calling application,
     /// its agent and convention, the categories decided and why.
     pub fn acces(
-        appelant: &crate::habilitation::Caller,
+        appelant: &crate::habilitation::Appelant,
         action: &str,
         dossier: Option<Uuid>,
         categories: &[crate::dossier::Categorie],

@@ -126,7 +126,7 @@ impl<T: DeserializeOwned, const MAX: usize> FromRequest<AppState> for Body<T, MA
             } else {
                 message_serde(&champ, &inner.to_string())
             };
-            ApiError::App(crate::app::Erreur::Invalide { champ: Some(champ), message })
+            ApiError::App(crate::app::AppError::Invalide { champ: Some(champ), message })
         })
     }
 }
@@ -153,7 +153,7 @@ pub fn urlencoded<T: DeserializeOwned>(texte: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let champ = chemin(e.path(), &e.inner().to_string());
         let message = message_serde(&champ, &e.into_inner().to_string());
-        ApiError::App(crate::app::Erreur::Invalide { champ: (!champ.is_empty()).then_some(champ), message })
+        ApiError::App(crate::app::AppError::Invalide { champ: (!champ.is_empty()).then_some(champ), message })
     })
 }
 
@@ -228,7 +228,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
                     (Some(c), None) => format!("{c} : valeur invalide dans le chemin"),
                     (None, _) => "paramètre de chemin invalide".to_string(),
                 };
-                Err(ApiError::App(crate::app::Erreur::Invalide { champ: champ.or(Some("chemin".into())), message }))
+                Err(ApiError::App(crate::app::AppError::Invalide { champ: champ.or(Some("chemin".into())), message }))
             }
             Err(_) => Err(ApiError::invalid("chemin", "paramètre de chemin invalide")),
         }
@@ -267,7 +267,7 @@ mod tests {
             provenance: bool,
         }
         let e = urlencoded::<Q>(b"provenance=2891275123456").unwrap_err();
-        let ApiError::App(crate::app::Erreur::Invalide { champ: field, message }) = e else { panic!() };
+        let ApiError::App(crate::app::AppError::Invalide { champ: field, message }) = e else { panic!() };
         assert_eq!(field.as_deref(), Some("provenance"));
         assert!(!message.contains("2891275123456"), "{message}");
     }

@@ -15,12 +15,12 @@ use axum::response::Response;
 use crate::sla::agregat::Mesureur;
 use crate::sla::api::Api;
 
-/// Who called: filled by the partner authentication (`api::caller::Partner`) in a slot the
+/// Who called: filled by the partner authentication (`api::authenticated`) in a slot the
 /// layer put in the request, read by the layer once the response is ready.
 #[derive(Clone, Default)]
-pub struct Appelant(pub Arc<OnceLock<(String, String)>>);
+pub struct Attribution(pub Arc<OnceLock<(String, String)>>);
 
-impl Appelant {
+impl Attribution {
     pub fn renseigner(&self, convention: &str, client: &str) {
         let _ = self.0.set((convention.to_string(), client.to_string()));
     }
@@ -29,18 +29,18 @@ impl Appelant {
 /// The measuring layer (`axum::middleware::from_fn_with_state`) over the partner routes.
 pub async fn mesurer(State(m): State<Mesureur>, mut req: Request, next: Next) -> Response {
     let classe = req.extensions().get::<MatchedPath>().and_then(|p| classer(req.method(), p.as_str()));
-    let appelant = Appelant::default();
-    req.extensions_mut().insert(appelant.clone());
+    let attribution = Attribution::default();
+    req.extensions_mut().insert(attribution.clone());
     let debut = Instant::now();
     let reponse = next.run(req).await;
     let latence = debut.elapsed();
     // the probes' own calls are not partners' calls
-    let sonde = appelant.0.get().is_some_and(|(c, _)| c == crate::app::sla::sonde::CONVENTION);
+    let sonde = attribution.0.get().is_some_and(|(c, _)| c == crate::app::sla::sonde::CONVENTION);
     if let Some((api, ressource)) = classe
         && !sonde
     {
         let statut = reponse.status().as_u16();
-        m.enregistrer(api, ressource, appelant.0.get(), statut, latence);
+        m.enregistrer(api, ressource, attribution.0.get(), statut, latence);
         crate::sla::metriques::appel(api, ressource, statut, latence);
     }
     reponse

@@ -1,7 +1,7 @@
 //! The HTTP edge: axum routers, DTOs, problem responses, OpenAPI.
 
 pub mod admin;
-pub mod caller;
+pub mod authenticated;
 pub mod extract;
 pub mod health;
 pub mod mesure;

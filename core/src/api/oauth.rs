@@ -47,7 +47,7 @@ pub struct TokenResponse {
 
 /// An error of RFC 6749 §5.2.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct OAuthError {
+pub struct OAuthErrorResponse {
     /// `invalid_request`, `invalid_client`, `unauthorized_client`,
     /// `unsupported_grant_type` or `invalid_scope`.
     pub error: &'static str,
@@ -59,7 +59,7 @@ const MAX_FORMULAIRE: usize = 8 * 1024;
 
 /// Every error of the token endpoint, mapped once to RFC 6749 §5.2.
 #[derive(Debug, thiserror::Error)]
-pub enum ErreurOAuth {
+pub enum OAuthError {
     /// A request malformed in any way (`invalid_request`, 400).
     #[error("{0}")]
     RequeteInvalide(String),
@@ -82,18 +82,18 @@ pub enum ErreurOAuth {
     Delai,
 }
 
-impl IntoResponse for ErreurOAuth {
+impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let (status, error) = match &self {
-            ErreurOAuth::RequeteInvalide(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
-            ErreurOAuth::ClientInvalide(_) => (StatusCode::UNAUTHORIZED, "invalid_client"),
-            ErreurOAuth::ClientNonAutorise => (StatusCode::BAD_REQUEST, "unauthorized_client"),
-            ErreurOAuth::TypeNonPrisEnCharge => (StatusCode::BAD_REQUEST, "unsupported_grant_type"),
-            ErreurOAuth::ScopeInvalide(_) => (StatusCode::BAD_REQUEST, "invalid_scope"),
-            ErreurOAuth::TropVolumineux => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request"),
-            ErreurOAuth::Delai => (StatusCode::REQUEST_TIMEOUT, "invalid_request"),
+            OAuthError::RequeteInvalide(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            OAuthError::ClientInvalide(_) => (StatusCode::UNAUTHORIZED, "invalid_client"),
+            OAuthError::ClientNonAutorise => (StatusCode::BAD_REQUEST, "unauthorized_client"),
+            OAuthError::TypeNonPrisEnCharge => (StatusCode::BAD_REQUEST, "unsupported_grant_type"),
+            OAuthError::ScopeInvalide(_) => (StatusCode::BAD_REQUEST, "invalid_scope"),
+            OAuthError::TropVolumineux => (StatusCode::PAYLOAD_TOO_LARGE, "invalid_request"),
+            OAuthError::Delai => (StatusCode::REQUEST_TIMEOUT, "invalid_request"),
         };
-        let mut r = (status, Json(OAuthError { error, error_description: self.to_string() })).into_response();
+        let mut r = (status, Json(OAuthErrorResponse { error, error_description: self.to_string() })).into_response();
         let h = r.headers_mut();
         h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
         if status == StatusCode::UNAUTHORIZED {
@@ -107,21 +107,21 @@ impl IntoResponse for ErreurOAuth {
 }
 
 /// The form's parameters, each at most once (RFC 6749 §3.2).
-fn parametres(corps: &[u8]) -> Result<TokenRequest, ErreurOAuth> {
+fn parametres(corps: &[u8]) -> Result<TokenRequest, OAuthError> {
     let mut vus = std::collections::HashSet::new();
     for (k, _) in form_urlencoded::parse(corps) {
         if !vus.insert(k) {
-            return Err(ErreurOAuth::RequeteInvalide("un paramètre est répété (chacun au plus une fois)".into()));
+            return Err(OAuthError::RequeteInvalide("un paramètre est répété (chacun au plus une fois)".into()));
         }
     }
     super::extract::urlencoded::<TokenRequest>(corps).map_err(|e| match e {
-        ApiError::App(crate::app::Erreur::Invalide { message, .. }) => ErreurOAuth::RequeteInvalide(message),
-        e => ErreurOAuth::RequeteInvalide(e.to_string()),
+        ApiError::App(crate::app::AppError::Invalide { message, .. }) => OAuthError::RequeteInvalide(message),
+        e => OAuthError::RequeteInvalide(e.to_string()),
     })
 }
 
 /// Credentials from HTTP Basic or from the form, not both (RFC 6749 §2.3.1).
-fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, String), ErreurOAuth> {
+fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, String), OAuthError> {
     let basic = match headers.get(header::AUTHORIZATION) {
         None => None,
         Some(v) => Some(
@@ -131,20 +131,20 @@ fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, Stri
                 .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
                 .and_then(|raw| String::from_utf8(raw).ok())
                 .and_then(|s| s.split_once(':').map(|(id, secret)| (id.to_string(), secret.to_string())))
-                .ok_or(ErreurOAuth::ClientInvalide(
+                .ok_or(OAuthError::ClientInvalide(
                     "en-tête Authorization illisible : Basic base64(client_id:client_secret) attendu",
                 ))?,
         ),
     };
     match (basic, &form.client_id, &form.client_secret) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(ErreurOAuth::RequeteInvalide(
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(OAuthError::RequeteInvalide(
             "identifiants à la fois en HTTP Basic et dans le formulaire : un seul moyen".into(),
         )),
         (Some(c), None, None) => Ok(c),
         (None, Some(id), Some(secret)) => Ok((id.clone(), secret.clone())),
-        (None, Some(_), None) => Err(ErreurOAuth::RequeteInvalide("client_secret absent".into())),
-        (None, None, Some(_)) => Err(ErreurOAuth::RequeteInvalide("client_id absent".into())),
-        (None, None, None) => Err(ErreurOAuth::ClientInvalide("identifiants de l'application absents")),
+        (None, Some(_), None) => Err(OAuthError::RequeteInvalide("client_secret absent".into())),
+        (None, None, Some(_)) => Err(OAuthError::RequeteInvalide("client_id absent".into())),
+        (None, None, None) => Err(OAuthError::ClientInvalide("identifiants de l'application absents")),
     }
 }
 
@@ -152,24 +152,24 @@ fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, Stri
 #[utoipa::path(post, path = "/oauth2/token", tag = "authentification",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, body = TokenResponse),
-        (status = 400, body = OAuthError, description = "invalid_request, unsupported_grant_type, invalid_scope, unauthorized_client"),
-        (status = 401, body = OAuthError, description = "invalid_client"),
-        (status = 408, body = OAuthError, description = "invalid_request : requête incomplète dans le délai"),
-        (status = 413, body = OAuthError, description = "invalid_request : requête trop volumineuse")))]
-pub async fn token(State(state): State<AppState>, req: Request) -> Result<Response, ErreurOAuth> {
+        (status = 400, body = OAuthErrorResponse, description = "invalid_request, unsupported_grant_type, invalid_scope, unauthorized_client"),
+        (status = 401, body = OAuthErrorResponse, description = "invalid_client"),
+        (status = 408, body = OAuthErrorResponse, description = "invalid_request : requête incomplète dans le délai"),
+        (status = 413, body = OAuthErrorResponse, description = "invalid_request : requête trop volumineuse")))]
+pub async fn token(State(state): State<AppState>, req: Request) -> Result<Response, OAuthError> {
     let headers = req.headers().clone();
     let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(ErreurOAuth::RequeteInvalide("Content-Type application/x-www-form-urlencoded attendu".into()));
+        return Err(OAuthError::RequeteInvalide("Content-Type application/x-www-form-urlencoded attendu".into()));
     }
     let corps = super::extract::lire_corps(req, &state, MAX_FORMULAIRE).await.map_err(|e| match e {
-        ApiError::PayloadTooLarge(_) => ErreurOAuth::TropVolumineux,
-        ApiError::Timeout => ErreurOAuth::Delai,
-        _ => ErreurOAuth::RequeteInvalide("corps de requête illisible".into()),
+        ApiError::PayloadTooLarge(_) => OAuthError::TropVolumineux,
+        ApiError::Timeout => OAuthError::Delai,
+        _ => OAuthError::RequeteInvalide("corps de requête illisible".into()),
     })?;
     let form = parametres(&corps)?;
     if form.grant_type != "client_credentials" {
-        return Err(ErreurOAuth::TypeNonPrisEnCharge);
+        return Err(OAuthError::TypeNonPrisEnCharge);
     }
     let (id, secret) = credentials(&headers, &form)?;
     let s = state.services();
@@ -181,16 +181,16 @@ pub async fn token(State(state): State<AppState>, req: Request) -> Result<Respon
     let ok = s.secrets.verify(&id, &secret, stored);
     let client = client
         .filter(|_| ok)
-        .ok_or(ErreurOAuth::ClientInvalide("application inconnue, révoquée ou secret incorrect"))?;
+        .ok_or(OAuthError::ClientInvalide("application inconnue, révoquée ou secret incorrect"))?;
     if !h.registre.conventions.get(&client.convention_id).is_some_and(|c| c.parties.contains(&client.organisation_id)) {
-        return Err(ErreurOAuth::ClientNonAutorise);
+        return Err(OAuthError::ClientNonAutorise);
     }
     let scope = match form.scope.as_deref().map(str::split_ascii_whitespace) {
         None => client.scopes.join(" "),
         Some(demandes) => {
             let accordes: Vec<&str> = demandes.filter(|d| client.scopes.iter().any(|s| s == d)).collect();
             if accordes.is_empty() {
-                return Err(ErreurOAuth::ScopeInvalide(format!(
+                return Err(OAuthError::ScopeInvalide(format!(
                     "aucun des scopes demandés n'est accordé à l'application (accordés : {})",
                     client.scopes.join(" ")
                 )));

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::app::Erreur;
+use crate::app::AppError;
 use crate::crypto::id_national::IdNationalError;
 use crate::dossier::codes::Coded;
 use crate::habilitation::AuthError;
@@ -13,12 +13,12 @@ use crate::habilitation::authorizer::AuthzError;
 use crate::journal::JournalError;
 use crate::store::StoreError;
 
-/// Every error an API handler can return: a use case's ([`Erreur`]), or the edge's own
+/// Every error an API handler can return: a use case's ([`AppError`]), or the edge's own
 /// (authentication, media types, sizes, delays, routes).
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(transparent)]
-    App(#[from] Erreur),
+    App(#[from] AppError),
     #[error(transparent)]
     Unauthenticated(#[from] AuthError),
     #[error("format de réponse non disponible : {0}")]
@@ -40,7 +40,7 @@ macro_rules! par_erreur_app {
     ($($t:ty),+) => {
         $(impl From<$t> for ApiError {
             fn from(e: $t) -> Self {
-                ApiError::App(Erreur::from(e))
+                ApiError::App(AppError::from(e))
             }
         })+
     };
@@ -58,7 +58,7 @@ par_erreur_app!(
 impl ApiError {
     /// An invalid input field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::App(Erreur::invalide(field, message))
+        ApiError::App(AppError::invalide(field, message))
     }
 }
 
@@ -100,23 +100,23 @@ impl IntoResponse for ApiError {
         let detail = match &self {
             // Never leak storage details to callers; the log has them (no personal data:
             // store errors name dossiers by their internal id only).
-            ApiError::App(Erreur::Store(e)) => {
+            ApiError::App(AppError::Store(e)) => {
                 tracing::error!(error = %e, "erreur de stockage");
                 "Service momentanément indisponible, réessayer plus tard".to_string()
             }
-            ApiError::App(Erreur::Authz(e)) => {
+            ApiError::App(AppError::Authz(e)) => {
                 tracing::error!(error = %e, "moteur d'autorisation");
                 "Service momentanément indisponible, réessayer plus tard".to_string()
             }
             other => other.to_string(),
         };
         let motif = match &self {
-            ApiError::App(Erreur::Refus(m)) => Some(m.code().to_string()),
+            ApiError::App(AppError::Refus(m)) => Some(m.code().to_string()),
             _ => None,
         };
         let champ = match &self {
-            ApiError::App(Erreur::Invalide { champ, .. }) => champ.clone(),
-            ApiError::App(Erreur::IdNational(_)) => Some("idNational".into()),
+            ApiError::App(AppError::Invalide { champ, .. }) => champ.clone(),
+            ApiError::App(AppError::IdNational(_)) => Some("idNational".into()),
             ApiError::PayloadTooLarge(_) | ApiError::Timeout => Some("corps".into()),
             ApiError::UnsupportedMediaType(_) => Some("Content-Type".into()),
             _ => None,
@@ -145,20 +145,20 @@ impl IntoResponse for ApiError {
 }
 
 /// The status, return code and title of a use case's error.
-fn statut_app(e: &Erreur) -> (StatusCode, &'static str, &'static str) {
+fn statut_app(e: &AppError) -> (StatusCode, &'static str, &'static str) {
     match e {
-        Erreur::Refus(_) | Erreur::Interdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+        AppError::Refus(_) | AppError::Interdit(_) => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
         // Out of territory or public: answered like an unknown person, so that a partner
         // cannot learn who exists outside its perimeter.
-        Erreur::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
-        Erreur::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
-        Erreur::Inconnu(_) => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
-        Erreur::Invalide { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
-        Erreur::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
-        Erreur::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
-        Erreur::Import(e) => {
+        AppError::HorsPerimetre => (StatusCode::NOT_FOUND, "S002", "Aucun usager trouvé"),
+        AppError::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
+        AppError::Inconnu(_) => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
+        AppError::Invalide { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
+        AppError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
+        AppError::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
+        AppError::Import(e) => {
+            use crate::adaptateur::AdaptateurError as P;
             use crate::import::ImportError as I;
-            use crate::plugin::PluginError as P;
             match e {
                 I::Store(_) | I::Journal(_) | I::Plugin(P::Hote(_)) | I::Adaptateur { erreur: P::Hote(_), .. } => {
                     (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
@@ -173,7 +173,7 @@ fn statut_app(e: &Erreur) -> (StatusCode, &'static str, &'static str) {
                 _ => (StatusCode::UNPROCESSABLE_ENTITY, "R997", "Échec de l'adaptateur"),
             }
         }
-        Erreur::Journal(_) | Erreur::Authz(_) | Erreur::Export(_) | Erreur::Store(_) => {
+        AppError::Journal(_) | AppError::Authz(_) | AppError::Export(_) | AppError::Store(_) => {
             (StatusCode::SERVICE_UNAVAILABLE, "R999", "Service indisponible")
         }
     }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use tower::ServiceExt;
 
 use crate::app::Services;
-use crate::app::sla::sonde::{AGENT, NAISSANCE, NIR, client};
+use crate::app::sla::sonde::{self, AGENT, NAISSANCE, NIR, client};
 use crate::dossier::Nir;
 use crate::dossier::codes::Coded;
 use crate::sla::api::Api;
@@ -34,7 +34,7 @@ pub async fn sonder(services: &Services, router: Router, maintenant: DateTime<Ut
     };
     // the database
     let t = Instant::now();
-    note("base".into(), t, services.store.ping().await.map_err(|e| e.to_string()));
+    note("base".into(), t, sonde::base(services).await);
     // the APIs, end to end
     let jeton = services.emetteur.emettre(&client(), maintenant);
     let appel = |methode: &str, chemin: String, corps: Option<serde_json::Value>| {
@@ -94,24 +94,10 @@ pub async fn sonder(services: &Services, router: Router, maintenant: DateTime<Ut
         note(api.code().into(), t, r);
     }
     // each adapter, in its sandbox
-    if let Some(cat) = &services.catalogue {
-        for a in cat.tous() {
-            let t = Instant::now();
-            let a2 = a.clone();
-            let r = tokio::task::spawn_blocking(move || {
-                crate::plugin::tache::decrire(&a2, &crate::plugin::Limites::default(), &Default::default()).map(|_| ())
-            })
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
-            note(format!("adaptateur:{}", a.nom), t, r);
-        }
+    for (nom, debut, r) in sonde::adaptateurs(services).await {
+        note(format!("adaptateur:{nom}"), debut, r);
     }
-    for r in &out {
-        if let Err(e) = services.store.sla_ecrire_sonde(r).await {
-            tracing::error!(erreur = %e, "résultat de sonde non enregistré");
-        }
-    }
+    sonde::enregistrer(services, &out).await;
     out
 }
 

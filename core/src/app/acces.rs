@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Erreur, Services};
+use super::{AppError, Services};
 use crate::dossier::Categorie;
-use crate::habilitation::Caller;
+use crate::habilitation::Appelant;
 use crate::habilitation::authorizer::{Decision, Motif};
 use crate::habilitation::convention::{Action, Public};
 use crate::habilitation::perimetre::{Personne, demande};
@@ -19,7 +19,7 @@ use crate::store::Provenance;
 /// The gate, for one caller and one action (`statut`, `diagnostic.besoins`…).
 pub struct Gate<'a> {
     s: &'a Services,
-    appelant: &'a Caller,
+    appelant: &'a Appelant,
     action: &'static str,
 }
 
@@ -48,34 +48,34 @@ pub struct Lecture<T> {
 }
 
 impl<'a> Gate<'a> {
-    pub fn new(s: &'a Services, appelant: &'a Caller, action: &'static str) -> Self {
+    pub fn new(s: &'a Services, appelant: &'a Appelant, action: &'static str) -> Self {
         Self { s, appelant, action }
     }
 
-    fn decider(&self, cat: Categorie, act: Action, p: Option<&Personne>) -> Result<Decision, Erreur> {
+    fn decider(&self, cat: Categorie, act: Action, p: Option<&Personne>) -> Result<Decision, AppError> {
         let d = demande(self.appelant, cat, act, p, self.s.clock.today(), self.s.clock.now());
         Ok(self.s.gardien.courant().authorizer.decide(&d)?)
     }
 
     /// Appends the journal entry and waits for its commit (fail closed).
-    pub async fn journal(&self, dossier: Option<Uuid>, cats: &[Categorie], d: Decision) -> Result<(), Erreur> {
+    pub async fn journal(&self, dossier: Option<Uuid>, cats: &[Categorie], d: Decision) -> Result<(), AppError> {
         let e = Entree::acces(self.appelant, self.action, dossier, cats, d, self.s.clock.now());
         self.s.journal.ecrire(e).await?;
         Ok(())
     }
 
-    async fn refuser(&self, dossier: Option<Uuid>, cats: &[Categorie], d: Decision) -> Erreur {
+    async fn refuser(&self, dossier: Option<Uuid>, cats: &[Categorie], d: Decision) -> AppError {
         if let Err(e) = self.journal(dossier, cats, d).await {
             return e;
         }
         match d.motif {
-            Motif::HorsTerritoire | Motif::HorsPublic => Erreur::HorsPerimetre,
-            m => Erreur::Refus(m),
+            Motif::HorsTerritoire | Motif::HorsPublic => AppError::HorsPerimetre,
+            m => AppError::Refus(m),
         }
     }
 
     /// Checks what does not depend on a person (role, habilitation, convention, MFA).
-    pub async fn sans_personne(&self, asked: &[(Categorie, Action)]) -> Result<(), Erreur> {
+    pub async fn sans_personne(&self, asked: &[(Categorie, Action)]) -> Result<(), AppError> {
         for &(cat, act) in asked {
             let d = self.decider(cat, act, None)?;
             if !d.autorise {
@@ -87,13 +87,13 @@ impl<'a> Gate<'a> {
     }
 
     /// Loads what the perimeter needs of a person.
-    pub async fn personne(&self, id: Uuid) -> Result<Option<Personne>, Erreur> {
+    pub async fn personne(&self, id: Uuid) -> Result<Option<Personne>, AppError> {
         let accomp = self.appelant.convention.publics.contains(&Public::AccompagnementGlobal);
         Ok(self.s.store.personne(id, accomp).await?)
     }
 
     /// Whether a found person is within the caller's perimeter (territory and public).
-    pub fn dans_perimetre(&self, p: &Personne, cat: Categorie) -> Result<bool, Erreur> {
+    pub fn dans_perimetre(&self, p: &Personne, cat: Categorie) -> Result<bool, AppError> {
         Ok(self.decider(cat, Action::Lire, Some(p))?.autorise)
     }
 
@@ -105,10 +105,10 @@ impl<'a> Gate<'a> {
         id_national: &str,
         asked: &[(Categorie, Action)],
         partiel: bool,
-    ) -> Result<Accorde, Erreur> {
+    ) -> Result<Accorde, AppError> {
         let id = self.s.ids.decode(self.appelant.partenaire(), id_national)?;
         let Some(personne) = self.personne(id).await? else {
-            return Err(Erreur::HorsPerimetre);
+            return Err(AppError::HorsPerimetre);
         };
         let cats: Vec<Categorie> = asked.iter().map(|x| x.0).collect();
         let mut granted = Vec::new();
@@ -135,7 +135,7 @@ impl<'a> Gate<'a> {
 }
 
 /// Where each category granted came from.
-pub async fn provenance(s: &Services, acces: &Accorde) -> Result<BTreeMap<String, Origine>, Erreur> {
+pub async fn provenance(s: &Services, acces: &Accorde) -> Result<BTreeMap<String, Origine>, AppError> {
     Ok(s.store
         .sections(acces.id, Some(&acces.categories))
         .await?
@@ -148,14 +148,14 @@ pub async fn provenance(s: &Services, acces: &Accorde) -> Result<BTreeMap<String
 /// nothing is), with its provenance when asked.
 pub async fn lire_section<T: serde::de::DeserializeOwned>(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     action: &'static str,
     categorie: Categorie,
     avec_provenance: bool,
-) -> Result<Lecture<Option<T>>, Erreur> {
+) -> Result<Lecture<Option<T>>, AppError> {
     let acces = Gate::new(s, appelant, action).acceder(id_national, &[(categorie, Action::Lire)], false).await?;
-    let valeur = s.store.load_section(acces.id, categorie).await?;
+    let valeur = s.store.charger_section(acces.id, categorie).await?;
     let provenance = match avec_provenance {
         true => Some(provenance(s, &acces).await?),
         false => None,
@@ -165,7 +165,7 @@ pub async fn lire_section<T: serde::de::DeserializeOwned>(
 
 /// The provenance a partner's writes are recorded with: its organisation, its
 /// application, its agent.
-pub fn provenance_partenaire(appelant: &Caller) -> Provenance {
+pub fn provenance_partenaire(appelant: &Appelant) -> Provenance {
     Provenance::new(
         format!("partenaire:{}/{}", appelant.organisation.id, appelant.client.client_id),
         Some(appelant.agent.identifiant.clone()),

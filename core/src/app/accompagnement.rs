@@ -3,25 +3,25 @@
 //! update of their contrat d'insertion (`crate::export`).
 
 use super::acces::{Gate, provenance_partenaire};
-use super::erreur::Refus;
-use super::{Erreur, Services};
+use super::error::Refus;
+use super::{AppError, Services};
 use crate::dossier::Categorie;
 use crate::dossier::accompagnement::{Accompagnement, BilanGlobal, RefusBilan};
-use crate::habilitation::Caller;
+use crate::habilitation::Appelant;
 use crate::habilitation::convention::Action;
 
 /// Records a bilan (one of the same date is replaced), then sends it through the
 /// adapters of the conventions that exchange with the département.
 pub async fn enregistrer_bilan(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     bilan: BilanGlobal,
 ) -> Result<(), Refus<RefusBilan>> {
     let gate = Gate::new(s, appelant, "accompagnement.bilan.ecrire");
     let id = gate.acceder(id_national, &[(Categorie::AccompagnementGlobal, Action::Ecrire)], false).await?.id;
     s.store
-        .update_section(
+        .modifier_section(
             id,
             Categorie::AccompagnementGlobal,
             &provenance_partenaire(appelant),
@@ -31,8 +31,8 @@ pub async fn enregistrer_bilan(
             },
         )
         .await
-        .map_err(Erreur::from)?
-        .ok_or(Erreur::HorsPerimetre)?
+        .map_err(AppError::from)?
+        .ok_or(AppError::HorsPerimetre)?
         .map_err(Refus::Regle)?;
     let conventions: Vec<_> = s.gardien.courant().registre.conventions.values().cloned().collect();
     crate::export::diffuser(
@@ -49,6 +49,6 @@ pub async fn enregistrer_bilan(
         },
     )
     .await
-    .map_err(Erreur::from)?;
+    .map_err(AppError::from)?;
     Ok(())
 }

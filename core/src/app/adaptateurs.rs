@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::habilitations::{interdit, journaliser};
-use super::{Erreur, Services};
+use super::{AppError, Services};
+use crate::adaptateur::Adaptateur;
+use crate::adaptateur::catalogue::Catalogue;
 use crate::habilitation::administrateur::Administrateur;
-use crate::plugin::Adaptateur;
-use crate::plugin::catalogue::Catalogue;
 use crate::store::exports::ExportSortant;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -54,12 +54,12 @@ fn info(a: &Adaptateur) -> AdaptateurInfo {
     }
 }
 
-fn catalogue(s: &Services) -> Result<&std::sync::Arc<Catalogue>, Erreur> {
-    s.catalogue.as_ref().ok_or_else(|| Erreur::Inconnu("aucun adaptateur chargé".into()))
+fn catalogue(s: &Services) -> Result<&std::sync::Arc<Catalogue>, AppError> {
+    s.catalogue.as_ref().ok_or_else(|| AppError::Inconnu("aucun adaptateur chargé".into()))
 }
 
 /// Loaded adapters and the last failures.
-pub fn lister(s: &Services) -> Result<Adaptateurs, Erreur> {
+pub fn lister(s: &Services) -> Result<Adaptateurs, AppError> {
     let c = catalogue(s)?;
     Ok(Adaptateurs {
         repertoire: c.repertoire.display().to_string(),
@@ -76,20 +76,20 @@ pub async fn televerser(
     admin: &Administrateur,
     fichier: &str,
     octets: bytes::Bytes,
-) -> Result<AdaptateurInfo, Erreur> {
+) -> Result<AdaptateurInfo, AppError> {
     let nom_ok = fichier.ends_with(".wasm")
         && fichier.len() <= 64
         && fichier.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
         && !fichier.starts_with('.');
     if !nom_ok {
-        return Err(Erreur::invalide("fichier", "fichier : nom.wasm (lettres, chiffres, - et _)"));
+        return Err(AppError::invalide("fichier", "fichier : nom.wasm (lettres, chiffres, - et _)"));
     }
     if !admin.gere_organisations() {
         return Err(interdit(s, admin, "admin.adaptateur.televerser", fichier).await);
     }
     let c = catalogue(s)?.clone();
     if c.repertoire.as_os_str().is_empty() {
-        return Err(Erreur::invalide(
+        return Err(AppError::invalide(
             "fichier",
             "aucun répertoire d'adaptateurs (DUDE_PLUGINS_DIR) : téléversement impossible",
         ));
@@ -100,20 +100,20 @@ pub async fn televerser(
         Adaptateur::charger(&c.moteur, &nom, &octets, None)?;
         let cible = c.repertoire.join(&nom);
         let tmp = c.repertoire.join(format!(".{nom}.tmp"));
-        std::fs::write(&tmp, &octets).map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
-        std::fs::rename(&tmp, &cible).map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
+        std::fs::write(&tmp, &octets).map_err(|e| crate::adaptateur::AdaptateurError::Hote(e.to_string()))?;
+        std::fs::rename(&tmp, &cible).map_err(|e| crate::adaptateur::AdaptateurError::Hote(e.to_string()))?;
         c.charger_fichier(&cible)
     })
     .await
-    .map_err(|e| Erreur::Invalide { champ: None, message: e.to_string() })?
-    .map_err(|e| Erreur::invalide("fichier", e.to_string()))?;
+    .map_err(|e| AppError::Invalide { champ: None, message: e.to_string() })?
+    .map_err(|e| AppError::invalide("fichier", e.to_string()))?;
     let objet = format!("{} {} {}", a.nom, a.version, a.sha256);
     journaliser(s, admin, "admin.adaptateur.televerser", &objet, None, "adaptateurs", true).await?;
     Ok(info(&a))
 }
 
 /// Whether the administrator manages a party of the convention (unknown: an error).
-async fn geree(s: &Services, admin: &Administrateur, id: &str, action: &str) -> Result<(), Erreur> {
+async fn geree(s: &Services, admin: &Administrateur, id: &str, action: &str) -> Result<(), AppError> {
     match super::habilitations::convention(s, id)?.parties.iter().any(|p| admin.gere(p)) {
         true => Ok(()),
         false => Err(interdit(s, admin, action, id).await),
@@ -122,7 +122,7 @@ async fn geree(s: &Services, admin: &Administrateur, id: &str, action: &str) -> 
 
 /// Files made for the partner's system by the convention's adapter (newest first, 500
 /// at most), with the failures and their reasons.
-pub async fn exports(s: &Services, admin: &Administrateur, convention: &str) -> Result<Vec<ExportSortant>, Erreur> {
+pub async fn exports(s: &Services, admin: &Administrateur, convention: &str) -> Result<Vec<ExportSortant>, AppError> {
     geree(s, admin, convention, "admin.exports.lister").await?;
     Ok(s.store.exports(convention, 500).await?)
 }
@@ -134,15 +134,15 @@ pub async fn export(
     admin: &Administrateur,
     convention: &str,
     export: &str,
-) -> Result<(ExportSortant, Vec<u8>), Erreur> {
+) -> Result<(ExportSortant, Vec<u8>), AppError> {
     geree(s, admin, convention, "admin.exports.recuperer").await?;
     let (e, contenu) = s
         .store
         .recuperer_export(convention, export, s.clock.now())
         .await?
-        .ok_or_else(|| Erreur::Inconnu("export inconnu pour cette convention".into()))?;
+        .ok_or_else(|| AppError::Inconnu("export inconnu pour cette convention".into()))?;
     let Some(contenu) = contenu else {
-        return Err(Erreur::Conflit(format!("export non produit : {}", e.erreur.clone().unwrap_or_default())));
+        return Err(AppError::Conflit(format!("export non produit : {}", e.erreur.clone().unwrap_or_default())));
     };
     journaliser(s, admin, "admin.exports.recuperer", &format!("{convention}/{export}"), None, "accompagnement", true)
         .await?;

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use super::settings::{Settings, SourceCle};
 use super::{AppState, Services};
+use crate::adaptateur::catalogue::Catalogue;
 use crate::clock::SharedClock;
 use crate::crypto::keys::{KeyError, MasterKey};
 use crate::habilitation::AdminTokens;
-use crate::plugin::catalogue::Catalogue;
 use crate::store::{Store, StoreError};
 
 /// The demo's master key, generated once.
@@ -21,7 +21,7 @@ pub const CLE_DEMO: &str = "data/demo-master.key";
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
-pub enum ErreurDemarrage {
+pub enum StartError {
     #[error(
         "clé maîtresse absente : définir DUDE_MASTER_KEY (32 octets en base64) ou DUDE_MASTER_KEY_FILE, ou lancer en mode démonstration (--demo)"
     )]
@@ -37,7 +37,7 @@ pub enum ErreurDemarrage {
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
     #[error(transparent)]
-    Adaptateurs(#[from] crate::plugin::PluginError),
+    Adaptateurs(#[from] crate::adaptateur::AdaptateurError),
 }
 
 /// The URL without its password.
@@ -49,7 +49,7 @@ pub fn sans_mot_de_passe(url: &str) -> String {
 }
 
 /// The master key the settings name (demo mode: generated once, and said so).
-pub fn cle_maitresse(settings: &Settings) -> Result<MasterKey, ErreurDemarrage> {
+pub fn cle_maitresse(settings: &Settings) -> Result<MasterKey, StartError> {
     Ok(match &settings.cle {
         SourceCle::Valeur(k) => MasterKey::from_base64(k)?,
         SourceCle::Fichier(p) => {
@@ -67,16 +67,16 @@ pub fn cle_maitresse(settings: &Settings) -> Result<MasterKey, ErreurDemarrage> 
             }
             k
         }
-        SourceCle::Absente => return Err(ErreurDemarrage::CleAbsente),
+        SourceCle::Absente => return Err(StartError::CleAbsente),
     })
 }
 
 /// The store the settings name, migrated, and the master key.
-pub async fn ouvrir_base(settings: &Settings) -> Result<(Store, MasterKey), ErreurDemarrage> {
+pub async fn ouvrir_base(settings: &Settings) -> Result<(Store, MasterKey), StartError> {
     let cle = cle_maitresse(settings)?;
     let store = Store::open(&settings.database_url, &cle)
         .await
-        .map_err(|source| ErreurDemarrage::Base { url: sans_mot_de_passe(&settings.database_url), source })?;
+        .map_err(|source| StartError::Base { url: sans_mot_de_passe(&settings.database_url), source })?;
     Ok((store, cle))
 }
 
@@ -93,8 +93,8 @@ pub async fn adaptateurs(
     settings: &Settings,
     instances: u32,
     integres: bool,
-) -> Result<(Arc<Catalogue>, Option<crate::plugin::surveillance::Surveillance>), ErreurDemarrage> {
-    let moteur = crate::plugin::Moteur::new(instances, crate::plugin::Limites::default().memoire_octets)?;
+) -> Result<(Arc<Catalogue>, Option<crate::adaptateur::surveillance::Surveillance>), StartError> {
+    let moteur = crate::adaptateur::Moteur::new(instances, crate::adaptateur::Limites::default().memoire_octets)?;
     let dir = settings.plugins_dir.clone().unwrap_or_default();
     let cat = Arc::new(Catalogue::new(moteur, dir, Some(settings.cwasm_dir.clone())));
     let c2 = cat.clone();
@@ -104,10 +104,10 @@ pub async fn adaptateurs(
         n + if avec_repertoire { c2.charger_tout() } else { 0 }
     })
     .await
-    .map_err(|e| crate::plugin::PluginError::Hote(e.to_string()))?;
+    .map_err(|e| crate::adaptateur::AdaptateurError::Hote(e.to_string()))?;
     tracing::info!(adaptateurs = n, repertoire = ?settings.plugins_dir, "adaptateurs chargés");
     let surveillance = match avec_repertoire {
-        true => Some(crate::plugin::surveillance::surveiller(cat.clone())?),
+        true => Some(crate::adaptateur::surveillance::surveiller(cat.clone())?),
         false => None,
     };
     Ok((cat, surveillance))
@@ -134,12 +134,12 @@ pub struct Application {
     /// The demo applications and their secrets, in demo mode.
     pub demo: Vec<crate::demo::habilitations::DemoClient>,
     taches: Vec<tokio::task::JoinHandle<()>>,
-    _surveillance: Option<crate::plugin::surveillance::Surveillance>,
+    _surveillance: Option<crate::adaptateur::surveillance::Surveillance>,
 }
 
 impl Application {
     /// Assembles and starts the application.
-    pub async fn demarrer(settings: &Settings, options: Options) -> Result<Self, ErreurDemarrage> {
+    pub async fn demarrer(settings: &Settings, options: Options) -> Result<Self, StartError> {
         let clock = options.clock.unwrap_or_else(|| Arc::new(crate::clock::SystemClock));
         let (store, cle) = ouvrir_base(settings).await?;
         let mut admins = AdminTokens::default();
@@ -150,7 +150,7 @@ impl Application {
         if settings.demo {
             admins.add(jeton_admin_demo(&cle));
             demo = crate::demo::habilitations::seed(&store, &cle, clock.today()).await?;
-            if options.dossiers_demo > 0 && store.count_dossiers().await? == 0 {
+            if options.dossiers_demo > 0 && store.compter_dossiers().await? == 0 {
                 tracing::info!(nombre = options.dossiers_demo, "chargement des dossiers de démonstration");
                 let d = crate::demo::Demo::new(crate::demo::DEFAULT_SEED, clock.today());
                 crate::demo::semer(&store, &d, options.dossiers_demo).await?;

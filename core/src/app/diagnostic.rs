@@ -5,32 +5,32 @@
 use chrono::NaiveDate;
 
 use super::acces::{Gate, Lecture, lire_section, provenance, provenance_partenaire};
-use super::erreur::Refus;
-use super::{Erreur, Services};
+use super::error::Refus;
+use super::{AppError, Services};
 use crate::dossier::Categorie;
 use crate::dossier::contraintes::{ContrainteSaisie, Contraintes, RefusContraintes};
 use crate::dossier::diagnostic::{Conseiller, Diagnostic, ModificationDiagnostic, PouvoirAgir, RefusDiagnostic};
-use crate::habilitation::Caller;
+use crate::habilitation::Appelant;
 use crate::habilitation::convention::Action;
 
 /// The diagnostic section (needs and diagnostics).
 pub async fn diagnostic(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     action: &'static str,
     avec_provenance: bool,
-) -> Result<Lecture<Diagnostic>, Erreur> {
+) -> Result<Lecture<Diagnostic>, AppError> {
     let l = lire_section(s, appelant, id_national, action, Categorie::Diagnostic, avec_provenance).await?;
     Ok(Lecture { valeur: l.valeur.unwrap_or_default(), acces: l.acces, provenance: l.provenance })
 }
 
 pub async fn contraintes(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     avec_provenance: bool,
-) -> Result<Lecture<Contraintes>, Erreur> {
+) -> Result<Lecture<Contraintes>, AppError> {
     let l = lire_section(s, appelant, id_national, "diagnostic.contraintes", Categorie::Contraintes, avec_provenance)
         .await?;
     Ok(Lecture { valeur: l.valeur.unwrap_or_default(), acces: l.acces, provenance: l.provenance })
@@ -38,10 +38,10 @@ pub async fn contraintes(
 
 pub async fn pouvoir_agir(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     avec_provenance: bool,
-) -> Result<Lecture<Option<PouvoirAgir>>, Erreur> {
+) -> Result<Lecture<Option<PouvoirAgir>>, AppError> {
     lire_section(s, appelant, id_national, "diagnostic.pouvoir-agir", Categorie::PouvoirAgir, avec_provenance).await
 }
 
@@ -54,20 +54,20 @@ pub struct DossierDiagnostic {
 
 pub async fn dossier(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     avec_provenance: bool,
-) -> Result<Lecture<DossierDiagnostic>, Erreur> {
+) -> Result<Lecture<DossierDiagnostic>, AppError> {
     let gate = Gate::new(s, appelant, "diagnostic.dossier");
     let acces = gate
         .acceder(id_national, &[(Categorie::Diagnostic, Action::Lire), (Categorie::Contraintes, Action::Lire)], true)
         .await?;
     let diagnostic = match acces.categories.contains(&Categorie::Diagnostic) {
-        true => Some(s.store.load_section(acces.id, Categorie::Diagnostic).await?.unwrap_or_default()),
+        true => Some(s.store.charger_section(acces.id, Categorie::Diagnostic).await?.unwrap_or_default()),
         false => None,
     };
     let contraintes = match acces.categories.contains(&Categorie::Contraintes) {
-        true => Some(s.store.load_section(acces.id, Categorie::Contraintes).await?.unwrap_or_default()),
+        true => Some(s.store.charger_section(acces.id, Categorie::Contraintes).await?.unwrap_or_default()),
         false => None,
     };
     let provenance = match avec_provenance {
@@ -81,14 +81,14 @@ pub async fn dossier(
 /// conseiller recorded is the calling agent.
 pub async fn modifier_diagnostic(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     id_metier_chiffre: &str,
     m: &ModificationDiagnostic,
 ) -> Result<(), Refus<RefusDiagnostic>> {
     let gate = Gate::new(s, appelant, "diagnostic.diagnostics.ecrire");
     let id = gate.acceder(id_national, &[(Categorie::Diagnostic, Action::Ecrire)], false).await?.id;
-    let id_metier = s.ids.decode_metier(appelant.partenaire(), id_metier_chiffre).map_err(Erreur::from)?;
+    let id_metier = s.ids.decode_metier(appelant.partenaire(), id_metier_chiffre).map_err(AppError::from)?;
     let agent = Conseiller {
         nom: appelant.agent.nom.clone(),
         prenom: appelant.agent.prenom.clone(),
@@ -96,13 +96,13 @@ pub async fn modifier_diagnostic(
     };
     let today = s.clock.today();
     s.store
-        .update_section(id, Categorie::Diagnostic, &provenance_partenaire(appelant), |d: Option<Diagnostic>| {
+        .modifier_section(id, Categorie::Diagnostic, &provenance_partenaire(appelant), |d: Option<Diagnostic>| {
             let mut d = d.unwrap_or_default();
             d.modifier(&id_metier, m, agent, today).map(|()| d)
         })
         .await
-        .map_err(Erreur::from)?
-        .ok_or(Erreur::HorsPerimetre)?
+        .map_err(AppError::from)?
+        .ok_or(AppError::HorsPerimetre)?
         .map(|_| ())
         .map_err(Refus::Regle)
 }
@@ -110,7 +110,7 @@ pub async fn modifier_diagnostic(
 /// Records constraints: each one given replaces the stored one with the same code.
 pub async fn enregistrer_contraintes(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     saisies: &[ContrainteSaisie],
     date_exploration: NaiveDate,
@@ -121,13 +121,13 @@ pub async fn enregistrer_contraintes(
     let today = s.clock.today();
     let agent = appelant.agent.identifiant.clone();
     s.store
-        .update_section(id, Categorie::Contraintes, &provenance_partenaire(appelant), |c: Option<Contraintes>| {
+        .modifier_section(id, Categorie::Contraintes, &provenance_partenaire(appelant), |c: Option<Contraintes>| {
             let mut c = c.unwrap_or_default();
             c.enregistrer(saisies, date_exploration, conseiller, &agent, today).map(|()| c)
         })
         .await
-        .map_err(Erreur::from)?
-        .ok_or(Erreur::HorsPerimetre)?
+        .map_err(AppError::from)?
+        .ok_or(AppError::HorsPerimetre)?
         .map(|_| ())
         .map_err(Refus::Regle)
 }

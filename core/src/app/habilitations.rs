@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Erreur, Services};
+use super::{AppError, Services};
 use crate::crypto::secrets::SecretHasher;
 use crate::habilitation::administrateur::Administrateur;
 use crate::habilitation::agent::{AgentHabilite, Role};
@@ -25,7 +25,7 @@ pub async fn journaliser(
     dossier: Option<uuid::Uuid>,
     categories: &str,
     accepte: bool,
-) -> Result<(), Erreur> {
+) -> Result<(), AppError> {
     let e = Entree::administration(
         admin,
         action.into(),
@@ -41,25 +41,25 @@ pub async fn journaliser(
 }
 
 /// Refuses (journaled) an act the administrator may not do.
-pub async fn interdit(s: &Services, admin: &Administrateur, action: &str, objet: &str) -> Erreur {
+pub async fn interdit(s: &Services, admin: &Administrateur, action: &str, objet: &str) -> AppError {
     let why = format!("{action} : réservé aux administrateurs de l'organisation concernée");
     match journaliser(s, admin, action, objet, None, "habilitations", false).await {
-        Ok(()) => Erreur::Interdit(why),
+        Ok(()) => AppError::Interdit(why),
         Err(e) => e,
     }
 }
 
-fn id_valide(champ: &str, id: &str) -> Result<(), Erreur> {
+fn id_valide(champ: &str, id: &str) -> Result<(), AppError> {
     let ok =
         !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     match ok {
         true => Ok(()),
-        false => Err(Erreur::invalide(champ, format!("{champ} : 1 à 64 caractères parmi a-z, 0-9, - et _"))),
+        false => Err(AppError::invalide(champ, format!("{champ} : 1 à 64 caractères parmi a-z, 0-9, - et _"))),
     }
 }
 
 /// Journals the change, then reloads the live habilitations.
-async fn appliquer(s: &Services, admin: &Administrateur, action: &str, objet: &str) -> Result<(), Erreur> {
+async fn appliquer(s: &Services, admin: &Administrateur, action: &str, objet: &str) -> Result<(), AppError> {
     journaliser(s, admin, action, objet, None, "habilitations", true).await?;
     if let Err(e) = s.gardien.recharger(&s.store).await {
         tracing::error!(error = %e, "rechargement après modification");
@@ -76,24 +76,28 @@ pub fn organisations(s: &Services) -> Vec<Organisation> {
     v
 }
 
-pub fn organisation(s: &Services, id: &str) -> Result<Organisation, Erreur> {
+pub fn organisation(s: &Services, id: &str) -> Result<Organisation, AppError> {
     s.gardien
         .courant()
         .registre
         .organisations
         .get(id)
         .cloned()
-        .ok_or_else(|| Erreur::Inconnu("organisation inconnue".into()))
+        .ok_or_else(|| AppError::Inconnu("organisation inconnue".into()))
 }
 
 /// Creates an organisation (France Travail's national administrators).
-pub async fn creer_organisation(s: &Services, admin: &Administrateur, o: Organisation) -> Result<Organisation, Erreur> {
+pub async fn creer_organisation(
+    s: &Services,
+    admin: &Administrateur,
+    o: Organisation,
+) -> Result<Organisation, AppError> {
     id_valide("id", &o.id)?;
     if !admin.gere_organisations() {
         return Err(interdit(s, admin, "admin.organisation.creer", &o.id).await);
     }
     if s.gardien.courant().registre.organisations.contains_key(&o.id) {
-        return Err(Erreur::Conflit("id : organisation déjà enregistrée".into()));
+        return Err(AppError::Conflit("id : organisation déjà enregistrée".into()));
     }
     s.store.enregistrer_organisation(&o).await?;
     appliquer(s, admin, "admin.organisation.creer", &o.id).await?;
@@ -105,12 +109,12 @@ pub async fn modifier_organisation(
     admin: &Administrateur,
     id: &str,
     o: Organisation,
-) -> Result<Organisation, Erreur> {
+) -> Result<Organisation, AppError> {
     if o.id != id {
-        return Err(Erreur::invalide("id", "id : différent de celui de l'URL"));
+        return Err(AppError::invalide("id", "id : différent de celui de l'URL"));
     }
     if !s.gardien.courant().registre.organisations.contains_key(id) {
-        return Err(Erreur::Inconnu("organisation inconnue".into()));
+        return Err(AppError::Inconnu("organisation inconnue".into()));
     }
     if !admin.gere(id) {
         return Err(interdit(s, admin, "admin.organisation.modifier", id).await);
@@ -130,23 +134,28 @@ pub fn conventions(s: &Services) -> Vec<Convention> {
 }
 
 /// A convention in force in the current habilitations.
-pub fn convention(s: &Services, id: &str) -> Result<std::sync::Arc<Convention>, Erreur> {
+pub fn convention(s: &Services, id: &str) -> Result<std::sync::Arc<Convention>, AppError> {
     s.gardien
         .courant()
         .registre
         .conventions
         .get(id)
         .cloned()
-        .ok_or_else(|| Erreur::Inconnu("convention inconnue".into()))
+        .ok_or_else(|| AppError::Inconnu("convention inconnue".into()))
 }
 
-async fn verifier_convention(s: &Services, admin: &Administrateur, c: &Convention, action: &str) -> Result<(), Erreur> {
+async fn verifier_convention(
+    s: &Services,
+    admin: &Administrateur,
+    c: &Convention,
+    action: &str,
+) -> Result<(), AppError> {
     id_valide("id", &c.id)?;
-    c.valider().map_err(|e| Erreur::invalide(e.split(' ').next().unwrap_or("convention").to_string(), e))?;
+    c.valider().map_err(|e| AppError::invalide(e.split(' ').next().unwrap_or("convention").to_string(), e))?;
     {
         let h = s.gardien.courant();
         if c.parties.iter().any(|p| !h.registre.organisations.contains_key(p)) {
-            return Err(Erreur::invalide("parties", "parties : organisation inconnue"));
+            return Err(AppError::invalide("parties", "parties : organisation inconnue"));
         }
     }
     if !c.parties.iter().any(|p| admin.gere(p)) {
@@ -156,10 +165,10 @@ async fn verifier_convention(s: &Services, admin: &Administrateur, c: &Conventio
 }
 
 /// Creates a convention (an administrator of one of its parties).
-pub async fn creer_convention(s: &Services, admin: &Administrateur, c: Convention) -> Result<Convention, Erreur> {
+pub async fn creer_convention(s: &Services, admin: &Administrateur, c: Convention) -> Result<Convention, AppError> {
     verifier_convention(s, admin, &c, "admin.convention.creer").await?;
     if s.gardien.courant().registre.conventions.contains_key(&c.id) {
-        return Err(Erreur::Conflit("id : convention déjà enregistrée".into()));
+        return Err(AppError::Conflit("id : convention déjà enregistrée".into()));
     }
     s.store.enregistrer_convention(&c).await?;
     appliquer(s, admin, "admin.convention.creer", &c.id).await?;
@@ -167,15 +176,15 @@ pub async fn creer_convention(s: &Services, admin: &Administrateur, c: Conventio
 }
 
 /// Changes a convention (an administrator of one of its parties, before and after): it
-/// applies on the next call of every caller.
+/// applies on the next call of every appelant.
 pub async fn modifier_convention(
     s: &Services,
     admin: &Administrateur,
     id: &str,
     c: Convention,
-) -> Result<Convention, Erreur> {
+) -> Result<Convention, AppError> {
     if c.id != id {
-        return Err(Erreur::invalide("id", "id : différent de celui de l'URL"));
+        return Err(AppError::invalide("id", "id : différent de celui de l'URL"));
     }
     let ancienne = convention(s, id)?;
     if !ancienne.parties.iter().any(|p| admin.gere(p)) {
@@ -224,7 +233,7 @@ pub fn agents(s: &Services, admin: &Administrateur) -> Vec<AgentHabilite> {
     v
 }
 
-pub fn agent(s: &Services, admin: &Administrateur, identifiant: &str) -> Result<AgentHabilite, Erreur> {
+pub fn agent(s: &Services, admin: &Administrateur, identifiant: &str) -> Result<AgentHabilite, AppError> {
     s.gardien
         .courant()
         .registre
@@ -232,17 +241,17 @@ pub fn agent(s: &Services, admin: &Administrateur, identifiant: &str) -> Result<
         .get(identifiant)
         .filter(|a| admin.gere(&a.organisation_id))
         .cloned()
-        .ok_or_else(|| Erreur::Inconnu("agent inconnu dans vos organisations".into()))
+        .ok_or_else(|| AppError::Inconnu("agent inconnu dans vos organisations".into()))
 }
 
 /// Habilitates an agent of the administrator's organisation (one account per person).
-pub async fn habiliter_agent(s: &Services, admin: &Administrateur, n: NouvelAgent) -> Result<AgentHabilite, Erreur> {
+pub async fn habiliter_agent(s: &Services, admin: &Administrateur, n: NouvelAgent) -> Result<AgentHabilite, AppError> {
     id_valide("identifiant", &n.identifiant)?;
     if n.identifiant == "BATCH" {
-        return Err(Erreur::invalide("identifiant", "identifiant : BATCH est réservé aux traitements automatisés"));
+        return Err(AppError::invalide("identifiant", "identifiant : BATCH est réservé aux traitements automatisés"));
     }
     if n.habilitation_fin < n.habilitation_debut {
-        return Err(Erreur::invalide("habilitationFin", "habilitationFin : antérieure au début"));
+        return Err(AppError::invalide("habilitationFin", "habilitationFin : antérieure au début"));
     }
     if !admin.gere(&n.organisation_id) {
         return Err(interdit(s, admin, "admin.agent.habiliter", &n.identifiant).await);
@@ -250,10 +259,10 @@ pub async fn habiliter_agent(s: &Services, admin: &Administrateur, n: NouvelAgen
     {
         let h = s.gardien.courant();
         if !h.registre.organisations.contains_key(&n.organisation_id) {
-            return Err(Erreur::invalide("organisationId", "organisationId : organisation inconnue"));
+            return Err(AppError::invalide("organisationId", "organisationId : organisation inconnue"));
         }
         if h.registre.agents.contains_key(&n.identifiant) {
-            return Err(Erreur::Conflit("identifiant : un compte existe déjà (un seul compte par personne)".into()));
+            return Err(AppError::Conflit("identifiant : un compte existe déjà (un seul compte par personne)".into()));
         }
     }
     let a = AgentHabilite {
@@ -279,10 +288,10 @@ pub async fn renouveler_agent(
     admin: &Administrateur,
     identifiant: &str,
     r: Renouvellement,
-) -> Result<AgentHabilite, Erreur> {
+) -> Result<AgentHabilite, AppError> {
     let mut a = agent(s, admin, identifiant)?;
     if r.habilitation_fin < a.habilitation_debut {
-        return Err(Erreur::invalide("habilitationFin", "habilitationFin : antérieure au début de l'habilitation"));
+        return Err(AppError::invalide("habilitationFin", "habilitationFin : antérieure au début de l'habilitation"));
     }
     a.habilitation_fin = r.habilitation_fin;
     if r.certification.is_some() {
@@ -293,7 +302,11 @@ pub async fn renouveler_agent(
     Ok(a)
 }
 
-pub async fn revoquer_agent(s: &Services, admin: &Administrateur, identifiant: &str) -> Result<AgentHabilite, Erreur> {
+pub async fn revoquer_agent(
+    s: &Services,
+    admin: &Administrateur,
+    identifiant: &str,
+) -> Result<AgentHabilite, AppError> {
     let mut a = agent(s, admin, identifiant)?;
     a.revoque_le.get_or_insert(s.clock.now());
     s.store.enregistrer_agent(&a).await?;
@@ -368,7 +381,7 @@ pub fn clients(s: &Services, admin: &Administrateur) -> Vec<ClientEtat> {
     v
 }
 
-fn trouver_client(s: &Services, admin: &Administrateur, id: &str) -> Result<ApiClient, Erreur> {
+fn trouver_client(s: &Services, admin: &Administrateur, id: &str) -> Result<ApiClient, AppError> {
     s.gardien
         .courant()
         .registre
@@ -376,10 +389,10 @@ fn trouver_client(s: &Services, admin: &Administrateur, id: &str) -> Result<ApiC
         .get(id)
         .filter(|c| admin.gere(&c.organisation_id))
         .cloned()
-        .ok_or_else(|| Erreur::Inconnu("application inconnue dans vos organisations".into()))
+        .ok_or_else(|| AppError::Inconnu("application inconnue dans vos organisations".into()))
 }
 
-pub fn client(s: &Services, admin: &Administrateur, id: &str) -> Result<ClientEtat, Erreur> {
+pub fn client(s: &Services, admin: &Administrateur, id: &str) -> Result<ClientEtat, AppError> {
     let c = trouver_client(s, admin, id)?;
     let h = s.gardien.courant();
     Ok(ClientEtat { etat: etat(&h.registre, &c, s.clock.now()), client: c })
@@ -387,7 +400,11 @@ pub fn client(s: &Services, admin: &Administrateur, id: &str) -> Result<ClientEt
 
 /// Registers a partner application under a convention its organisation is party to; the
 /// secret is in this answer only.
-pub async fn creer_client(s: &Services, admin: &Administrateur, n: NouveauClient) -> Result<ClientAvecSecret, Erreur> {
+pub async fn creer_client(
+    s: &Services,
+    admin: &Administrateur,
+    n: NouveauClient,
+) -> Result<ClientAvecSecret, AppError> {
     id_valide("clientId", &n.client_id)?;
     if !admin.gere(&n.organisation_id) {
         return Err(interdit(s, admin, "admin.client.creer", &n.client_id).await);
@@ -398,15 +415,15 @@ pub async fn creer_client(s: &Services, admin: &Administrateur, n: NouveauClient
             .registre
             .conventions
             .get(&n.convention_id)
-            .ok_or_else(|| Erreur::invalide("conventionId", "conventionId : convention inconnue"))?;
+            .ok_or_else(|| AppError::invalide("conventionId", "conventionId : convention inconnue"))?;
         if !conv.parties.contains(&n.organisation_id) {
-            return Err(Erreur::invalide(
+            return Err(AppError::invalide(
                 "conventionId",
                 "conventionId : l'organisation n'est pas partie à cette convention",
             ));
         }
         if h.registre.clients.contains_key(&n.client_id) {
-            return Err(Erreur::Conflit("clientId : application déjà enregistrée".into()));
+            return Err(AppError::Conflit("clientId : application déjà enregistrée".into()));
         }
     }
     let secret = SecretHasher::generate();
@@ -424,7 +441,7 @@ pub async fn creer_client(s: &Services, admin: &Administrateur, n: NouveauClient
     Ok(ClientAvecSecret { client: c, client_secret: secret })
 }
 
-pub async fn revoquer_client(s: &Services, admin: &Administrateur, id: &str) -> Result<ApiClient, Erreur> {
+pub async fn revoquer_client(s: &Services, admin: &Administrateur, id: &str) -> Result<ApiClient, AppError> {
     let mut c = trouver_client(s, admin, id)?;
     c.revoque_le.get_or_insert(s.clock.now());
     s.store.enregistrer_client(&c).await?;
@@ -433,7 +450,7 @@ pub async fn revoquer_client(s: &Services, admin: &Administrateur, id: &str) -> 
 }
 
 /// A new secret (the old one stops working); shown once.
-pub async fn renouveler_secret(s: &Services, admin: &Administrateur, id: &str) -> Result<ClientAvecSecret, Erreur> {
+pub async fn renouveler_secret(s: &Services, admin: &Administrateur, id: &str) -> Result<ClientAvecSecret, AppError> {
     let mut c = trouver_client(s, admin, id)?;
     let secret = SecretHasher::generate();
     c.secret_hash = s.secrets.hash(&c.client_id, &secret);

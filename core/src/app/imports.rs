@@ -5,11 +5,11 @@
 
 use std::io::{Read, Seek};
 
-use super::{Erreur, Services};
+use super::{AppError, Services};
+use crate::adaptateur::{Limites, Sens};
 use crate::habilitation::administrateur::Administrateur;
 use crate::import::archive::MotDePasse;
 use crate::import::{DemandeImport, Rapport};
-use crate::plugin::{Limites, Sens};
 
 /// Who imports.
 pub enum Auteur<'a> {
@@ -38,7 +38,7 @@ pub async fn importer<R: Read + Seek + Send + 'static>(
     f: Fichier,
     source: R,
     progression: Option<Box<dyn Fn(u64) + Send>>,
-) -> Result<Rapport, Erreur> {
+) -> Result<Rapport, AppError> {
     let conv = s
         .gardien
         .courant()
@@ -46,7 +46,7 @@ pub async fn importer<R: Read + Seek + Send + 'static>(
         .conventions
         .get(&f.convention)
         .cloned()
-        .ok_or_else(|| Erreur::Inconnu("convention inconnue".into()))?;
+        .ok_or_else(|| AppError::Inconnu("convention inconnue".into()))?;
     let (nom_auteur, organisation, request_id) = match auteur {
         Auteur::Commande => ("cli".to_string(), None, uuid::Uuid::new_v4().to_string()),
         Auteur::Administrateur(a) => {
@@ -56,12 +56,12 @@ pub async fn importer<R: Read + Seek + Send + 'static>(
             (a.identifiant.clone(), a.organisation.as_ref().map(|o| o.id.clone()), a.request_id.clone())
         }
     };
-    let catalogue = s.catalogue.as_ref().ok_or_else(|| Erreur::Inconnu("aucun adaptateur chargé".into()))?;
-    let adaptateur = catalogue.pour(&conv, Sens::Import).map_err(|e| Erreur::invalide("convention", e))?;
+    let catalogue = s.catalogue.as_ref().ok_or_else(|| AppError::Inconnu("aucun adaptateur chargé".into()))?;
+    let adaptateur = catalogue.pour(&conv, Sens::Import).map_err(|e| AppError::invalide("convention", e))?;
     let mot_de_passe = f.mot_de_passe;
     let (entree, interne) = tokio::task::spawn_blocking(move || crate::import::ouvrir_entree(source, mot_de_passe))
         .await
-        .map_err(|e| Erreur::Invalide { champ: None, message: e.to_string() })??;
+        .map_err(|e| AppError::Invalide { champ: None, message: e.to_string() })??;
     let nom_fichier = match interne {
         Some(n) => format!("{} ({n})", f.nom),
         None => f.nom,

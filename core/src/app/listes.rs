@@ -50,7 +50,8 @@ pub async fn calculer(
     mois: Mois,
     liste: Liste,
 ) -> Result<ListeMensuelle, StoreError> {
-    let candidates = store.list_candidates(departement.as_str(), mois.previous().first_day(), mois.last_day()).await?;
+    let candidates =
+        store.candidats_aux_listes(departement.as_str(), mois.previous().first_day(), mois.last_day()).await?;
     let mut lignes: Vec<LigneListe> = candidates
         .iter()
         .filter_map(|c| {
@@ -132,7 +133,7 @@ pub async fn liste_mensuelle(
     departement: &Departement,
     mois: Mois,
     liste: Liste,
-) -> Result<ListeMensuelle, super::Erreur> {
+) -> Result<ListeMensuelle, super::AppError> {
     use crate::journal::{Entree, Verdict};
     let action = format!("listes-mensuelles:{departement}:{mois}:{}", liste.code());
     if let Demandeur::Administrateur(a) = &demandeur

@@ -9,7 +9,7 @@ pub mod accompagnement;
 pub mod adaptateurs;
 pub mod demarrage;
 pub mod diagnostic;
-pub mod erreur;
+pub mod error;
 pub mod habilitations;
 pub mod imports;
 pub mod listes;
@@ -18,7 +18,7 @@ pub mod settings;
 pub mod sla;
 pub mod usagers;
 
-pub use erreur::Erreur;
+pub use error::AppError;
 
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ pub struct Services {
     pub admins: AdminTokens,
     pub oidc: Option<crate::habilitation::oidc::Oidc>,
     /// Loaded department adapters, when a plugins directory is configured.
-    pub catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
+    pub catalogue: Option<Arc<crate::adaptateur::catalogue::Catalogue>>,
     /// Per-minute measurement of partner calls (`None`: the measuring layer is off).
     pub mesureur: Option<crate::sla::agregat::Mesureur>,
     /// API versions and their sunsets (Deprecation/Sunset headers).
@@ -63,8 +63,8 @@ impl Services {
         master: &crate::crypto::keys::MasterKey,
         clock: SharedClock,
         admins: AdminTokens,
-        catalogue: Option<Arc<crate::plugin::catalogue::Catalogue>>,
-    ) -> Result<Self, demarrage::ErreurDemarrage> {
+        catalogue: Option<Arc<crate::adaptateur::catalogue::Catalogue>>,
+    ) -> Result<Self, demarrage::StartError> {
         let gardien = Arc::new(Gardien::charger(&store, settings.authz_dir.clone()).await?);
         let (journal, _writer) = Journal::demarrer(store.clone()).await?;
         crate::sla::metriques::installer();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::habilitations::{interdit, journaliser};
-use super::{Erreur, Services};
+use super::{AppError, Services};
 use crate::dossier::Nir;
 use crate::habilitation::administrateur::Administrateur;
 use crate::store::SectionStockee;
@@ -47,11 +47,11 @@ pub async fn rechercher_dossiers(
     admin: &Administrateur,
     nir: &Nir,
     naissance: NaiveDate,
-) -> Result<Vec<Uuid>, Erreur> {
+) -> Result<Vec<Uuid>, AppError> {
     if !admin.dpo() {
         return Err(interdit(s, admin, "admin.dossier.rechercher", "dossiers").await);
     }
-    let dossiers = s.store.find_by_nir(nir, naissance).await?;
+    let dossiers = s.store.dossiers_par_nir(nir, naissance).await?;
     for id in &dossiers {
         journaliser(s, admin, "admin.dossier.rechercher", "droit d'accès", Some(*id), "nir,identite", true).await?;
     }
@@ -59,12 +59,12 @@ pub async fn rechercher_dossiers(
 }
 
 /// The report of a dossier.
-pub async fn rapport_acces(s: &Services, admin: &Administrateur, id: Uuid) -> Result<RapportAcces, Erreur> {
+pub async fn rapport_acces(s: &Services, admin: &Administrateur, id: Uuid) -> Result<RapportAcces, AppError> {
     if !admin.dpo() {
         return Err(interdit(s, admin, "admin.rapport-acces", &id.to_string()).await);
     }
-    let Some(d) = s.store.load_dossier(id).await? else {
-        return Err(Erreur::Inconnu("dossier inconnu".into()));
+    let Some(d) = s.store.charger_dossier(id).await? else {
+        return Err(AppError::Inconnu("dossier inconnu".into()));
     };
     // The report itself reads personal data: journaled first.
     journaliser(s, admin, "admin.rapport-acces", "droit d'accès (RGPD art. 15)", Some(id), "toutes", true).await?;

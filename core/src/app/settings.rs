@@ -133,7 +133,7 @@ pub struct Invalide {
 /// Every invalid setting, listed at once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("réglages invalides :{}", .0.iter().map(|i| format!("\n  - {} : {}", i.variable, i.raison)).collect::<String>())]
-pub struct ErreursReglages(pub Vec<Invalide>);
+pub struct SettingsErrors(pub Vec<Invalide>);
 
 impl Settings {
     /// The defaults (no database key, no operator): a base for tests and tools.
@@ -158,7 +158,7 @@ impl Settings {
     }
 
     /// From the process's environment and, when `DUDE_CONFIG` names one, its file.
-    pub fn depuis_environnement(demo: bool) -> Result<Self, ErreursReglages> {
+    pub fn depuis_environnement(demo: bool) -> Result<Self, SettingsErrors> {
         let env: HashMap<String, String> =
             std::env::vars().filter(|(k, _)| k.starts_with("DUDE_") || k == "DATABASE_URL").collect();
         let mut valeurs = match env.get("DUDE_CONFIG") {
@@ -170,7 +170,7 @@ impl Settings {
     }
 
     /// From these values (variable → text).
-    pub fn depuis(v: &HashMap<String, String>, demo: bool) -> Result<Self, ErreursReglages> {
+    pub fn depuis(v: &HashMap<String, String>, demo: bool) -> Result<Self, SettingsErrors> {
         let mut erreurs = Vec::new();
         let mut s = Self::defaut();
         s.demo = demo;
@@ -272,14 +272,14 @@ impl Settings {
         {
             err("DUDE_LOG", "filtre de journalisation illisible (info, debug, trace, cible=niveau…)");
         }
-        if erreurs.is_empty() { Ok(s) } else { Err(ErreursReglages(erreurs)) }
+        if erreurs.is_empty() { Ok(s) } else { Err(SettingsErrors(erreurs)) }
     }
 }
 
 /// A file of `NOM=valeur` lines (`#` comments, blank lines).
-fn lire_fichier(p: &Path) -> Result<HashMap<String, String>, ErreursReglages> {
+fn lire_fichier(p: &Path) -> Result<HashMap<String, String>, SettingsErrors> {
     let texte = std::fs::read_to_string(p).map_err(|e| {
-        ErreursReglages(vec![Invalide { variable: "DUDE_CONFIG", raison: format!("{} : {e}", p.display()) }])
+        SettingsErrors(vec![Invalide { variable: "DUDE_CONFIG", raison: format!("{} : {e}", p.display()) }])
     })?;
     let mut v = HashMap::new();
     let mut erreurs = Vec::new();
@@ -298,7 +298,7 @@ fn lire_fichier(p: &Path) -> Result<HashMap<String, String>, ErreursReglages> {
             }),
         }
     }
-    if erreurs.is_empty() { Ok(v) } else { Err(ErreursReglages(erreurs)) }
+    if erreurs.is_empty() { Ok(v) } else { Err(SettingsErrors(erreurs)) }
 }
 
 /// The settings as `dude serve --help` lists them.

@@ -3,10 +3,10 @@
 use chrono::NaiveDate;
 
 use super::acces::{Gate, Lecture, provenance};
-use super::{Erreur, Services};
+use super::{AppError, Services};
 use crate::dossier::inscription::{HistoriqueInscription, StatutCourant};
 use crate::dossier::{Categorie, IdentiteSection, Nir};
-use crate::habilitation::Caller;
+use crate::habilitation::Appelant;
 use crate::habilitation::authorizer::{Decision, Motif};
 use crate::habilitation::convention::Action;
 
@@ -26,13 +26,18 @@ pub enum Recherche {
 /// Finds a person by NIR and date of birth: registered or closed less than three years
 /// ago, and within the caller's perimeter (others are answered as unknown, so nothing
 /// leaks outside it). Journaled either way.
-pub async fn rechercher(s: &Services, appelant: &Caller, nir: &Nir, naissance: NaiveDate) -> Result<Recherche, Erreur> {
+pub async fn rechercher(
+    s: &Services,
+    appelant: &Appelant,
+    nir: &Nir,
+    naissance: NaiveDate,
+) -> Result<Recherche, AppError> {
     let gate = Gate::new(s, appelant, "rechercher-usager");
     let cats = [Categorie::Nir, Categorie::Identite];
     gate.sans_personne(&[(Categorie::Nir, Action::Lire), (Categorie::Identite, Action::Lire)]).await?;
     let today = s.clock.today();
     let mut found = Vec::new();
-    for id in s.store.find_by_nir(nir, naissance).await? {
+    for id in s.store.dossiers_par_nir(nir, naissance).await? {
         if let Some(p) = gate.personne(id).await?
             && p.historique.recherchable_au(today)
             && gate.dans_perimetre(&p, Categorie::Identite)?
@@ -44,7 +49,7 @@ pub async fn rechercher(s: &Services, appelant: &Caller, nir: &Nir, naissance: N
     Ok(match found.as_slice() {
         [id] => {
             gate.journal(Some(*id), &cats, ok).await?;
-            let ident: Option<IdentiteSection> = s.store.load_section(*id, Categorie::Identite).await?;
+            let ident: Option<IdentiteSection> = s.store.charger_section(*id, Categorie::Identite).await?;
             Recherche::Trouve {
                 id_national: s.ids.encode(appelant.partenaire(), *id),
                 identite_certifiee: ident.is_some_and(|i| i.identite.identite_certifiee),
@@ -79,10 +84,10 @@ pub fn statut_au(h: &HistoriqueInscription, today: NaiveDate) -> Statut {
 /// The registration status of a person the caller holds an `idNational` of.
 pub async fn statut(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     id_national: &str,
     avec_provenance: bool,
-) -> Result<Lecture<Statut>, Erreur> {
+) -> Result<Lecture<Statut>, AppError> {
     let gate = Gate::new(s, appelant, "statut");
     let acces = gate.acceder(id_national, &[(Categorie::Inscription, Action::Lire)], false).await?;
     let valeur = statut_au(&acces.personne.historique, s.clock.today());

@@ -68,7 +68,7 @@ pub enum Command {
     /// Department adapters (WebAssembly components).
     Plugin {
         #[command(subcommand)]
-        command: PluginCommand,
+        command: AdaptateurCommand,
     },
     /// Imports a partner file through the adapter of a convention.
     Import {
@@ -131,7 +131,7 @@ pub enum SlaCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum PluginCommand {
+pub enum AdaptateurCommand {
     /// Loads an adapter in the sandbox, prints `describe`, checks the WIT version, and
     /// runs it on a sample file (counts and row errors; no personal data printed).
     Check {
@@ -186,7 +186,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve { bind, demo_count } => serve(settings, bind, demo_count).await,
         Command::Migrate => migrate(&settings).await,
         Command::Demo { count, sample, seed, date } => demo(settings, count, sample, seed, date).await,
-        Command::Plugin { command: PluginCommand::Check { fichier, sample, format, options } } => {
+        Command::Plugin { command: AdaptateurCommand::Check { fichier, sample, format, options } } => {
             tokio::task::spawn_blocking(move || plugin_check(&fichier, sample.as_deref(), format, &options)).await?
         }
         Command::Import { convention, fichier, format, options, plugins, password_file } => {
@@ -227,7 +227,7 @@ async fn application(settings: &Settings) -> Result<Application> {
 
 async fn migrate(settings: &Settings) -> Result<()> {
     let (store, _) = demarrage::ouvrir_base(settings).await?;
-    println!("migrations appliquées ({} dossiers)", store.count_dossiers().await?);
+    println!("migrations appliquées ({} dossiers)", store.compter_dossiers().await?);
     Ok(())
 }
 
@@ -244,7 +244,7 @@ async fn demo(
             settings.cle = crate::app::settings::SourceCle::Demo;
             let (store, _) = demarrage::ouvrir_base(&settings).await?;
             let added = crate::demo::semer(&store, &demo, n).await?;
-            println!("{added} dossiers de démonstration ajoutés ({} au total)", store.count_dossiers().await?);
+            println!("{added} dossiers de démonstration ajoutés ({} au total)", store.compter_dossiers().await?);
         }
         (None, Some(k)) => {
             let mut out = std::io::stdout().lock();
@@ -467,7 +467,7 @@ fn plugin_check(
     format: Option<String>,
     options: &[(String, String)],
 ) -> Result<()> {
-    use crate::plugin::{Adaptateur, Limites, Moteur, tache};
+    use crate::adaptateur::{Adaptateur, Limites, Moteur, tache};
     let octets = std::fs::read(fichier).with_context(|| format!("lecture de {}", fichier.display()))?;
     let moteur = Moteur::new(16, Limites::default().memoire_octets)?;
     let a = Adaptateur::charger(&moteur, &fichier.display().to_string(), &octets, None)?;

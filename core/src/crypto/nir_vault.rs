@@ -9,14 +9,14 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::keys::MasterKey;
-use crate::dossier::Nir;
+use dude_modele::dossier::Nir;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
     #[error("NIR chiffré illisible (données corrompues ou mauvaise clé)")]
     Corrupt,
     #[error(transparent)]
-    Nir(#[from] crate::dossier::nir::NirError),
+    Nir(#[from] dude_modele::dossier::nir::NirError),
 }
 
 /// Encrypts, decrypts and indexes NIRs.

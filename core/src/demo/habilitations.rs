@@ -8,13 +8,13 @@ use chrono::{Duration, NaiveDate};
 
 use crate::crypto::keys::MasterKey;
 use crate::crypto::secrets::SecretHasher;
-use crate::dossier::Categorie;
-use crate::dossier::contact::Departement;
-use crate::habilitation::agent::{AgentHabilite, Role};
-use crate::habilitation::client::ApiClient;
-use crate::habilitation::convention::{Acces, AdaptateurRef, CiblesSla, Convention, Public, Sens, Territoire};
-use crate::habilitation::organisation::{Organisation, TypeOrganisation};
 use crate::store::{Store, StoreError};
+use dude_modele::dossier::Categorie;
+use dude_modele::dossier::contact::Departement;
+use dude_modele::habilitation::agent::{AgentHabilite, Role};
+use dude_modele::habilitation::client::ApiClient;
+use dude_modele::habilitation::convention::{Acces, AdaptateurRef, CiblesSla, Convention, Public, Sens, Territoire};
+use dude_modele::habilitation::organisation::{Organisation, TypeOrganisation};
 
 /// A demo application and the agent it acts for.
 #[derive(Debug, Clone)]
@@ -214,6 +214,6 @@ fn ecrit(c: &mut Convention, categories: &[Categorie]) {
 
 #[allow(non_snake_case)]
 fn toutes_categories_en_ecriture() -> BTreeMap<Categorie, Acces> {
-    use crate::dossier::codes::Coded;
+    use dude_modele::dossier::codes::Coded;
     Categorie::ALL.iter().map(|c| (*c, Acces::Ecriture)).collect()
 }

@@ -12,19 +12,19 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
-use crate::dossier::accompagnement::*;
-use crate::dossier::codes::Coded;
-use crate::dossier::contact::{Adresse, Contact, Departement};
-use crate::dossier::contraintes::*;
-use crate::dossier::diagnostic::*;
-use crate::dossier::echanges::*;
-use crate::dossier::identite::*;
-use crate::dossier::inscription::*;
-use crate::dossier::metiers::*;
-use crate::dossier::orientation::*;
-use crate::dossier::rsa::*;
-use crate::dossier::{Dossier, Inscription, Nir};
 use crate::store::{Provenance, Store, StoreError};
+use dude_modele::dossier::accompagnement::*;
+use dude_modele::dossier::codes::Coded;
+use dude_modele::dossier::contact::{Adresse, Contact, Departement};
+use dude_modele::dossier::contraintes::*;
+use dude_modele::dossier::diagnostic::*;
+use dude_modele::dossier::echanges::*;
+use dude_modele::dossier::identite::*;
+use dude_modele::dossier::inscription::*;
+use dude_modele::dossier::metiers::*;
+use dude_modele::dossier::orientation::*;
+use dude_modele::dossier::rsa::*;
+use dude_modele::dossier::{Dossier, Inscription, Nir};
 
 pub const DEFAULT_SEED: u64 = 0x0D0D_E2026;
 
@@ -40,7 +40,7 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     items.choose(rng).expect("non-empty list")
 }
 
-fn pick_enum<T: crate::dossier::codes::Coded>(rng: &mut ChaCha8Rng) -> T {
+fn pick_enum<T: dude_modele::dossier::codes::Coded>(rng: &mut ChaCha8Rng) -> T {
     *pick(rng, T::ALL)
 }
 
@@ -433,9 +433,9 @@ pub async fn semer(store: &Store, demo: &Demo, count: u64) -> Result<u64, StoreE
     while start < count {
         let end = (start + BATCH).min(count);
         let last = demo.dossier(end - 1);
-        if !store.exists(last.id).await? {
+        if !store.dossier_existe(last.id).await? {
             let batch: Vec<_> = (start..end).map(|i| demo.dossier(i)).collect();
-            store.insert_dossiers(&batch, &prov).await?;
+            store.inserer_dossiers(&batch, &prov).await?;
             added += end - start;
         }
         start = end;

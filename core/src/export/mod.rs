@@ -10,17 +10,17 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::dossier::accompagnement::AccompagnementGlobal;
-use crate::dossier::codes::Coded;
-use crate::dossier::{Categorie, Dossier, DossierId};
-use crate::habilitation::convention::{Action, Convention};
-use crate::habilitation::perimetre::Personne;
+use crate::adaptateur::bindings::dude::adapter::types as t;
+use crate::adaptateur::catalogue::Catalogue;
+use crate::adaptateur::{AdaptateurError, Sens, tache};
 use crate::journal::{Entree, Journal, JournalError};
-use crate::plugin::bindings::dude::adapter::types as t;
-use crate::plugin::catalogue::Catalogue;
-use crate::plugin::{PluginError, Sens, tache};
 use crate::store::exports::NouvelExport;
 use crate::store::{Store, StoreError};
+use dude_modele::dossier::accompagnement::AccompagnementGlobal;
+use dude_modele::dossier::codes::Coded;
+use dude_modele::dossier::{Categorie, Dossier, DossierId};
+use dude_modele::habilitation::convention::{Action, Convention};
+use dude_modele::habilitation::perimetre::Personne;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -103,7 +103,7 @@ pub async fn diffuser(
     fait: Fait<'_>,
 ) -> Result<Vec<String>, ExportError> {
     let Fait { dossier, genre, auteur, request_id, quand } = fait;
-    let (Some(p), Some(d)) = (store.personne(dossier, true).await?, store.load_dossier(dossier).await?) else {
+    let (Some(p), Some(d)) = (store.personne(dossier, true).await?, store.charger_dossier(dossier).await?) else {
         return Ok(vec![]);
     };
     let mut ids = Vec::new();
@@ -116,10 +116,10 @@ pub async fn diffuser(
                 Err(e) => (r.nom.clone(), Err(e)),
                 Ok(a) => {
                     let ev = evenement(genre, quand, &d);
-                    let (a2, format, limites) = (a.clone(), format.clone(), crate::plugin::Limites::pour(Some(r)));
+                    let (a2, format, limites) = (a.clone(), format.clone(), crate::adaptateur::Limites::pour(Some(r)));
                     let res = tokio::task::spawn_blocking(move || tache::exporter(&a2, &format, &ev, &limites))
                         .await
-                        .unwrap_or_else(|e| Err(PluginError::Hote(e.to_string())));
+                        .unwrap_or_else(|e| Err(AdaptateurError::Hote(e.to_string())));
                     (format!("{}@{}", a.nom, a.version), res.map_err(|e| e.to_string()))
                 }
             },

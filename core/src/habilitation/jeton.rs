@@ -90,7 +90,7 @@ impl Emetteur {
         self.emettre_pour(client, &client.scopes.join(" "), now)
     }
 
-    /// A token for `client` carrying `scope` (space-separated, granted by the caller).
+    /// A token for `client` carrying `scope` (space-separated, granted by the appelant).
     pub fn emettre_pour(&self, client: &ApiClient, scope: &str, now: DateTime<Utc>) -> String {
         let mut jti = [0u8; 12];
         getrandom::getrandom(&mut jti).expect("operating system random source");

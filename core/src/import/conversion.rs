@@ -3,16 +3,16 @@
 
 use chrono::NaiveDate;
 
-use crate::dossier::Nir;
-use crate::dossier::accompagnement::{AccompagnementGlobal, BilanGlobal};
-use crate::dossier::codes::Coded;
-use crate::dossier::contact::{Adresse, Contact, Departement};
-use crate::dossier::diagnostic::Besoin;
-use crate::dossier::identite::{Civilite, Identite, Sexe};
-use crate::dossier::orientation::{Orientation, Referent};
-use crate::dossier::parcours::{ParcoursInsertion, Prestation};
-use crate::dossier::rsa::{EtatDossierRsa, EvenementDroit, Rsa};
-use crate::plugin::bindings::dude::adapter::types as t;
+use crate::adaptateur::bindings::dude::adapter::types as t;
+use dude_modele::dossier::Nir;
+use dude_modele::dossier::accompagnement::{AccompagnementGlobal, BilanGlobal};
+use dude_modele::dossier::codes::Coded;
+use dude_modele::dossier::contact::{Adresse, Contact, Departement};
+use dude_modele::dossier::diagnostic::Besoin;
+use dude_modele::dossier::identite::{Civilite, Identite, Sexe};
+use dude_modele::dossier::orientation::{Orientation, Referent};
+use dude_modele::dossier::parcours::{ParcoursInsertion, Prestation};
+use dude_modele::dossier::rsa::{EtatDossierRsa, EvenementDroit, Rsa};
 
 /// One record, checked and converted.
 #[derive(Debug, Clone)]
@@ -31,21 +31,21 @@ pub struct Enregistrement {
 }
 
 /// A problem with one record: (field, message).
-pub type Probleme = (String, String);
+pub type ChampInvalide = (String, String);
 
-fn date(field: &str, s: &str) -> Result<NaiveDate, Probleme> {
+fn date(field: &str, s: &str) -> Result<NaiveDate, ChampInvalide> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| (field.into(), "date AAAA-MM-JJ attendue".into()))
 }
 
-fn date_opt(field: &str, s: &Option<String>) -> Result<Option<NaiveDate>, Probleme> {
+fn date_opt(field: &str, s: &Option<String>) -> Result<Option<NaiveDate>, ChampInvalide> {
     s.as_deref().map(|d| date(field, d)).transpose()
 }
 
-fn code<T: Coded>(field: &str, v: &Option<String>) -> Result<Option<T>, Probleme> {
+fn code<T: Coded>(field: &str, v: &Option<String>) -> Result<Option<T>, ChampInvalide> {
     v.as_deref().map(T::from_code).transpose().map_err(|e| (field.into(), e.to_string()))
 }
 
-fn codes<T: Coded>(field: &str, v: &[String]) -> Result<Vec<T>, Probleme> {
+fn codes<T: Coded>(field: &str, v: &[String]) -> Result<Vec<T>, ChampInvalide> {
     v.iter().enumerate().map(|(i, c)| T::from_code(c).map_err(|e| (format!("{field}[{i}]"), e.to_string()))).collect()
 }
 
@@ -53,7 +53,7 @@ fn evenement_droit(
     champ: &str,
     d: &Option<String>,
     motif: &Option<String>,
-) -> Result<Option<EvenementDroit>, Probleme> {
+) -> Result<Option<EvenementDroit>, ChampInvalide> {
     if let Some(m) = motif
         && (m.is_empty() || m.len() > 8 || !m.bytes().all(|b| b.is_ascii_alphanumeric()))
     {
@@ -66,7 +66,7 @@ fn evenement_droit(
     }
 }
 
-fn global(a: &t::AccompagnementGlobal) -> Result<(Option<NaiveDate>, AccompagnementGlobal), Probleme> {
+fn global(a: &t::AccompagnementGlobal) -> Result<(Option<NaiveDate>, AccompagnementGlobal), ChampInvalide> {
     let bilans = a
         .bilans
         .iter()
@@ -80,7 +80,7 @@ fn global(a: &t::AccompagnementGlobal) -> Result<(Option<NaiveDate>, Accompagnem
                 sortie: code(&f("sortie"), &b.sortie)?,
             })
         })
-        .collect::<Result<Vec<_>, Probleme>>()?;
+        .collect::<Result<Vec<_>, ChampInvalide>>()?;
     let prolongations = a
         .prolongations
         .iter()
@@ -98,7 +98,7 @@ fn global(a: &t::AccompagnementGlobal) -> Result<(Option<NaiveDate>, Accompagnem
     ))
 }
 
-fn parcours(p: &t::Parcours) -> Result<ParcoursInsertion, Probleme> {
+fn parcours(p: &t::Parcours) -> Result<ParcoursInsertion, ChampInvalide> {
     Ok(ParcoursInsertion {
         date_entree_dispositif: date("date_entree_dispositif", &p.date_entree_dispositif)?,
         date_rendez_vous_orientation: date_opt("date_rendez_vous_orientation", &p.date_rendez_vous_orientation)?,
@@ -112,7 +112,7 @@ fn parcours(p: &t::Parcours) -> Result<ParcoursInsertion, Probleme> {
                     valeur: Coded::from_code(&b.valeur).map_err(|e| (format!("besoins[{i}].valeur"), e.to_string()))?,
                 })
             })
-            .collect::<Result<Vec<_>, Probleme>>()?,
+            .collect::<Result<Vec<_>, ChampInvalide>>()?,
         rendez_vous: p
             .rendez_vous
             .iter()
@@ -134,11 +134,11 @@ fn parcours(p: &t::Parcours) -> Result<ParcoursInsertion, Probleme> {
                     collective: x.collective,
                 })
             })
-            .collect::<Result<Vec<_>, Probleme>>()?,
+            .collect::<Result<Vec<_>, ChampInvalide>>()?,
     })
 }
 
-pub fn convertir(p: &t::Personne) -> Result<Enregistrement, Probleme> {
+pub fn convertir(p: &t::Personne) -> Result<Enregistrement, ChampInvalide> {
     let i = &p.identite;
     let nir = i
         .nir

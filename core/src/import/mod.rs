@@ -24,24 +24,24 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::adaptateur::{Adaptateur, AdaptateurError, Limites, tache};
 use crate::crypto::id_national::IdNationalCodec;
-use crate::dossier::accompagnement::Accompagnement;
-use crate::dossier::codes::Coded;
-use crate::dossier::{Categorie, Dossier, IdentiteSection};
-use crate::habilitation::convention::{Action, Convention, Public};
-use crate::habilitation::perimetre::Personne;
 use crate::journal::{Entree, EntreeChainee, Journal, JournalError};
-use crate::plugin::{Adaptateur, Limites, PluginError, tache};
 use crate::store::imports::{FichierImporte, LotImport, MiseAJour};
 use crate::store::{Provenance, Store, StoreError};
+use dude_modele::dossier::accompagnement::Accompagnement;
+use dude_modele::dossier::codes::Coded;
+use dude_modele::dossier::{Categorie, Dossier, IdentiteSection};
+use dude_modele::habilitation::convention::{Action, Convention, Public};
+use dude_modele::habilitation::perimetre::Personne;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error(transparent)]
-    Plugin(#[from] PluginError),
+    Plugin(#[from] AdaptateurError),
     /// The adapter failed the whole file; what it wrote on its output, if anything.
     #[error("{erreur}{}", sortie.as_deref().map(|s| format!(" — sortie de l'adaptateur : {s}")).unwrap_or_default())]
-    Adaptateur { erreur: PluginError, sortie: Option<String> },
+    Adaptateur { erreur: AdaptateurError, sortie: Option<String> },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -171,7 +171,7 @@ fn refus(numero: u64, champ: Option<&str>, raison: impl Into<String>) -> LigneRe
 const GROUPE: usize = 2000;
 
 /// What became of one record.
-enum Decision {
+enum Devenir {
     Nouveau(Box<Dossier>, String),
     MiseAJour(MiseAJour),
     Inchange,
@@ -252,7 +252,7 @@ pub async fn importer(
     let (format, options) = (d.format.clone(), d.options.clone());
     let sortie = tache::Sortie::default();
     let sortie_job = sortie.clone();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::plugin::bindings::dude::adapter::types::Batch>(8);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::adaptateur::bindings::dude::adapter::types::Batch>(8);
     let job = tokio::task::spawn_blocking(move || {
         // an abandoned import (its deadline passed) stops reading at the next chunk
         let ouvert = tx.clone();
@@ -263,7 +263,7 @@ pub async fn importer(
             let _ = tx.blocking_send(b);
         })?;
         let sha = hex::encode(tee.hash.finalize());
-        Ok::<_, PluginError>((sha, tee.lu))
+        Ok::<_, AdaptateurError>((sha, tee.lu))
     });
 
     // checks and rows, group by group, while the adapter goes on
@@ -288,7 +288,7 @@ pub async fn importer(
                     // an error refuses its whole line, even if the adapter gave a record
                     for p in b.personnes.iter().filter(|p| !bilan.lignes.contains(&p.numero)) {
                         let r = conversion::convertir(p).map(|e| {
-                            let ix = store.vault().index(&e.nir);
+                            let ix = store.nir_vault().index(&e.nir);
                             (e, ix)
                         });
                         groupe.push((p.numero, r));
@@ -309,7 +309,7 @@ pub async fn importer(
     };
     let lu = tokio::time::timeout(limites.delai_total, lire)
         .await
-        .map_err(|_| PluginError::Delai(nom.clone(), limites.delai_total.as_millis() as u64))?;
+        .map_err(|_| AdaptateurError::Delai(nom.clone(), limites.delai_total.as_millis() as u64))?;
     drop(lots_tx);
     let (sha256, octets) = match lu {
         Ok(x) => x,
@@ -387,7 +387,7 @@ pub async fn importer(
 }
 
 /// A converted record and its keyed NIR index, or the field that failed.
-type ConversionFaite = Result<(conversion::Enregistrement, String), conversion::Probleme>;
+type ConversionFaite = Result<(conversion::Enregistrement, String), conversion::ChampInvalide>;
 
 /// The checks of one import against its convention.
 struct Controle<'a> {
@@ -439,7 +439,7 @@ impl Controle<'_> {
         let mut lot = self.lot_vide.vide();
         for (numero, r) in groupe {
             match self.decider_un(numero, r, &connus).await? {
-                Decision::Nouveau(dossier, nir_index) => {
+                Devenir::Nouveau(dossier, nir_index) => {
                     let mut cats = vec!["identite", "nir"];
                     for (present, c) in [
                         (dossier.contact.is_some(), Categorie::Contact),
@@ -455,14 +455,14 @@ impl Controle<'_> {
                     self.store.preparer_dossier(&mut lot.nouveaux, &dossier, Some(nir_index))?;
                     bilan.crees += 1;
                 }
-                Decision::MiseAJour(m) => {
+                Devenir::MiseAJour(m) => {
                     let cats = m.sections.iter().map(|(c, _)| c.code()).collect::<Vec<_>>().join(",");
                     bilan.entrees.push(self.entree(Some(m.id), cats, true, "mise à jour".into()));
                     lot.maj.push(m);
                     bilan.modifies += 1;
                 }
-                Decision::Inchange => bilan.inchanges += 1,
-                Decision::Refus(r, dossier) => self.refuser(bilan, r, dossier),
+                Devenir::Inchange => bilan.inchanges += 1,
+                Devenir::Refus(r, dossier) => self.refuser(bilan, r, dossier),
             }
         }
         Ok(lot)
@@ -475,15 +475,15 @@ impl Controle<'_> {
         numero: u64,
         r: ConversionFaite,
         connus: &HashMap<String, Vec<(uuid::Uuid, chrono::NaiveDate)>>,
-    ) -> Result<Decision, ImportError> {
+    ) -> Result<Devenir, ImportError> {
         let conv = self.conv;
         let (e, nir_index) = match r {
             Ok(x) => x,
-            Err((champ, raison)) => return Ok(Decision::Refus(refus(numero, Some(&champ), raison), None)),
+            Err((champ, raison)) => return Ok(Devenir::Refus(refus(numero, Some(&champ), raison), None)),
         };
         if let Some(premier) = self.vus.insert(e.nir.expose(), e.numero) {
             let r = refus(e.numero, Some("nir"), format!("même personne qu'à la ligne {premier}"));
-            return Ok(Decision::Refus(r, None));
+            return Ok(Devenir::Refus(r, None));
         }
         let mut cats = vec![Categorie::Identite, Categorie::Nir];
         if e.contact.is_some() {
@@ -504,7 +504,7 @@ impl Controle<'_> {
         if let Some(c) = cats.iter().find(|c| !conv.accorde(**c, Action::Ecrire)) {
             let r =
                 refus(e.numero, Some(c.code()), format!("catégorie {} non modifiable selon la convention", c.code()));
-            return Ok(Decision::Refus(r, None));
+            return Ok(Devenir::Refus(r, None));
         }
         let existants: Vec<uuid::Uuid> = connus
             .get(&nir_index)
@@ -512,7 +512,7 @@ impl Controle<'_> {
             .unwrap_or_default();
         if existants.len() > 1 {
             let r = refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance");
-            return Ok(Decision::Refus(r, None));
+            return Ok(Devenir::Refus(r, None));
         }
         let existant = match existants.first() {
             Some(id) => {
@@ -536,12 +536,12 @@ impl Controle<'_> {
                     Some("identifiant_france_travail"),
                     "identifiant France Travail inconnu ou d'une autre personne que le NIR",
                 );
-                return Ok(Decision::Refus(r, dossier_id));
+                return Ok(Devenir::Refus(r, dossier_id));
             }
         }
         let Some(dep) = departement else {
             let r = refus(e.numero, Some("code_postal"), "département de résidence inconnu : territoire invérifiable");
-            return Ok(Decision::Refus(r, dossier_id));
+            return Ok(Devenir::Refus(r, dossier_id));
         };
         if !conv.territoire.couvre(&dep) {
             let r = refus(
@@ -549,7 +549,7 @@ impl Controle<'_> {
                 Some("code_postal"),
                 format!("résidence dans le département {dep}, hors du territoire de la convention"),
             );
-            return Ok(Decision::Refus(r, dossier_id));
+            return Ok(Devenir::Refus(r, dossier_id));
         }
         // the person as the record would leave them: a closed or refused right in the
         // file does not bring a new person in, nor remove a known beneficiary
@@ -562,13 +562,10 @@ impl Controle<'_> {
         };
         let dans_public = personne.dans_publics_de(conv, self.horodatage.date_naive());
         if !dans_public {
-            return Ok(Decision::Refus(
-                refus(e.numero, None, "personne hors des publics de la convention"),
-                dossier_id,
-            ));
+            return Ok(Devenir::Refus(refus(e.numero, None, "personne hors des publics de la convention"), dossier_id));
         }
         let sans_debut = |dossier| {
-            Decision::Refus(
+            Devenir::Refus(
                 refus(
                     e.numero,
                     Some("date_debut_accompagnement"),
@@ -588,7 +585,7 @@ impl Controle<'_> {
             if voulu && dossier.accompagnement.is_none() {
                 return Ok(sans_debut(None));
             }
-            return Ok(Decision::Nouveau(Box::new(dossier), nir_index));
+            return Ok(Devenir::Nouveau(Box::new(dossier), nir_index));
         };
         let stored = self.store.sections_json(id, &cats).await?;
         let mut sections = Vec::new();
@@ -627,9 +624,9 @@ impl Controle<'_> {
             }
         }
         if sections.is_empty() {
-            return Ok(Decision::Inchange);
+            return Ok(Devenir::Inchange);
         }
-        Ok(Decision::MiseAJour(MiseAJour {
+        Ok(Devenir::MiseAJour(MiseAJour {
             id,
             sections,
             departement: e.contact.as_ref().map(|c| c.departement.to_string()),

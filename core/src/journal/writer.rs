@@ -16,7 +16,7 @@ type Tete = Option<(i64, String)>;
 
 // entries are nearly every message: boxing them would allocate once more per access
 #[allow(clippy::large_enum_variant)]
-enum Demande {
+enum Message {
     Entree(Entree, oneshot::Sender<Result<i64, JournalError>>),
     /// The head for the one who asks, then the head they committed (or nothing: re-read).
     Exclusif(oneshot::Sender<Tete>, oneshot::Receiver<(i64, String)>),
@@ -28,7 +28,7 @@ const LOT: usize = 512;
 /// Handle to the journal writer.
 #[derive(Clone)]
 pub struct Journal {
-    tx: mpsc::Sender<Demande>,
+    tx: mpsc::Sender<Message>,
 }
 
 fn arrete() -> JournalError {
@@ -38,7 +38,7 @@ fn arrete() -> JournalError {
 impl Journal {
     /// Starts the writer on `store`.
     pub async fn demarrer(store: Store) -> Result<(Self, tokio::task::JoinHandle<()>), JournalError> {
-        let (tx, rx) = mpsc::channel::<Demande>(8192);
+        let (tx, rx) = mpsc::channel::<Message>(8192);
         let tete = store.journal_tete().await.map_err(|e| JournalError::Indisponible(e.to_string()))?;
         let task = tokio::spawn(ecrivain(store, rx, tete));
         Ok((Self { tx }, task))
@@ -47,7 +47,7 @@ impl Journal {
     /// Appends an entry; returns its sequence number once committed.
     pub async fn ecrire(&self, e: Entree) -> Result<i64, JournalError> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(Demande::Entree(e, tx)).await.map_err(|_| arrete())?;
+        self.tx.send(Message::Entree(e, tx)).await.map_err(|_| arrete())?;
         rx.await.map_err(|_| arrete())?
     }
 
@@ -56,7 +56,7 @@ impl Journal {
     pub async fn exclusif(&self) -> Result<Exclusivite, JournalError> {
         let (tete_tx, tete_rx) = oneshot::channel();
         let (retour_tx, retour_rx) = oneshot::channel();
-        self.tx.send(Demande::Exclusif(tete_tx, retour_rx)).await.map_err(|_| arrete())?;
+        self.tx.send(Message::Exclusif(tete_tx, retour_rx)).await.map_err(|_| arrete())?;
         let tete = tete_rx.await.map_err(|_| arrete())?;
         Ok(Exclusivite { chaine: Chaine::depuis(tete), retour: retour_tx })
     }
@@ -106,8 +106,8 @@ impl Exclusivite {
     }
 }
 
-async fn ecrivain(store: Store, mut rx: mpsc::Receiver<Demande>, mut tete: Tete) {
-    let mut recues: Vec<Demande> = Vec::with_capacity(LOT);
+async fn ecrivain(store: Store, mut rx: mpsc::Receiver<Message>, mut tete: Tete) {
+    let mut recues: Vec<Message> = Vec::with_capacity(LOT);
     let mut lot: Vec<(Entree, oneshot::Sender<Result<i64, JournalError>>)> = Vec::with_capacity(LOT);
     loop {
         if rx.recv_many(&mut recues, LOT).await == 0 {
@@ -115,8 +115,8 @@ async fn ecrivain(store: Store, mut rx: mpsc::Receiver<Demande>, mut tete: Tete)
         }
         for d in recues.drain(..) {
             match d {
-                Demande::Entree(e, reply) => lot.push((e, reply)),
-                Demande::Exclusif(tete_tx, retour) => {
+                Message::Entree(e, reply) => lot.push((e, reply)),
+                Message::Exclusif(tete_tx, retour) => {
                     // what was asked before is committed first, in order
                     committer(&store, &mut lot, &mut tete).await;
                     if tete_tx.send(tete.clone()).is_err() {

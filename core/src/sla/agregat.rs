@@ -1,87 +1,21 @@
-//! Per-minute aggregates of partner calls, held in memory ([`Mesureur`]) until their
-//! minute is over: counts per status class and an HDR latency histogram. No HTTP here:
-//! the measuring layer ([`super::mesure`]) feeds them, the store writes them.
+//! The in-memory aggregates of partner calls ([`Mesureur`]) until their minute is over.
+//! The aggregates themselves are the model's (`dude_modele::sla::agregat`, re-exported);
+//! the measuring layer (`api::mesure`) feeds them, the store writes them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use hdrhistogram::Histogram;
+pub use dude_modele::sla::agregat::*;
 
 use super::api::Api;
 use crate::clock::SharedClock;
-
-/// Latencies are recorded in microseconds, from 1 µs to 10 minutes, 3 significant digits.
-pub fn histogramme() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 600_000_000, 3).expect("valid bounds")
-}
-
-/// The key of an aggregate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Cle {
-    /// Start of the minute, Unix seconds.
-    pub minute: i64,
-    pub api: Api,
-    pub ressource: &'static str,
-    /// Empty when the call was not authenticated.
-    pub convention: String,
-    pub client: String,
-}
-
-/// Calls of one minute for one key.
-#[derive(Debug, Clone)]
-pub struct Agregat {
-    pub nombre: u64,
-    pub c2xx: u64,
-    pub c4xx: u64,
-    pub c5xx: u64,
-    /// Answered in less than one second.
-    pub sous_1s: u64,
-    pub latences: Histogram<u64>,
-}
-
-impl Default for Agregat {
-    fn default() -> Self {
-        Self { nombre: 0, c2xx: 0, c4xx: 0, c5xx: 0, sous_1s: 0, latences: histogramme() }
-    }
-}
-
-impl Agregat {
-    pub fn ajouter(&mut self, statut: u16, latence: Duration) {
-        self.nombre += 1;
-        match statut {
-            500.. => self.c5xx += 1,
-            400..=499 => self.c4xx += 1,
-            _ => self.c2xx += 1,
-        }
-        if latence < Duration::from_secs(1) {
-            self.sous_1s += 1;
-        }
-        let us = (latence.as_micros() as u64).clamp(1, 600_000_000);
-        self.latences.saturating_record(us);
-    }
-
-    pub fn fusionner(&mut self, autre: &Agregat) {
-        self.nombre += autre.nombre;
-        self.c2xx += autre.c2xx;
-        self.c4xx += autre.c4xx;
-        self.c5xx += autre.c5xx;
-        self.sous_1s += autre.sous_1s;
-        let _ = self.latences.add(&autre.latences);
-    }
-}
 
 /// The in-memory aggregates of the current minutes.
 #[derive(Clone)]
 pub struct Mesureur {
     table: Arc<Mutex<HashMap<Cle, Agregat>>>,
     clock: SharedClock,
-}
-
-/// Start of the minute of `t`, Unix seconds.
-pub fn minute_de(t: DateTime<Utc>) -> i64 {
-    t.timestamp().div_euclid(60) * 60
 }
 
 impl Mesureur {
@@ -127,7 +61,7 @@ mod tests {
 
     #[test]
     fn minutes_are_kept_apart_and_taken_out_once_over() {
-        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 2, 10, 0, 30).unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 2, 10, 0, 30).unwrap();
         let clock = FixedClock::new(t0);
         let m = Mesureur::new(Arc::new(clock.clone()));
         let a = ("conv-a".to_string(), "client-a".to_string());

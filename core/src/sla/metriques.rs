@@ -8,7 +8,7 @@ use std::time::Duration;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use super::api::Api;
-use crate::dossier::codes::Coded;
+use dude_modele::dossier::codes::Coded;
 
 static POIGNEE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -46,7 +46,7 @@ pub fn sonde(cible: &str, ok: bool, latence: Duration) {
 }
 
 /// The adapters' counters, read at each scrape.
-pub fn adaptateurs(catalogue: &crate::plugin::catalogue::Catalogue) {
+pub fn adaptateurs(catalogue: &crate::adaptateur::catalogue::Catalogue) {
     use std::sync::atomic::Ordering::Relaxed;
     for a in catalogue.tous() {
         let n = a.nom.clone();

@@ -11,7 +11,7 @@ use chrono_tz::Europe::Paris;
 
 use super::api::Api;
 use super::rapport::{Indicateurs, Jour, RapportSla, bornes};
-use crate::dossier::codes::Coded;
+use dude_modele::dossier::codes::Coded;
 
 /// One incident as the page shows it.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,10 +18,10 @@ use serde::Serialize;
 
 use super::agregat::Agregat;
 use super::api::Api;
-use crate::dossier::codes::Coded;
-use crate::habilitation::convention::{CiblesSla, Convention};
 use crate::store::sla::{Fenetre, LigneMinute, ResultatSonde};
 use crate::store::{Store, StoreError};
+use dude_modele::dossier::codes::Coded;
+use dude_modele::habilitation::convention::{CiblesSla, Convention};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RapportError {

@@ -15,12 +15,12 @@ use uuid::Uuid;
 
 use super::entity::{dossier, dossier_section, inscription_evenement};
 use super::{Store, StoreError};
-use crate::dossier::codes::Coded;
-use crate::dossier::contact::Contact;
-use crate::dossier::identite::Identite;
-use crate::dossier::inscription::{EvenementInscription, HistoriqueInscription};
-use crate::dossier::rsa::Rsa;
-use crate::dossier::{Categorie, Dossier, DossierId, IdentiteSection, Inscription, Nir};
+use dude_modele::dossier::codes::Coded;
+use dude_modele::dossier::contact::Contact;
+use dude_modele::dossier::identite::Identite;
+use dude_modele::dossier::inscription::{EvenementInscription, HistoriqueInscription};
+use dude_modele::dossier::rsa::Rsa;
+use dude_modele::dossier::{Categorie, Dossier, DossierId, IdentiteSection, Inscription, Nir};
 
 /// Where a group of fields comes from: organisation, system or adapter and version, author.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct SectionStockee {
 
 /// What a monthly list needs of a candidate.
 #[derive(Debug, Clone)]
-pub struct ListCandidate {
+pub struct CandidatListe {
     pub id: DossierId,
     pub identite: Identite,
     pub contact: Option<Contact>,
@@ -162,7 +162,7 @@ fn event_values(id: &str, seq: usize, e: &EvenementInscription) -> Vec<sea_orm::
 }
 
 fn event_of(r: &inscription_evenement::Model) -> Result<EvenementInscription, StoreError> {
-    let c = |what: &str, e: crate::dossier::codes::UnknownCode| corrupt(&r.dossier_id, format!("{what}: {e}"));
+    let c = |what: &str, e: dude_modele::dossier::codes::UnknownCode| corrupt(&r.dossier_id, format!("{what}: {e}"));
     Ok(EvenementInscription {
         date: r.date,
         evenement: Coded::from_code(&r.evenement).map_err(|e| c("evenement", e))?,
@@ -226,7 +226,7 @@ fn parse_section<T: DeserializeOwned>(id: &str, cat: Categorie, json: &str) -> R
 
 impl Store {
     /// Inserts new dossiers, their sections and histories in one transaction.
-    pub async fn insert_dossiers(&self, dossiers: &[Dossier], prov: &Provenance) -> Result<(), StoreError> {
+    pub async fn inserer_dossiers(&self, dossiers: &[Dossier], prov: &Provenance) -> Result<(), StoreError> {
         let mut lignes = LignesDossiers::new(prov.clone(), self.horodatage(Utc::now()));
         for d in dossiers {
             self.preparer_dossier(&mut lignes, d, None)?;
@@ -253,11 +253,11 @@ impl Store {
         for (i, e) in d.inscription.historique.evenements().iter().enumerate() {
             lignes.evenements.push(event_values(&id, i + 1, e));
         }
-        let nir_index = nir_index.unwrap_or_else(|| self.vault().index(&d.nir));
+        let nir_index = nir_index.unwrap_or_else(|| self.nir_vault().index(&d.nir));
         lignes.dossiers.push(vec![
             id.into(),
             nir_index.into(),
-            self.vault().encrypt(&d.nir).into(),
+            self.nir_vault().encrypt(&d.nir).into(),
             d.identite.date_naissance.into(),
             d.departement().map(|x| x.as_str().to_string()).into(),
             d.beneficiaire_rsa().into(),
@@ -281,16 +281,16 @@ impl Store {
     }
 
     /// Number of dossiers.
-    pub async fn count_dossiers(&self) -> Result<u64, StoreError> {
+    pub async fn compter_dossiers(&self) -> Result<u64, StoreError> {
         Ok(dossier::Entity::find().count(self.connection()).await?)
     }
 
     /// Dossiers whose NIR is `nir` and who are born on `date_naissance`.
-    pub async fn find_by_nir(&self, nir: &Nir, date_naissance: NaiveDate) -> Result<Vec<DossierId>, StoreError> {
+    pub async fn dossiers_par_nir(&self, nir: &Nir, date_naissance: NaiveDate) -> Result<Vec<DossierId>, StoreError> {
         let rows: Vec<String> = dossier::Entity::find()
             .select_only()
             .column(dossier::Column::Id)
-            .filter(dossier::Column::NirIndex.eq(self.vault().index(nir)))
+            .filter(dossier::Column::NirIndex.eq(self.nir_vault().index(nir)))
             .filter(dossier::Column::DateNaissance.eq(date_naissance))
             .into_tuple()
             .all(self.connection())
@@ -304,7 +304,7 @@ impl Store {
         &self,
         id: DossierId,
         accompagnement: bool,
-    ) -> Result<Option<crate::habilitation::perimetre::Personne>, StoreError> {
+    ) -> Result<Option<dude_modele::habilitation::perimetre::Personne>, StoreError> {
         let sid = id.to_string();
         // One query: the dossier's index columns and its events (LEFT JOIN).
         #[derive(sea_orm::FromQueryResult)]
@@ -336,7 +336,7 @@ impl Store {
         let departement = first
             .departement
             .as_deref()
-            .map(|d| crate::dossier::contact::Departement::parse(d).map_err(|e| corrupt(&sid, e)))
+            .map(|d| dude_modele::dossier::contact::Departement::parse(d).map_err(|e| corrupt(&sid, e)))
             .transpose()?;
         let beneficiaire_rsa = first.rsa_beneficiaire;
         let events: Vec<inscription_evenement::Model> = rows
@@ -357,13 +357,13 @@ impl Store {
             .collect();
         let historique = historique_of(&sid, &events)?;
         let accompagnement_global = if accompagnement {
-            let a: Option<crate::dossier::accompagnement::Accompagnement> =
-                self.load_section(id, Categorie::AccompagnementGlobal).await?;
-            a.is_some_and(|a| a.modalite == Some(crate::dossier::accompagnement::ModaliteAccompagnement::Global))
+            let a: Option<dude_modele::dossier::accompagnement::Accompagnement> =
+                self.charger_section(id, Categorie::AccompagnementGlobal).await?;
+            a.is_some_and(|a| a.modalite == Some(dude_modele::dossier::accompagnement::ModaliteAccompagnement::Global))
         } else {
             false
         };
-        Ok(Some(crate::habilitation::perimetre::Personne {
+        Ok(Some(dude_modele::habilitation::perimetre::Personne {
             departement,
             beneficiaire_rsa,
             historique,
@@ -399,26 +399,26 @@ impl Store {
     }
 
     /// Whether the dossier exists.
-    pub async fn exists(&self, id: DossierId) -> Result<bool, StoreError> {
+    pub async fn dossier_existe(&self, id: DossierId) -> Result<bool, StoreError> {
         Ok(dossier::Entity::find_by_id(id.to_string()).count(self.connection()).await? > 0)
     }
 
     /// The registration history, `None` when the dossier does not exist.
-    pub async fn load_historique(&self, id: DossierId) -> Result<Option<HistoriqueInscription>, StoreError> {
+    pub async fn charger_historique(&self, id: DossierId) -> Result<Option<HistoriqueInscription>, StoreError> {
         let sid = id.to_string();
         let rows = inscription_evenement::Entity::find()
             .filter(inscription_evenement::Column::DossierId.eq(sid.as_str()))
             .order_by_asc(inscription_evenement::Column::Seq)
             .all(self.connection())
             .await?;
-        if rows.is_empty() && !self.exists(id).await? {
+        if rows.is_empty() && !self.dossier_existe(id).await? {
             return Ok(None);
         }
         historique_of(&sid, &rows).map(Some)
     }
 
     /// One section, `None` when absent (or when the dossier does not exist).
-    pub async fn load_section<T: DeserializeOwned>(
+    pub async fn charger_section<T: DeserializeOwned>(
         &self,
         id: DossierId,
         cat: Categorie,
@@ -430,12 +430,12 @@ impl Store {
     }
 
     /// The whole dossier, NIR decrypted.
-    pub async fn load_dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
+    pub async fn charger_dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
         let sid = id.to_string();
         let Some(row) = dossier::Entity::find_by_id(sid.clone()).one(self.connection()).await? else {
             return Ok(None);
         };
-        let nir = self.vault().decrypt(&row.nir_chiffre)?;
+        let nir = self.nir_vault().decrypt(&row.nir_chiffre)?;
         let sections: HashMap<String, String> = dossier_section::Entity::find()
             .filter(dossier_section::Column::DossierId.eq(sid.as_str()))
             .all(self.connection())
@@ -455,7 +455,7 @@ impl Store {
         d.contact = opt(&sid, Categorie::Contact, get(Categorie::Contact))?;
         let ins: Option<InscriptionSection> = opt(&sid, Categorie::Inscription, get(Categorie::Inscription))?;
         d.inscription = Inscription {
-            historique: self.load_historique(id).await?.unwrap_or_default(),
+            historique: self.charger_historique(id).await?.unwrap_or_default(),
             derniere_actualisation: ins.and_then(|i| i.derniere_actualisation),
         };
         d.rsa = opt(&sid, Categorie::Rsa, get(Categorie::Rsa))?;
@@ -475,7 +475,7 @@ impl Store {
     /// Reads a section, lets `change` modify it, and writes it back with its provenance,
     /// in one transaction that holds the write lock from the read on (no lost update).
     /// Returns `None` when the dossier does not exist.
-    pub async fn update_section<T, E>(
+    pub async fn modifier_section<T, E>(
         &self,
         id: DossierId,
         cat: Categorie,
@@ -527,12 +527,12 @@ impl Store {
 
     /// RSA beneficiaries residing in `departement` with a registration event between
     /// `from` and `to` (inclusive), with what the monthly lists need.
-    pub async fn list_candidates(
+    pub async fn candidats_aux_listes(
         &self,
         departement: &str,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<ListCandidate>, StoreError> {
+    ) -> Result<Vec<CandidatListe>, StoreError> {
         let db = self.connection();
         let ids: Vec<String> = dossier::Entity::find()
             .select_only()
@@ -584,7 +584,7 @@ impl Store {
                     Categorie::Identite,
                     get(Categorie::Identite).ok_or_else(|| corrupt(id, "section identite absente"))?,
                 )?;
-                out.push(ListCandidate {
+                out.push(CandidatListe {
                     id: Uuid::parse_str(id).map_err(|e| corrupt(id, e))?,
                     identite: ident.identite,
                     contact: get(Categorie::Contact).map(|s| parse_section(id, Categorie::Contact, s)).transpose()?,

@@ -5,7 +5,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::entity::export_sortant;
 use super::{Store, StoreError};
-use crate::dossier::DossierId;
+use dude_modele::dossier::DossierId;
 
 /// A file for a partner, or the failure to produce it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
@@ -58,7 +58,7 @@ impl Store {
         let (contenu, taille, sha256, erreur) = match e.resultat {
             Ok(octets) => {
                 let sha = hex::encode(Sha256::digest(&octets));
-                (Some(self.coffre().sceller(&octets, id.as_bytes())), octets.len() as i64, Some(sha), None)
+                (Some(self.blob_vault().seal(&octets, id.as_bytes())), octets.len() as i64, Some(sha), None)
             }
             Err(m) => (None, 0, None, Some(m)),
         };
@@ -109,7 +109,7 @@ impl Store {
             return Ok(None);
         };
         let contenu = match &m.contenu {
-            Some(c) => Some(self.coffre().ouvrir(c, m.id.as_bytes()).map_err(|e| StoreError::Corrupt {
+            Some(c) => Some(self.blob_vault().open(c, m.id.as_bytes()).map_err(|e| StoreError::Corrupt {
                 dossier: m.dossier_id.clone(),
                 what: format!("export {} : {e}", m.id),
             })?),

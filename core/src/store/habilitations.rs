@@ -6,12 +6,12 @@ use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::entity::{agent, api_client, convention, organisation};
 use super::{Store, StoreError};
-use crate::dossier::codes::Coded;
-use crate::habilitation::agent::AgentHabilite;
-use crate::habilitation::client::ApiClient;
-use crate::habilitation::convention::Convention;
-use crate::habilitation::organisation::Organisation;
-use crate::habilitation::registre::Registre;
+use dude_modele::dossier::codes::Coded;
+use dude_modele::habilitation::agent::AgentHabilite;
+use dude_modele::habilitation::client::ApiClient;
+use dude_modele::habilitation::convention::Convention;
+use dude_modele::habilitation::organisation::Organisation;
+use dude_modele::habilitation::registre::Registre;
 
 fn corrupt(what: &str, id: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt { dossier: format!("{what} {id}"), what: e.to_string() }

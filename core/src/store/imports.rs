@@ -13,9 +13,9 @@ use sea_orm::{
 use super::dossiers::LignesDossiers;
 use super::entity::{dossier, dossier_section, import_fichier};
 use super::{Provenance, Store, StoreError};
-use crate::dossier::codes::Coded;
-use crate::dossier::{Categorie, DossierId};
-use crate::journal::EntreeChainee;
+use dude_modele::dossier::codes::Coded;
+use dude_modele::dossier::{Categorie, DossierId};
+use dude_modele::journal::EntreeChainee;
 
 /// Sections to replace in an existing dossier, with the index columns they move.
 #[derive(Debug, Clone)]

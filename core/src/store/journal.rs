@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::entity::journal;
 use super::{Store, StoreError};
-use crate::journal::{Entree, EntreeChainee};
+use dude_modele::journal::{Entree, EntreeChainee};
 
 const COLONNES: [&str; 15] = [
     "seq",
@@ -87,7 +87,7 @@ fn chainee(m: journal::Model) -> EntreeChainee {
             action: m.action,
             categories: m.categories,
             finalite: m.finalite,
-            decision: crate::journal::Verdict::depuis_code(&m.decision),
+            decision: dude_modele::journal::Verdict::depuis_code(&m.decision),
             raison: m.raison,
         },
         hash_precedent: m.hash_precedent,

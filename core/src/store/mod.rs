@@ -19,7 +19,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use crate::crypto::keys::MasterKey;
 use crate::crypto::nir_vault::{NirVault, VaultError};
 
-pub use dossiers::{LignesDossiers, ListCandidate, Provenance, SectionStockee};
+pub use dossiers::{CandidatListe, LignesDossiers, Provenance, SectionStockee};
 pub use masse::Horodatage;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +40,8 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    vault: NirVault,
-    coffre: crate::crypto::coffre::Coffre,
+    nir_vault: NirVault,
+    blob_vault: crate::crypto::blob_vault::BlobVault,
 }
 
 impl Store {
@@ -53,19 +53,19 @@ impl Store {
         if db.get_database_backend() == DbBackend::Sqlite {
             checkpoints(db.clone());
         }
-        Ok(Self { db, vault: NirVault::new(master), coffre: crate::crypto::coffre::Coffre::new(master) })
+        Ok(Self { db, nir_vault: NirVault::new(master), blob_vault: crate::crypto::blob_vault::BlobVault::new(master) })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }
 
-    pub fn vault(&self) -> &NirVault {
-        &self.vault
+    pub fn nir_vault(&self) -> &NirVault {
+        &self.nir_vault
     }
 
-    pub fn coffre(&self) -> &crate::crypto::coffre::Coffre {
-        &self.coffre
+    pub fn blob_vault(&self) -> &crate::crypto::blob_vault::BlobVault {
+        &self.blob_vault
     }
 
     pub fn backend(&self) -> DbBackend {

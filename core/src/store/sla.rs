@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::entity::{sla_battement, sla_fenetre, sla_minute, sla_sonde};
 use super::{Store, StoreError};
-use crate::sla::agregat::{Agregat, Cle, histogramme};
+use dude_modele::sla::agregat::{Agregat, Cle, histogramme};
 
 /// One stored minute of one key.
 #[derive(Debug, Clone)]
@@ -68,7 +68,7 @@ impl Store {
             let modeles = chunk.iter().map(|(k, a)| sla_minute::ActiveModel {
                 id: Set(uuid::Uuid::now_v7().to_string()),
                 minute: Set(DateTime::from_timestamp(k.minute, 0).unwrap_or_default()),
-                api: Set(crate::dossier::codes::Coded::code(k.api).to_string()),
+                api: Set(dude_modele::dossier::codes::Coded::code(k.api).to_string()),
                 ressource: Set(k.ressource.to_string()),
                 convention_id: Set(k.convention.clone()),
                 client_id: Set(k.client.clone()),

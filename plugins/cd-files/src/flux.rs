@@ -30,8 +30,8 @@ use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 
+use crate::codes::{self, normalise};
 use crate::model::*;
-use crate::values::{self, normalise};
 
 const RACINE: &[u8] = b"Racine";
 const FOYER: &[u8] = b"InfosFoyerRSA";
@@ -696,7 +696,7 @@ impl FoyerBrut {
             }
         });
         let mut date = |champ: &str, v: &Option<String>| {
-            v.as_deref().and_then(|v| match values::date(v) {
+            v.as_deref().and_then(|v| match codes::date(v) {
                 Ok(d) => Some(d),
                 Err(_) => {
                     err(champ, "date invalide (AAAA-MM-JJ attendu)".into());
@@ -774,7 +774,7 @@ impl FoyerBrut {
                     err(champ, "obligatoire".into());
                 }
             }
-            let date_naissance = p.dtnai.as_deref().and_then(|v| match values::date(v) {
+            let date_naissance = p.dtnai.as_deref().and_then(|v| match codes::date(v) {
                 Ok(d) => Some(d),
                 Err(_) => {
                     err("DTNAI", "date de naissance invalide (AAAA-MM-JJ attendu)".into());

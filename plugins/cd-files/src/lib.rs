@@ -6,9 +6,9 @@
 //! The logic is plain Rust (tested natively); `dude_adapter_sdk::composant!` exposes it
 //! through the `dude:adapter@0.1.0` WIT world when built for `wasm32-wasip2`.
 
+pub mod codes;
 pub mod flux;
 pub mod stock;
-pub mod values;
 
 pub use dude_adapter_sdk::modele as model;
 use dude_adapter_sdk::{Adaptateur, Categorie, Description, Direction};

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
+use crate::codes::{self, normalise};
 use crate::model::*;
-use crate::values::{self, normalise};
 
 /// Fields this adapter reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -279,15 +279,15 @@ impl StockParser {
             }
             None => None,
         };
-        let civilite = coded(Champ::Civilite, values::civilite);
-        let sexe = coded(Champ::Sexe, values::sexe);
-        let nationalite = coded(Champ::Nationalite, values::nationalite);
-        let role = coded(Champ::Role, values::role);
-        let organisme = coded(Champ::Organisme, values::organisme);
-        let type_parcours = coded(Champ::TypeParcours, values::type_parcours);
-        let date_naissance = coded(Champ::DateNaissance, values::date);
-        let date_entree = coded(Champ::DateEntreeRsa, values::date);
-        let date_orientation = coded(Champ::DateOrientation, values::date);
+        let civilite = coded(Champ::Civilite, codes::civilite);
+        let sexe = coded(Champ::Sexe, codes::sexe);
+        let nationalite = coded(Champ::Nationalite, codes::nationalite);
+        let role = coded(Champ::Role, codes::role);
+        let organisme = coded(Champ::Organisme, codes::organisme);
+        let type_parcours = coded(Champ::TypeParcours, codes::type_parcours);
+        let date_naissance = coded(Champ::DateNaissance, codes::date);
+        let date_entree = coded(Champ::DateEntreeRsa, codes::date);
+        let date_orientation = coded(Champ::DateOrientation, codes::date);
         let nir = brut(Champ::Nir).map(|n| n.split_whitespace().collect::<String>());
         if let Some(n) = &nir
             && !(n.len() == 13 || n.len() == 15)

@@ -5,10 +5,10 @@
 //! through the `dude:adapter@0.1.0` WIT world when built for `wasm32-wasip2`. The format is
 //! described in FORMAT.md.
 
+pub mod codes;
 pub mod lignes;
 pub mod objet;
 pub mod parcours;
-pub mod valeurs;
 
 pub use dude_adapter_sdk::modele as model;
 use dude_adapter_sdk::{Adaptateur, Categorie, Description, Direction};

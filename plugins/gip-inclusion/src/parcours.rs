@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 
 use serde_json::value::RawValue;
 
+use crate::codes;
 use crate::lignes::{Ligne, Lignes};
 use crate::model::*;
 use crate::objet::{Champs, Lecteur, Lu, Objet};
-use crate::valeurs;
 
 /// The format this parser reads.
 pub const FORMAT: &str = "parcours-jsonl";
@@ -179,7 +179,7 @@ fn message_json(e: &serde_json::Error) -> String {
 fn personne(numero: u64, o: &Champs, l: &mut Lecteur) -> Option<Personne> {
     // Identity: the core attaches the record to a dossier by NIR and birth date.
     let nir = l.identifiant(o, "nir").and_then(|n| match n {
-        Some(n) => valeurs::nir(&n).map(Some).map_err(|e| l.erreur("nir", e)),
+        Some(n) => codes::nir(&n).map(Some).map_err(|e| l.erreur("nir", e)),
         None => Ok(None),
     });
     let nir = l.requis(chemin("nir"), nir, OBLIGATOIRE);
@@ -187,23 +187,23 @@ fn personne(numero: u64, o: &Champs, l: &mut Lecteur) -> Option<Personne> {
     let nom = l.requis(chemin("nom"), nom, OBLIGATOIRE);
     let prenom = l.texte(o, "prenom");
     let prenom = l.requis(chemin("prenom"), prenom, OBLIGATOIRE);
-    let date_naissance = l.code(o, "date_naissance", valeurs::date);
+    let date_naissance = l.code(o, "date_naissance", codes::date);
     let date_naissance = l.requis(chemin("date_naissance"), date_naissance, OBLIGATOIRE);
-    let civilite = l.code(o, "civilite", valeurs::civilite).ok().flatten();
+    let civilite = l.code(o, "civilite", codes::civilite).ok().flatten();
     // Residence.
     let adresse = l.texte(o, "adresse").ok().flatten();
     let code_postal = l.code(o, "code_postal", code_postal).ok().flatten();
     let commune = l.texte(o, "commune").ok().flatten();
     // RSA.
     let identifiant_rsa = l.identifiant(o, "identifiant_rsa").ok().flatten();
-    let organisme = l.code(o, "organisme", valeurs::organisme).ok().flatten();
-    let date_ouverture = l.code(o, "date_ouverture_droits", valeurs::date).ok().flatten();
+    let organisme = l.code(o, "organisme", codes::organisme).ok().flatten();
+    let date_ouverture = l.code(o, "date_ouverture_droits", codes::date).ok().flatten();
     // Parcours.
     let identifiant_ft = l.identifiant(o, "identifiant_france_travail").ok().flatten();
-    let date_entree = l.code(o, "date_entree_dispositif", valeurs::date);
+    let date_entree = l.code(o, "date_entree_dispositif", codes::date);
     let date_entree = l.requis(chemin("date_entree_dispositif"), date_entree, OBLIGATOIRE);
-    let date_rdv_orientation = l.code(o, "date_rendez_vous_orientation", valeurs::date);
-    let type_parcours = l.code(o, "type_parcours", valeurs::type_parcours);
+    let date_rdv_orientation = l.code(o, "date_rendez_vous_orientation", codes::date);
+    let type_parcours = l.code(o, "type_parcours", codes::type_parcours);
     if let (Ok(Some(_)), Ok(None)) = (&type_parcours, &date_rdv_orientation) {
         l.erreur("date_rendez_vous_orientation", "obligatoire avec type_parcours (date de l'orientation)");
     }
@@ -286,7 +286,7 @@ fn diagnostic(o: &Champs, l: &mut Lecteur) -> Vec<Besoin> {
         Some(b'{') => {
             let Ok(d) = l.objet(raw, "diagnostic".into(), None) else { return Vec::new() };
             for (i, (cle, valeur)) in d.champs().enumerate() {
-                let code = match valeurs::code_besoin(cle) {
+                let code = match codes::code_besoin(cle) {
                     Ok(c) => c,
                     Err(e) => {
                         // The key is not echoed: it is not one of ours.
@@ -296,7 +296,7 @@ fn diagnostic(o: &Champs, l: &mut Lecteur) -> Vec<Besoin> {
                 };
                 let chemin = format!("diagnostic.{cle}");
                 // null: this need is not given; a bad value is reported.
-                if let Ok(Some(v)) = code_brut(l, &chemin, valeur, valeurs::valeur_besoin) {
+                if let Ok(Some(v)) = code_brut(l, &chemin, valeur, codes::valeur_besoin) {
                     ajouter(l, chemin, code, v);
                 }
             }
@@ -305,9 +305,9 @@ fn diagnostic(o: &Champs, l: &mut Lecteur) -> Vec<Besoin> {
             let Ok(Some(liste)) = l.liste(o, "diagnostic") else { return Vec::new() };
             for (i, raw) in liste.into_iter().enumerate() {
                 let Ok(b) = l.objet(raw, format!("diagnostic[{i}]"), Some(&CHAMPS_BESOIN)) else { continue };
-                let code = l.code(&b, "code", valeurs::code_besoin);
+                let code = l.code(&b, "code", codes::code_besoin);
                 let code = l.requis(|| b.chemin_de("code"), code, OBLIGATOIRE);
-                let valeur = l.code(&b, "valeur", valeurs::valeur_besoin);
+                let valeur = l.code(&b, "valeur", codes::valeur_besoin);
                 let valeur = l.requis(|| b.chemin_de("valeur"), valeur, OBLIGATOIRE);
                 if let (Some(code), Some(valeur)) = (code, valeur) {
                     ajouter(l, b.chemin_de("code"), code, valeur);
@@ -327,7 +327,7 @@ fn rendez_vous(o: &Champs, l: &mut Lecteur) -> Vec<String> {
     let mut dates = Vec::with_capacity(liste.len());
     for (i, raw) in liste.into_iter().enumerate() {
         let chemin = format!("rendez_vous[{i}]");
-        let d = code_brut(l, &chemin, raw, valeurs::date);
+        let d = code_brut(l, &chemin, raw, codes::date);
         if let Some(d) = l.requis(|| chemin.clone(), d, "date attendue") {
             dates.push(d);
         }
@@ -351,7 +351,7 @@ fn prestations(o: &Champs, l: &mut Lecteur) -> Vec<Prestation> {
         let Ok(p) = l.objet(raw, format!("prestations[{i}]"), Some(&CHAMPS_PRESTATION)) else { continue };
         let libelle = l.texte(&p, "libelle");
         let libelle = l.requis(|| p.chemin_de("libelle"), libelle, OBLIGATOIRE);
-        let date_debut = l.code(&p, "date_debut", valeurs::date);
+        let date_debut = l.code(&p, "date_debut", codes::date);
         let date_debut = l.requis(|| p.chemin_de("date_debut"), date_debut, OBLIGATOIRE);
         let duree_jours = l.entier(&p, "duree_jours", 0, DUREE_MAX_JOURS).ok().flatten();
         let collective = l.booleen(&p, "collective");

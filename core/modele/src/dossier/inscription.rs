@@ -152,7 +152,7 @@ impl EvenementInscription {
 
 /// A history that would not make sense.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HistoryError {
+pub enum HistoriqueError {
     #[error("événement {index} ({evenement}) du {date} : antérieur à l'événement précédent du {previous}")]
     OutOfOrder { index: usize, evenement: &'static str, date: NaiveDate, previous: NaiveDate },
     #[error("événement {index} ({evenement}) impossible depuis le statut {from}")]
@@ -182,7 +182,7 @@ pub struct HistoriqueInscription {
 
 impl HistoriqueInscription {
     /// Checks every transition of a full history.
-    pub fn from_events(evenements: Vec<EvenementInscription>) -> Result<Self, HistoryError> {
+    pub fn from_events(evenements: Vec<EvenementInscription>) -> Result<Self, HistoriqueError> {
         let mut h = Self::default();
         for e in evenements {
             h.push(e)?;
@@ -192,13 +192,13 @@ impl HistoriqueInscription {
 
     /// Appends an event after checking its date and the transition it makes.
     /// Events of the same day keep the order in which they were recorded.
-    pub fn push(&mut self, e: EvenementInscription) -> Result<(), HistoryError> {
+    pub fn push(&mut self, e: EvenementInscription) -> Result<(), HistoriqueError> {
         let index = self.evenements.len() + 1;
         let evenement = super::codes::Coded::code(e.evenement);
         if let Some(last) = self.evenements.last()
             && e.date < last.date
         {
-            return Err(HistoryError::OutOfOrder { index, evenement, date: e.date, previous: last.date });
+            return Err(HistoriqueError::OutOfOrder { index, evenement, date: e.date, previous: last.date });
         }
         let from = self.statut_final();
         let allowed = match e.evenement {
@@ -207,9 +207,9 @@ impl HistoriqueInscription {
             TypeEvenement::Cessation | TypeEvenement::Radiation => from == StatutDe::Inscrit,
         };
         if !allowed {
-            return Err(HistoryError::Transition { index, evenement, from: super::codes::Coded::code(from) });
+            return Err(HistoriqueError::Transition { index, evenement, from: super::codes::Coded::code(from) });
         }
-        let missing = |field| HistoryError::Missing { index, evenement, field };
+        let missing = |field| HistoriqueError::Missing { index, evenement, field };
         if e.opens() {
             if e.categorie.is_none() {
                 return Err(missing("categorie"));
@@ -338,20 +338,20 @@ mod tests {
     fn impossible_histories_are_refused_with_position() {
         assert!(matches!(
             HistoriqueInscription::from_events(vec![cess("2024-01-01")]),
-            Err(HistoryError::Transition { index: 1, .. })
+            Err(HistoriqueError::Transition { index: 1, .. })
         ));
         assert!(matches!(
             HistoriqueInscription::from_events(vec![ins("2024-01-10"), ins("2024-02-10")]),
-            Err(HistoryError::Transition { index: 2, .. })
+            Err(HistoriqueError::Transition { index: 2, .. })
         ));
         assert!(matches!(
             HistoriqueInscription::from_events(vec![ins("2024-01-10"), cess("2024-01-09")]),
-            Err(HistoryError::OutOfOrder { index: 2, .. })
+            Err(HistoriqueError::OutOfOrder { index: 2, .. })
         ));
         let mut no_motif = cess("2024-02-01");
         no_motif.motif_cloture = None;
         let err = HistoriqueInscription::from_events(vec![ins("2024-01-10"), no_motif]).unwrap_err();
-        assert_eq!(err, HistoryError::Missing { index: 2, evenement: "CESSATION", field: "motifCloture" });
+        assert_eq!(err, HistoriqueError::Missing { index: 2, evenement: "CESSATION", field: "motifCloture" });
         assert!(err.to_string().contains("motifCloture"));
     }
 

@@ -1,5 +1,5 @@
 //! Habilitations, the model: organisations, conventions, agents, API clients; the
-//! authenticated partner call ([`Caller`]) and the rules that decide per data category
+//! authenticated partner call ([`Appelant`]) and the rules that decide per data category
 //! ([`authorizer`], [`perimetre`]).
 
 pub mod administrateur;
@@ -36,7 +36,7 @@ impl std::fmt::Debug for AgentDeclare {
 /// An authenticated partner call: application, its organisation and convention, and the
 /// habilitated agent acting.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub struct Appelant {
     pub client: ApiClient,
     pub organisation: Organisation,
     pub convention: Arc<Convention>,
@@ -46,7 +46,7 @@ pub struct Caller {
     pub request_id: String,
 }
 
-impl Caller {
+impl Appelant {
     /// The key of the partner's identifiers (`idNational`, métier ids): its organisation.
     pub fn partenaire(&self) -> &str {
         &self.organisation.id

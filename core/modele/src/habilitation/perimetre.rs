@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::Caller;
+use super::Appelant;
 use super::authorizer::{Attributs, Demande, b, jour};
 use super::convention::{Action, Public};
 use crate::dossier::Categorie;
@@ -22,13 +22,13 @@ pub struct Personne {
 impl Personne {
     /// Residence within the caller's territory: the convention covers the département and
     /// the organisation either has a national scope or is competent there.
-    pub fn dans_territoire(&self, caller: &Caller) -> bool {
+    pub fn dans_territoire(&self, appelant: &Appelant) -> bool {
         let Some(d) = &self.departement else {
             return false;
         };
-        caller.convention.territoire.couvre(d)
-            && (caller.organisation.type_organisation.portee_nationale()
-                || caller.organisation.departements.contains(d))
+        appelant.convention.territoire.couvre(d)
+            && (appelant.organisation.type_organisation.portee_nationale()
+                || appelant.organisation.departements.contains(d))
     }
 
     /// Belongs to public `p` on `jour` — the one definition: "inscrits" are those whose
@@ -50,15 +50,15 @@ impl Personne {
 
 /// The request for `categorie` × `action`, about `personne` when one is concerned.
 pub fn demande(
-    caller: &Caller,
+    appelant: &Appelant,
     categorie: Categorie,
     action: Action,
     personne: Option<&Personne>,
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Demande {
-    let a = &caller.agent;
-    let c = &caller.convention;
+    let a = &appelant.agent;
+    let c = &appelant.convention;
     Demande {
         role: a.role,
         categorie,
@@ -72,11 +72,11 @@ pub fn demande(
             convention_debut: jour(c.debut),
             convention_fin: jour(c.fin),
             categorie_accordee: b(c.accorde(categorie, action)),
-            dans_territoire: personne.map_or(1, |p| b(p.dans_territoire(caller))),
-            dans_public: personne.map_or(1, |p| b(p.dans_publics_de(&caller.convention, today))),
+            dans_territoire: personne.map_or(1, |p| b(p.dans_territoire(appelant))),
+            dans_public: personne.map_or(1, |p| b(p.dans_publics_de(&appelant.convention, today))),
             mfa_requise: b(c.mfa_requise),
-            mfa: b(caller.mfa),
-            partie: b(c.parties.contains(&caller.organisation.id)),
+            mfa: b(appelant.mfa),
+            partie: b(c.parties.contains(&appelant.organisation.id)),
         },
     }
 }

@@ -1,4 +1,6 @@
-//! Service levels, the model: the APIs measured and the pure rules of service management.
+//! Service levels, the model: the APIs measured, the per-minute aggregates of their calls
+//! and the pure rules of service management.
 
+pub mod agregat;
 pub mod api;
 pub mod regles;

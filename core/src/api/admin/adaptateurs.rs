@@ -8,16 +8,20 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::api::AppState;
-use crate::api::caller::Admin;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::{Octets, Path, Query};
 use crate::api::problem::{ApiError, Problem};
 use crate::app::adaptateurs::{self, AdaptateurInfo, Adaptateurs};
 use crate::app::imports::{self, Auteur, Fichier};
+use crate::habilitation::administrateur::Administrateur;
 use crate::import::Rapport;
 
 /// Loaded adapters and the last failures.
 #[utoipa::path(get, path = "/admin/v1/plugins", tag = "adaptateurs", responses((status = 200, body = Adaptateurs)), security(("bearer" = [])))]
-pub async fn lister(State(state): State<AppState>, Admin(_a): Admin) -> Result<Json<Adaptateurs>, ApiError> {
+pub async fn lister(
+    State(state): State<AppState>,
+    Authenticated(_a): Authenticated<Administrateur>,
+) -> Result<Json<Adaptateurs>, ApiError> {
     Ok(Json(adaptateurs::lister(state.services())?))
 }
 
@@ -34,7 +38,7 @@ pub struct Televersement {
     responses((status = 201, body = AdaptateurInfo), (status = 400, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn televerser(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Query(q): Query<Televersement>,
     Octets(octets): Octets<{ super::COMPOSANT_MAX }>,
 ) -> Result<(StatusCode, Json<AdaptateurInfo>), ApiError> {
@@ -97,7 +101,7 @@ impl ParametresImport {
     security(("bearer" = [])))]
 pub async fn importer_fichier(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     entetes: axum::http::HeaderMap,
@@ -132,7 +136,7 @@ pub async fn importer_fichier(
     security(("bearer" = [])))]
 pub async fn exports(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<crate::store::exports::ExportSortant>>, ApiError> {
     Ok(Json(adaptateurs::exports(state.services(), &admin, &id).await?))
@@ -147,7 +151,7 @@ pub async fn exports(
     security(("bearer" = [])))]
 pub async fn export(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path((id, export)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;

@@ -6,10 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use crate::api::AppState;
-use crate::api::caller::Admin;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::{Body, Path};
 use crate::api::problem::{ApiError, Problem};
 use crate::app::habilitations::{self as h, ClientAvecSecret, ClientEtat, NouveauClient, NouvelAgent, Renouvellement};
+use crate::habilitation::administrateur::Administrateur;
 use crate::habilitation::agent::AgentHabilite;
 use crate::habilitation::client::ApiClient;
 use crate::habilitation::convention::Convention;
@@ -17,7 +18,10 @@ use crate::habilitation::organisation::Organisation;
 
 /// Organisations.
 #[utoipa::path(get, path = "/admin/v1/organisations", tag = "administration", responses((status = 200, body = [Organisation])), security(("bearer" = [])))]
-pub async fn organisations(State(state): State<AppState>, Admin(_admin): Admin) -> Json<Vec<Organisation>> {
+pub async fn organisations(
+    State(state): State<AppState>,
+    Authenticated(_admin): Authenticated<Administrateur>,
+) -> Json<Vec<Organisation>> {
     Json(h::organisations(state.services()))
 }
 
@@ -25,7 +29,7 @@ pub async fn organisations(State(state): State<AppState>, Admin(_admin): Admin) 
     responses((status = 200, body = Organisation), (status = 404, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn organisation(
     State(state): State<AppState>,
-    Admin(_admin): Admin,
+    Authenticated(_admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
 ) -> Result<Json<Organisation>, ApiError> {
     Ok(Json(h::organisation(state.services(), &id)?))
@@ -36,7 +40,7 @@ pub async fn organisation(
     responses((status = 201, body = Organisation), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn creer_organisation(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Body(o): Body<Organisation>,
 ) -> Result<(StatusCode, Json<Organisation>), ApiError> {
     Ok((StatusCode::CREATED, Json(h::creer_organisation(state.services(), &admin, o).await?)))
@@ -46,7 +50,7 @@ pub async fn creer_organisation(
     responses((status = 200, body = Organisation), (status = 403, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn modifier_organisation(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
     Body(o): Body<Organisation>,
 ) -> Result<Json<Organisation>, ApiError> {
@@ -54,7 +58,10 @@ pub async fn modifier_organisation(
 }
 
 #[utoipa::path(get, path = "/admin/v1/conventions", tag = "administration", responses((status = 200, body = [Convention])), security(("bearer" = [])))]
-pub async fn conventions(State(state): State<AppState>, Admin(_admin): Admin) -> Json<Vec<Convention>> {
+pub async fn conventions(
+    State(state): State<AppState>,
+    Authenticated(_admin): Authenticated<Administrateur>,
+) -> Json<Vec<Convention>> {
     Json(h::conventions(state.services()))
 }
 
@@ -62,7 +69,7 @@ pub async fn conventions(State(state): State<AppState>, Admin(_admin): Admin) ->
     responses((status = 200, body = Convention), (status = 404, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn convention(
     State(state): State<AppState>,
-    Admin(_admin): Admin,
+    Authenticated(_admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
 ) -> Result<Json<Convention>, ApiError> {
     Ok(Json((*h::convention(state.services(), &id)?).clone()))
@@ -73,7 +80,7 @@ pub async fn convention(
     responses((status = 201, body = Convention), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn creer_convention(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Body(c): Body<Convention>,
 ) -> Result<(StatusCode, Json<Convention>), ApiError> {
     Ok((StatusCode::CREATED, Json(h::creer_convention(state.services(), &admin, c).await?)))
@@ -83,7 +90,7 @@ pub async fn creer_convention(
     responses((status = 200, body = Convention), (status = 403, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn modifier_convention(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
     Body(c): Body<Convention>,
 ) -> Result<Json<Convention>, ApiError> {
@@ -91,7 +98,10 @@ pub async fn modifier_convention(
 }
 
 #[utoipa::path(get, path = "/admin/v1/agents", tag = "administration", responses((status = 200, body = [AgentHabilite])), security(("bearer" = [])))]
-pub async fn agents(State(state): State<AppState>, Admin(admin): Admin) -> Json<Vec<AgentHabilite>> {
+pub async fn agents(
+    State(state): State<AppState>,
+    Authenticated(admin): Authenticated<Administrateur>,
+) -> Json<Vec<AgentHabilite>> {
     Json(h::agents(state.services(), &admin))
 }
 
@@ -99,7 +109,7 @@ pub async fn agents(State(state): State<AppState>, Admin(admin): Admin) -> Json<
     responses((status = 200, body = AgentHabilite), (status = 404, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn agent(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(identifiant): Path<String>,
 ) -> Result<Json<AgentHabilite>, ApiError> {
     Ok(Json(h::agent(state.services(), &admin, &identifiant)?))
@@ -110,7 +120,7 @@ pub async fn agent(
     responses((status = 201, body = AgentHabilite), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn habiliter_agent(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Body(n): Body<NouvelAgent>,
 ) -> Result<(StatusCode, Json<AgentHabilite>), ApiError> {
     Ok((StatusCode::CREATED, Json(h::habiliter_agent(state.services(), &admin, n).await?)))
@@ -120,7 +130,7 @@ pub async fn habiliter_agent(
     responses((status = 200, body = AgentHabilite)), security(("bearer" = [])))]
 pub async fn renouveler_agent(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(identifiant): Path<String>,
     Body(r): Body<Renouvellement>,
 ) -> Result<Json<AgentHabilite>, ApiError> {
@@ -131,14 +141,17 @@ pub async fn renouveler_agent(
     responses((status = 200, body = AgentHabilite)), security(("bearer" = [])))]
 pub async fn revoquer_agent(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(identifiant): Path<String>,
 ) -> Result<Json<AgentHabilite>, ApiError> {
     Ok(Json(h::revoquer_agent(state.services(), &admin, &identifiant).await?))
 }
 
 #[utoipa::path(get, path = "/admin/v1/clients", tag = "administration", responses((status = 200, body = [ClientEtat])), security(("bearer" = [])))]
-pub async fn clients(State(state): State<AppState>, Admin(admin): Admin) -> Json<Vec<ClientEtat>> {
+pub async fn clients(
+    State(state): State<AppState>,
+    Authenticated(admin): Authenticated<Administrateur>,
+) -> Json<Vec<ClientEtat>> {
     Json(h::clients(state.services(), &admin))
 }
 
@@ -146,7 +159,7 @@ pub async fn clients(State(state): State<AppState>, Admin(admin): Admin) -> Json
     responses((status = 200, body = ClientEtat)), security(("bearer" = [])))]
 pub async fn client(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
 ) -> Result<Json<ClientEtat>, ApiError> {
     Ok(Json(h::client(state.services(), &admin, &id)?))
@@ -158,7 +171,7 @@ pub async fn client(
     responses((status = 201, body = ClientAvecSecret), (status = 403, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn creer_client(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Body(n): Body<NouveauClient>,
 ) -> Result<(StatusCode, Json<ClientAvecSecret>), ApiError> {
     Ok((StatusCode::CREATED, Json(h::creer_client(state.services(), &admin, n).await?)))
@@ -168,7 +181,7 @@ pub async fn creer_client(
     responses((status = 200, body = ApiClient)), security(("bearer" = [])))]
 pub async fn revoquer_client(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
 ) -> Result<Json<ApiClient>, ApiError> {
     Ok(Json(h::revoquer_client(state.services(), &admin, &id).await?))
@@ -179,7 +192,7 @@ pub async fn revoquer_client(
     responses((status = 200, body = ClientAvecSecret)), security(("bearer" = [])))]
 pub async fn renouveler_secret(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<String>,
 ) -> Result<Json<ClientAvecSecret>, ApiError> {
     Ok(Json(h::renouveler_secret(state.services(), &admin, &id).await?))

@@ -7,12 +7,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::api::AppState;
-use crate::api::caller::Admin;
+use crate::api::authenticated::Authenticated;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::listes::{self, Demandeur, ListeMensuelle};
 use crate::dossier::codes::Coded;
 use crate::dossier::contact::Departement;
 use crate::dossier::listes::{Liste, Mois};
+use crate::habilitation::administrateur::Administrateur;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListeQuery {
@@ -44,7 +45,7 @@ pub(crate) fn wants_csv(headers: &HeaderMap) -> Result<bool, ApiError> {
     security(("bearer" = [])))]
 pub async fn liste_mensuelle(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path((code, mois)): Path<(String, String)>,
     Query(q): Query<ListeQuery>,
     headers: HeaderMap,
@@ -61,7 +62,7 @@ pub async fn liste_mensuelle(
         listes::liste_mensuelle(state.services(), Demandeur::Administrateur(&admin), &departement, mois, liste).await?;
     if csv {
         let body = listes::to_csv(&l)
-            .map_err(|e| ApiError::App(crate::app::Erreur::Invalide { champ: None, message: e.to_string() }))?;
+            .map_err(|e| ApiError::App(crate::app::AppError::Invalide { champ: None, message: e.to_string() }))?;
         let name = format!("attachment; filename=\"liste-{}-{}-{}.csv\"", l.departement, l.mois, l.liste);
         let mut resp = body.into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));

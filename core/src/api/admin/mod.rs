@@ -11,8 +11,6 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use super::AppState;
-use super::problem::ApiError;
-use crate::habilitation::administrateur::Administrateur;
 
 /// Largest file accepted by an import.
 pub const TAILLE_MAX: usize = 512 << 20;
@@ -49,31 +47,4 @@ pub fn router() -> Router<AppState> {
         .route("/sla/versions/{version}", axum::routing::put(sla::enregistrer_version))
         .route("/dossiers/rechercher", post(rapport::rechercher_dossier))
         .route("/dossiers/{id}/rapport-acces", get(rapport::rapport_acces))
-}
-
-/// A convention in force in the current habilitations, or 404.
-pub(crate) fn convention_connue(
-    state: &AppState,
-    id: &str,
-) -> Result<std::sync::Arc<crate::habilitation::convention::Convention>, ApiError> {
-    Ok(crate::app::habilitations::convention(state.services(), id)?)
-}
-
-/// Journals an administrator's act (`app::habilitations::journaliser`).
-pub(crate) async fn journaliser(
-    state: &AppState,
-    admin: &Administrateur,
-    action: String,
-    objet: String,
-    dossier: Option<uuid::Uuid>,
-    categories: &str,
-    accepte: bool,
-) -> Result<(), ApiError> {
-    Ok(crate::app::habilitations::journaliser(state.services(), admin, &action, &objet, dossier, categories, accepte)
-        .await?)
-}
-
-/// Refuses (journaled) an act the administrator may not do.
-pub(crate) async fn interdit(state: &AppState, admin: &Administrateur, action: String, objet: String) -> ApiError {
-    ApiError::App(crate::app::habilitations::interdit(state.services(), admin, &action, &objet).await)
 }

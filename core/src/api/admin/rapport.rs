@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::AppState;
-use crate::api::caller::Admin;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::{Body, Path};
 use crate::api::partenaire::usagers::parse_date;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::rapport::{self, RapportAcces};
 use crate::dossier::Nir;
+use crate::habilitation::administrateur::Administrateur;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -33,7 +34,7 @@ pub struct Dossiers {
     responses((status = 200, body = Dossiers), (status = 403, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn rechercher_dossier(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Body(r): Body<RechercheDossier>,
 ) -> Result<Json<Dossiers>, ApiError> {
     let nir = Nir::parse(&r.nir).map_err(|e| ApiError::invalid("nir", e.to_string()))?;
@@ -48,7 +49,7 @@ pub async fn rechercher_dossier(
     security(("bearer" = [])))]
 pub async fn rapport_acces(
     State(state): State<AppState>,
-    Admin(admin): Admin,
+    Authenticated(admin): Authenticated<Administrateur>,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -56,7 +57,7 @@ pub async fn rapport_acces(
     let r: RapportAcces = rapport::rapport_acces(state.services(), &admin, id).await?;
     if csv {
         let body = rapport::acces_en_csv(&r.acces)
-            .map_err(|e| ApiError::App(crate::app::Erreur::Invalide { champ: None, message: e.to_string() }))?;
+            .map_err(|e| ApiError::App(crate::app::AppError::Invalide { champ: None, message: e.to_string() }))?;
         let mut resp = body.into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
         return Ok(resp);

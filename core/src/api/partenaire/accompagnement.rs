@@ -7,14 +7,15 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 
-use super::diagnostic::{ENREGISTRE, Enregistrement};
+use super::diagnostic::{AccuseEnregistrement, ENREGISTRE};
 use crate::api::AppState;
-use crate::api::caller::Partner;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::accompagnement;
-use crate::app::erreur::Refus;
+use crate::app::error::Refus;
 use crate::dossier::accompagnement::{BilanGlobal, DecisionBilan, RefusBilan, ResultatBilan, SortieAccompagnement};
+use crate::habilitation::Appelant;
 
 /// A bilan of the accompagnement global.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -34,16 +35,16 @@ pub struct BilanEnregistrement {
 #[utoipa::path(post, path = "/partenaire/v1/usagers/{id_national}/accompagnement-global/bilans", tag = "API Accompagnement global",
     params(("id_national" = String, Path, description = "Identifiant national chiffré")),
     request_body = BilanEnregistrement,
-    responses((status = 200, body = Enregistrement),
+    responses((status = 200, body = AccuseEnregistrement),
         (status = 400, description = "R997, the field is named", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn enregistrer_bilan(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Body(req): Body<BilanEnregistrement>,
-) -> Result<Json<Enregistrement>, ApiError> {
+) -> Result<Json<AccuseEnregistrement>, ApiError> {
     let date = super::usagers::parse_date("date", &req.date)?;
     let refus = |r: RefusBilan| match r {
         RefusBilan::DateFuture => ApiError::invalid("date", format!("date : {r}")),
@@ -52,7 +53,7 @@ pub async fn enregistrer_bilan(
     };
     let bilan =
         BilanGlobal::nouveau(date, req.resultat, req.decision, req.sortie, state.clock().today()).map_err(refus)?;
-    accompagnement::enregistrer_bilan(state.services(), &caller, &id_national, bilan).await.map_err(|e| match e {
+    accompagnement::enregistrer_bilan(state.services(), &appelant, &id_national, bilan).await.map_err(|e| match e {
         Refus::Regle(r) => refus(r),
         Refus::App(e) => ApiError::App(e),
     })?;

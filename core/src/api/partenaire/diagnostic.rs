@@ -10,18 +10,18 @@ use serde::{Deserialize, Serialize};
 
 use super::{AvecProvenance, ProvenanceQuery, repondre};
 use crate::api::AppState;
-use crate::api::caller::Partner;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
-use crate::app::Erreur;
+use crate::app::AppError;
 use crate::app::diagnostic;
-use crate::app::erreur::Refus;
+use crate::app::error::Refus;
 use crate::dossier::codes::Coded;
 use crate::dossier::contraintes::{ContrainteSaisie, Contraintes, RefusContraintes, ValeurContrainte, par_thematique};
 use crate::dossier::diagnostic::{
     Conseiller, Diagnostic, ModificationDiagnostic, RefusDiagnostic, StatutDiagnostic, TypologieDiagnostic,
 };
-use crate::habilitation::Caller;
+use crate::habilitation::Appelant;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CodeLibelleValeur {
@@ -101,13 +101,13 @@ pub struct DiagnosticsEnregistrement {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Enregistrement {
+pub struct AccuseEnregistrement {
     pub code_retour: &'static str,
     pub message: &'static str,
 }
 
-pub(super) const ENREGISTRE: Enregistrement =
-    Enregistrement { code_retour: "S000", message: "L'enregistrement des données s'est bien déroulé" };
+pub(super) const ENREGISTRE: AccuseEnregistrement =
+    AccuseEnregistrement { code_retour: "S000", message: "L'enregistrement des données s'est bien déroulé" };
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -190,11 +190,11 @@ pub struct PouvoirAgirReponse {
     pub pouvoir_agir: Option<PouvoirAgirDto>,
 }
 
-fn besoins_dto(caller: &Caller, state: &AppState, d: &Diagnostic) -> Vec<BesoinsDiagnosticDto> {
+fn besoins_dto(appelant: &Appelant, state: &AppState, d: &Diagnostic) -> Vec<BesoinsDiagnosticDto> {
     d.besoins_par_diagnostic
         .iter()
         .map(|b| BesoinsDiagnosticDto {
-            id_metier: state.ids().encode_metier(caller.partenaire(), &b.id_metier),
+            id_metier: state.ids().encode_metier(appelant.partenaire(), &b.id_metier),
             besoins: b.besoins.iter().map(|x| clv(x.code, x.valeur)).collect(),
         })
         .collect()
@@ -232,13 +232,13 @@ fn thematiques_dto(c: &Contraintes) -> Vec<ThematiqueDto> {
     security(("bearer" = [])))]
 pub async fn besoins(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<BesoinsReponse>>, ApiError> {
     let l =
-        diagnostic::diagnostic(state.services(), &caller, &id_national, "diagnostic.besoins", pq.provenance).await?;
-    Ok(repondre(l, |d| BesoinsReponse { besoins_par_diagnostic: besoins_dto(&caller, &state, &d) }))
+        diagnostic::diagnostic(state.services(), &appelant, &id_national, "diagnostic.besoins", pq.provenance).await?;
+    Ok(repondre(l, |d| BesoinsReponse { besoins_par_diagnostic: besoins_dto(&appelant, &state, &d) }))
 }
 
 /// Diagnostics of the person.
@@ -250,11 +250,11 @@ pub async fn besoins(
     security(("bearer" = [])))]
 pub async fn diagnostics(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<DiagnosticsReponse>>, ApiError> {
-    let l = diagnostic::diagnostic(state.services(), &caller, &id_national, "diagnostic.diagnostics", pq.provenance)
+    let l = diagnostic::diagnostic(state.services(), &appelant, &id_national, "diagnostic.diagnostics", pq.provenance)
         .await?;
     Ok(repondre(l, |d| DiagnosticsReponse {
         liste_diagnostics: d
@@ -268,7 +268,7 @@ pub async fn diagnostics(
                     structure: x.conseiller.structure.clone(),
                 },
                 est_prioritaire: x.est_prioritaire,
-                id_metier_chiffre: state.ids().encode_metier(caller.partenaire(), &x.id_metier),
+                id_metier_chiffre: state.ids().encode_metier(appelant.partenaire(), &x.id_metier),
                 nom_metier: x.nom_metier.clone(),
                 statut: x.statut,
                 typologie: x.typologie,
@@ -281,16 +281,16 @@ pub async fn diagnostics(
 #[utoipa::path(put, path = "/partenaire/v1/usagers/{id_national}/diagnostic/diagnostics", tag = "API Diagnostic individu",
     params(("id_national" = String, Path, description = "Identifiant national chiffré")),
     request_body = DiagnosticsEnregistrement,
-    responses((status = 200, body = Enregistrement),
+    responses((status = 200, body = AccuseEnregistrement),
         (status = 400, description = "R997, the field is named", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn enregistrer_diagnostic(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Body(req): Body<DiagnosticsEnregistrement>,
-) -> Result<Json<Enregistrement>, ApiError> {
+) -> Result<Json<AccuseEnregistrement>, ApiError> {
     let [m] = req.diagnostic.as_slice() else {
         return Err(ApiError::invalid("diagnostic", "diagnostic : une liste d'un seul élément est attendue"));
     };
@@ -305,10 +305,10 @@ pub async fn enregistrer_diagnostic(
             structure: c.structure.clone(),
         }),
     };
-    diagnostic::modifier_diagnostic(state.services(), &caller, &id_national, &m.id_metier_chiffre, &modification)
+    diagnostic::modifier_diagnostic(state.services(), &appelant, &id_national, &m.id_metier_chiffre, &modification)
         .await
         .map_err(|e| match e {
-            Refus::App(Erreur::IdNational(e)) => {
+            Refus::App(AppError::IdNational(e)) => {
                 ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
             }
             Refus::Regle(r @ RefusDiagnostic::ConseillerAutre) => ApiError::invalid(
@@ -319,7 +319,7 @@ pub async fn enregistrer_diagnostic(
                 ApiError::invalid("diagnostic[0].nomMetier", format!("diagnostic[0].nomMetier : {r}"))
             }
             Refus::Regle(RefusDiagnostic::MetierInconnu) => {
-                ApiError::App(Erreur::Inconnu("aucun diagnostic pour cet idMetierChiffre".into()))
+                ApiError::App(AppError::Inconnu("aucun diagnostic pour cet idMetierChiffre".into()))
             }
             Refus::App(e) => ApiError::App(e),
         })?;
@@ -335,11 +335,11 @@ pub async fn enregistrer_diagnostic(
     security(("bearer" = [])))]
 pub async fn contraintes(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<ContraintesReponse>>, ApiError> {
-    let l = diagnostic::contraintes(state.services(), &caller, &id_national, pq.provenance).await?;
+    let l = diagnostic::contraintes(state.services(), &appelant, &id_national, pq.provenance).await?;
     Ok(repondre(l, |c| ContraintesReponse { contraintes_individus: thematiques_dto(&c) }))
 }
 
@@ -347,20 +347,20 @@ pub async fn contraintes(
 #[utoipa::path(put, path = "/partenaire/v1/usagers/{id_national}/diagnostic/contraintes", tag = "API Diagnostic individu",
     params(("id_national" = String, Path, description = "Identifiant national chiffré")),
     request_body = ContraintesEnregistrement,
-    responses((status = 200, body = Enregistrement),
+    responses((status = 200, body = AccuseEnregistrement),
         (status = 400, description = "R997, the field is named", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn enregistrer_contraintes(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Body(req): Body<ContraintesEnregistrement>,
-) -> Result<Json<Enregistrement>, ApiError> {
+) -> Result<Json<AccuseEnregistrement>, ApiError> {
     let date_exploration = super::usagers::parse_date("dateExploration", &req.date_exploration)?;
     diagnostic::enregistrer_contraintes(
         state.services(),
-        &caller,
+        &appelant,
         &id_national,
         &req.contraintes,
         date_exploration,
@@ -392,12 +392,12 @@ pub async fn enregistrer_contraintes(
     security(("bearer" = [])))]
 pub async fn dossier(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<DossierReponse>>, ApiError> {
-    let l = diagnostic::dossier(state.services(), &caller, &id_national, pq.provenance).await?;
-    let p = caller.partenaire();
+    let l = diagnostic::dossier(state.services(), &appelant, &id_national, pq.provenance).await?;
+    let p = appelant.partenaire();
     Ok(repondre(l, |x| {
         let dtos = x.diagnostic.as_ref().map(|d| {
             d.besoins_par_diagnostic
@@ -434,11 +434,11 @@ pub async fn dossier(
     security(("bearer" = [])))]
 pub async fn pouvoir_agir(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<PouvoirAgirReponse>>, ApiError> {
-    let l = diagnostic::pouvoir_agir(state.services(), &caller, &id_national, pq.provenance).await?;
+    let l = diagnostic::pouvoir_agir(state.services(), &appelant, &id_national, pq.provenance).await?;
     Ok(repondre(l, |p| PouvoirAgirReponse {
         pouvoir_agir: p.map(|p| PouvoirAgirDto {
             confiance: p.confiance.code(),

@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::api::AppState;
-use crate::api::caller::Partner;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::sla::gestion::VueIncident;
 use crate::app::sla::partenaires;
+use crate::habilitation::Appelant;
 use crate::sla::regles::incident::TypeIncident;
 
 /// A report.
@@ -43,10 +44,10 @@ pub struct Validation {
     security(("bearer" = [])))]
 pub async fn signaler(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Body(req): Body<Signalement>,
 ) -> Result<(StatusCode, Json<VueIncident>), ApiError> {
-    let i = partenaires::signaler(state.services(), &caller, req.type_incident, req.api, &req.resume).await?;
+    let i = partenaires::signaler(state.services(), &appelant, req.type_incident, req.api, &req.resume).await?;
     Ok((StatusCode::CREATED, Json(i)))
 }
 
@@ -55,9 +56,9 @@ pub async fn signaler(
     responses((status = 200, body = Vec<VueIncident>)), security(("bearer" = [])))]
 pub async fn lister(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
 ) -> Result<Json<Vec<VueIncident>>, ApiError> {
-    Ok(Json(partenaires::lister(state.services(), &caller).await?))
+    Ok(Json(partenaires::lister(state.services(), &appelant).await?))
 }
 
 /// Validates the return to service of one of the convention's incidents.
@@ -68,9 +69,9 @@ pub async fn lister(
     security(("bearer" = [])))]
 pub async fn valider(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id): Path<String>,
     Body(req): Body<Validation>,
 ) -> Result<Json<VueIncident>, ApiError> {
-    Ok(Json(partenaires::valider(state.services(), &caller, &id, req.reference).await?))
+    Ok(Json(partenaires::valider(state.services(), &appelant, &id, req.reference).await?))
 }

@@ -9,12 +9,13 @@ use serde::Serialize;
 
 use super::{AvecProvenance, ProvenanceQuery, repondre};
 use crate::api::AppState;
-use crate::api::caller::Partner;
+use crate::api::authenticated::Authenticated;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::acces::lire_section;
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;
 use crate::dossier::metiers::{MetierRecherche, Mobilite, ProjetCref};
+use crate::habilitation::Appelant;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AppellationDto {
@@ -129,20 +130,20 @@ fn mobilite(m: &Mobilite) -> MobiliteDto {
     security(("bearer" = [])))]
 pub async fn metiers_recherches(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<MetiersRecherchesReponse>>, ApiError> {
     let l = lire_section::<Vec<MetierRecherche>>(
         state.services(),
-        &caller,
+        &appelant,
         &id_national,
         "metiers-recherches",
         Categorie::MetiersRecherches,
         pq.provenance,
     )
     .await?;
-    let p = &caller.partenaire();
+    let p = &appelant.partenaire();
     Ok(repondre(l, |list| {
         let list = list.unwrap_or_default();
         MetiersRecherchesReponse {
@@ -195,20 +196,20 @@ pub async fn metiers_recherches(
     security(("bearer" = [])))]
 pub async fn projets_creation(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<ProjetsCrefReponse>>, ApiError> {
     let l = lire_section::<Vec<ProjetCref>>(
         state.services(),
-        &caller,
+        &appelant,
         &id_national,
         "projets-creation-entreprise",
         Categorie::ProjetsCreation,
         pq.provenance,
     )
     .await?;
-    let p = &caller.partenaire();
+    let p = &appelant.partenaire();
     Ok(repondre(l, |list| {
         let list = list.unwrap_or_default();
         ProjetsCrefReponse {

@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::api::AppState;
-use crate::api::caller::Partner;
+use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::usagers::{self, Recherche};
 use crate::dossier::Nir;
 use crate::dossier::codes::Coded;
+use crate::habilitation::Appelant;
 
 use super::{AvecProvenance, ProvenanceQuery, repondre};
 
@@ -48,7 +49,7 @@ pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::invalid(field, format!("{field} : date au format AAAA-MM-JJ attendue")))
 }
 
-/// Finds a person by NIR and date of birth; returns an `idNational` for the caller.
+/// Finds a person by NIR and date of birth; returns an `idNational` for the appelant.
 #[utoipa::path(post, path = "/partenaire/v1/rechercher-usager", tag = "API Recherche usager",
     request_body = RechercheUsager,
     responses(
@@ -59,12 +60,12 @@ pub(crate) fn parse_date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
     security(("bearer" = [])))]
 pub async fn rechercher_usager(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Body(req): Body<RechercheUsager>,
 ) -> Result<Json<RechercheUsagerReponse>, ApiError> {
     let nir = Nir::parse(&req.nir).map_err(|e| ApiError::invalid("nir", e.to_string()))?;
     let date = parse_date("dateNaissance", &req.date_naissance)?;
-    let r = usagers::rechercher(state.services(), &caller, &nir, date).await?;
+    let r = usagers::rechercher(state.services(), &appelant, &nir, date).await?;
     let (code_retour, id_national, certifiee) = match r {
         Recherche::Trouve { id_national, identite_certifiee } => ("S001", Some(id_national), Some(identite_certifiee)),
         Recherche::Aucun => ("S002", None, None),
@@ -129,11 +130,11 @@ fn pair<T: Coded>(v: Option<T>) -> (Option<&'static str>, Option<&'static str>) 
     security(("bearer" = [])))]
 pub async fn statut_usager(
     State(state): State<AppState>,
-    Partner(caller): Partner,
+    Authenticated(appelant): Authenticated<Appelant>,
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<StatutUsager>>, ApiError> {
-    let l = usagers::statut(state.services(), &caller, &id_national, pq.provenance).await?;
+    let l = usagers::statut(state.services(), &appelant, &id_national, pq.provenance).await?;
     Ok(repondre(l, |s| {
         let ouv = s.courant.ouverture.as_ref();
         let (mi_c, mi_l) = pair(ouv.and_then(|e| e.motif_inscription));

@@ -5,23 +5,23 @@
 
 use super::gestion::{self, VueIncident};
 use crate::app::acces::Gate;
-use crate::app::{Erreur, Services};
-use crate::habilitation::Caller;
+use crate::app::{AppError, Services};
+use crate::habilitation::Appelant;
 use crate::habilitation::authorizer::{Decision, Motif};
 use crate::sla::regles::incident::{EtapeIncident, OrigineIncident, TypeIncident};
 
-async fn tracer(s: &Services, appelant: &Caller, action: &'static str) -> Result<(), Erreur> {
+async fn tracer(s: &Services, appelant: &Appelant, action: &'static str) -> Result<(), AppError> {
     Gate::new(s, appelant, action).journal(None, &[], Decision { autorise: true, motif: Motif::Autorise }).await
 }
 
 /// Reports an incident under the caller's convention.
 pub async fn signaler(
     s: &Services,
-    appelant: &Caller,
+    appelant: &Appelant,
     type_incident: TypeIncident,
     api: Option<String>,
     resume: &str,
-) -> Result<VueIncident, Erreur> {
+) -> Result<VueIncident, AppError> {
     let now = s.clock.now();
     tracer(s, appelant, "incident.signaler").await?;
     let i = gestion::ouvrir_incident(
@@ -38,7 +38,7 @@ pub async fn signaler(
 }
 
 /// The incidents of the caller's convention and those of the whole platform.
-pub async fn lister(s: &Services, appelant: &Caller) -> Result<Vec<VueIncident>, Erreur> {
+pub async fn lister(s: &Services, appelant: &Appelant) -> Result<Vec<VueIncident>, AppError> {
     let now = s.clock.now();
     tracer(s, appelant, "incident.lister").await?;
     Ok(gestion::incidents(s, false, None)
@@ -50,12 +50,12 @@ pub async fn lister(s: &Services, appelant: &Caller) -> Result<Vec<VueIncident>,
 }
 
 /// Validates the return to service of one of the convention's incidents.
-pub async fn valider(s: &Services, appelant: &Caller, id: &str, reference: String) -> Result<VueIncident, Erreur> {
+pub async fn valider(s: &Services, appelant: &Appelant, id: &str, reference: String) -> Result<VueIncident, AppError> {
     let now = s.clock.now();
     tracer(s, appelant, "incident.valider").await?;
     let i = gestion::incident(s, id).await?;
     if i.convention.as_deref() != Some(appelant.convention.id.as_str()) {
-        return Err(Erreur::Inconnu("incident inconnu pour cette convention".into()));
+        return Err(AppError::Inconnu("incident inconnu pour cette convention".into()));
     }
     let i = gestion::etape_incident(s, id, EtapeIncident::ValideParPartenaire, now, Some(reference), now).await?;
     Ok(i.vue(now))

@@ -1,5 +1,6 @@
-//! The supervision probes' identity (seed 002 annex 2 §4): the probes themselves run at
-//! the HTTP edge (`api::sondes`), through the real router.
+//! The supervision probes (seed 002 annex 2 §4): their identity, the probes of the
+//! database and of the adapters, and the recording of every result. The probes of the
+//! APIs run at the HTTP edge (`api::sondes`), end to end through the real router.
 //!
 //! The probe identity is created at start-up: organisation `dude-sonde`, convention
 //! `conv-dude-sonde` (national, read only), agent `DUDE-SONDE`, application `dude-sonde`
@@ -82,7 +83,7 @@ pub async fn preparer(store: &Store) -> Result<(), StoreError> {
         .await?;
     store.enregistrer_client(&client()).await?;
     let nir = Nir::parse(NIR).expect("valid probe NIR");
-    if store.find_by_nir(&nir, date(NAISSANCE)).await?.is_empty() {
+    if store.dossiers_par_nir(&nir, date(NAISSANCE)).await?.is_empty() {
         let mut d = Dossier::new(
             nir,
             crate::dossier::identite::Identite {
@@ -118,7 +119,7 @@ pub async fn preparer(store: &Store) -> Result<(), StoreError> {
             ),
         ])
         .expect("one registration");
-        store.insert_dossiers(&[d], &Provenance::new("systeme:sonde", None)).await?;
+        store.inserer_dossiers(&[d], &Provenance::new("systeme:sonde", None)).await?;
     }
     Ok(())
 }
@@ -134,6 +135,39 @@ pub fn client() -> ApiClient {
         convention_id: CONVENTION.into(),
         scopes: vec![],
         revoque_le: None,
+    }
+}
+
+/// The database answers.
+pub async fn base(s: &crate::app::Services) -> Result<(), String> {
+    s.store.ping().await.map_err(|e| e.to_string())
+}
+
+/// Each loaded adapter answers `describe` in its sandbox: name, start, result.
+pub async fn adaptateurs(s: &crate::app::Services) -> Vec<(String, std::time::Instant, Result<(), String>)> {
+    let mut out = Vec::new();
+    let Some(cat) = &s.catalogue else { return out };
+    for a in cat.tous() {
+        let debut = std::time::Instant::now();
+        let a2 = a.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            crate::adaptateur::tache::decrire(&a2, &crate::adaptateur::Limites::default(), &Default::default())
+                .map(|_| ())
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+        out.push((a.nom.clone(), debut, r));
+    }
+    out
+}
+
+/// Stores a round's results (availability is computed from them).
+pub async fn enregistrer(s: &crate::app::Services, resultats: &[crate::store::sla::ResultatSonde]) {
+    for r in resultats {
+        if let Err(e) = s.store.sla_ecrire_sonde(r).await {
+            tracing::error!(erreur = %e, "résultat de sonde non enregistré");
+        }
     }
 }
 

@@ -11,7 +11,7 @@ pub struct Model {
     pub adaptateur: String,
     pub format: String,
     pub cree_le: DateTimeUtc,
-    /// Sealed (`crypto::coffre`), bound to the row id.
+    /// Sealed (`crypto::blob_vault`), bound to the row id.
     pub contenu: Option<Vec<u8>>,
     pub taille: i64,
     pub sha256: Option<String>,

@@ -9,21 +9,21 @@ use super::keys::MasterKey;
 
 #[derive(Debug, thiserror::Error)]
 #[error("contenu scellé illisible (données corrompues, déplacées ou mauvaise clé)")]
-pub struct CoffreError;
+pub struct BlobVaultError;
 
 #[derive(Clone)]
-pub struct Coffre {
+pub struct BlobVault {
     cipher: Aes256GcmSiv,
 }
 
-impl Coffre {
+impl BlobVault {
     pub fn new(master: &MasterKey) -> Self {
-        let k: [u8; 32] = master.derive(b"dude/coffre/encryption/v1");
+        let k: [u8; 32] = master.derive(b"dude/coffre/encryption/v1"); // label kept: it derives the key of stored blobs
         Self { cipher: Aes256GcmSiv::new_from_slice(&k).expect("32-byte key") }
     }
 
     /// `nonce ‖ ciphertext`.
-    pub fn sceller(&self, clair: &[u8], lien: &[u8]) -> Vec<u8> {
+    pub fn seal(&self, clair: &[u8], lien: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; 12];
         getrandom::getrandom(&mut nonce).expect("operating system random source");
         let ct = self
@@ -35,12 +35,12 @@ impl Coffre {
         out
     }
 
-    pub fn ouvrir(&self, scelle: &[u8], lien: &[u8]) -> Result<Vec<u8>, CoffreError> {
+    pub fn open(&self, scelle: &[u8], lien: &[u8]) -> Result<Vec<u8>, BlobVaultError> {
         if scelle.len() < 12 {
-            return Err(CoffreError);
+            return Err(BlobVaultError);
         }
         let (nonce, ct) = scelle.split_at(12);
-        self.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: lien }).map_err(|_| CoffreError)
+        self.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: lien }).map_err(|_| BlobVaultError)
     }
 }
 
@@ -50,13 +50,13 @@ mod tests {
 
     #[test]
     fn seals_binds_and_refuses_tampering() {
-        let c = Coffre::new(&MasterKey::from_bytes([3; 32]));
-        let s = c.sceller(b"contenu", b"ligne-1");
-        assert_eq!(c.ouvrir(&s, b"ligne-1").unwrap(), b"contenu");
-        assert!(c.ouvrir(&s, b"ligne-2").is_err(), "bound to its row");
+        let c = BlobVault::new(&MasterKey::from_bytes([3; 32]));
+        let s = c.seal(b"contenu", b"ligne-1");
+        assert_eq!(c.open(&s, b"ligne-1").unwrap(), b"contenu");
+        assert!(c.open(&s, b"ligne-2").is_err(), "bound to its row");
         let mut t = s.clone();
         t[20] ^= 1;
-        assert!(c.ouvrir(&t, b"ligne-1").is_err());
-        assert!(Coffre::new(&MasterKey::from_bytes([4; 32])).ouvrir(&s, b"ligne-1").is_err());
+        assert!(c.open(&t, b"ligne-1").is_err());
+        assert!(BlobVault::new(&MasterKey::from_bytes([4; 32])).open(&s, b"ligne-1").is_err());
     }
 }

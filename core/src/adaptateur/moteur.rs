@@ -29,7 +29,7 @@ fn base() -> Config {
 impl Moteur {
     /// Builds the engine: pooling first, falling back to on-demand allocation when the
     /// pool cannot be reserved (virtual memory limits).
-    pub fn new(instances: u32, memoire_max: usize) -> Result<Self, super::PluginError> {
+    pub fn new(instances: u32, memoire_max: usize) -> Result<Self, super::AdaptateurError> {
         let mut c = base();
         let mut pool = PoolingAllocationConfig::new();
         pool.total_component_instances(instances)
@@ -49,7 +49,7 @@ impl Moteur {
                 tracing::warn!(erreur = %err, "allocateur par pool indisponible : allocation à la demande");
                 let mut c = base();
                 c.allocation_strategy(InstanceAllocationStrategy::OnDemand);
-                (Engine::new(&c).map_err(|e| super::PluginError::Hote(e.to_string()))?, false)
+                (Engine::new(&c).map_err(|e| super::AdaptateurError::Hote(e.to_string()))?, false)
             }
         };
         let weak = engine.weak();
@@ -62,7 +62,7 @@ impl Moteur {
                     std::thread::sleep(TICK);
                 }
             })
-            .map_err(|e| super::PluginError::Hote(e.to_string()))?;
+            .map_err(|e| super::AdaptateurError::Hote(e.to_string()))?;
         Ok(Self { engine, pooling })
     }
 

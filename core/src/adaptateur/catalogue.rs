@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use super::{Adaptateur, Moteur, PluginError, Sens};
-use crate::habilitation::convention::Convention;
+use super::{Adaptateur, AdaptateurError, Moteur, Sens};
+use dude_modele::habilitation::convention::Convention;
 
 /// Loaded adapters.
 pub struct Catalogue {
@@ -73,17 +73,21 @@ impl Catalogue {
         n
     }
 
-    pub fn charger_fichier(&self, p: &Path) -> Result<Arc<Adaptateur>, PluginError> {
+    pub fn charger_fichier(&self, p: &Path) -> Result<Arc<Adaptateur>, AdaptateurError> {
         let fichier = p.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
         let res = std::fs::read(p)
-            .map_err(|e| PluginError::Invalide { fichier: fichier.clone(), raison: e.to_string() })
+            .map_err(|e| AdaptateurError::Invalide { fichier: fichier.clone(), raison: e.to_string() })
             .and_then(|octets| Adaptateur::charger(&self.moteur, &fichier, &octets, self.cache.as_deref()));
         self.retenir(&fichier, res)
     }
 
     /// Puts a loaded adapter in service (replacing the one of the same name), or records
     /// why the file was refused (the previous version stays).
-    fn retenir(&self, fichier: &str, res: Result<Adaptateur, PluginError>) -> Result<Arc<Adaptateur>, PluginError> {
+    fn retenir(
+        &self,
+        fichier: &str,
+        res: Result<Adaptateur, AdaptateurError>,
+    ) -> Result<Arc<Adaptateur>, AdaptateurError> {
         let fichier = fichier.to_string();
         match res {
             Ok(a) => {

@@ -1,5 +1,6 @@
-//! Extractors that authenticate callers: [`Partner`] for the partner API (JWT from
-//! `/oauth2/token` + agent headers), [`Admin`] for the admin API.
+//! The extractor that authenticates a call: [`Authenticated<Appelant>`] for the partner API
+//! (JWT from `/oauth2/token` + agent headers), [`Authenticated<Administrateur>`] for the
+//! admin API (operator token or OpenID Connect).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -9,7 +10,7 @@ use super::problem::ApiError;
 use crate::habilitation::administrateur::Administrateur;
 use crate::habilitation::agent::Role;
 use crate::habilitation::authorizer::Motif;
-use crate::habilitation::{AuthError, Caller, agent_from_headers, resoudre_agent};
+use crate::habilitation::{Appelant, AuthError, agent_from_headers, resoudre_agent};
 
 fn bearer(parts: &Parts) -> Result<&str, AuthError> {
     parts
@@ -22,11 +23,12 @@ fn bearer(parts: &Parts) -> Result<&str, AuthError> {
         .ok_or(AuthError::MissingToken)
 }
 
-/// An authenticated partner call: application, convention and habilitated agent.
+/// An authenticated caller of type `T`: the partner's call ([`Appelant`]: application,
+/// convention and habilitated agent) or an administrator ([`Administrateur`]).
 #[derive(Debug, Clone)]
-pub struct Partner(pub Caller);
+pub struct Authenticated<T>(pub T);
 
-impl FromRequestParts<AppState> for Partner {
+impl FromRequestParts<AppState> for Authenticated<Appelant> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -40,7 +42,7 @@ impl FromRequestParts<AppState> for Partner {
             .get(&claims.sub)
             .filter(|c| c.revoque_le.is_none_or(|t| t > now))
             .ok_or(AuthError::UnknownClient)?;
-        if let Some(a) = parts.extensions.get::<crate::api::mesure::Appelant>() {
+        if let Some(a) = parts.extensions.get::<crate::api::mesure::Attribution>() {
             a.renseigner(&client.convention_id, &client.client_id);
         }
         let convention = r.conventions.get(&client.convention_id).ok_or(AuthError::UnknownClient)?;
@@ -50,7 +52,7 @@ impl FromRequestParts<AppState> for Partner {
         let declare = agent_from_headers(hd("pa-identifiant-agent"), hd("pa-nom-agent"), hd("pa-prenom-agent"))?;
         let agent = resoudre_agent(r, client, convention, &declare)?;
         let request_id = hd("x-request-id").unwrap_or("").chars().take(64).collect();
-        Ok(Partner(Caller {
+        Ok(Authenticated(Appelant {
             mfa: client.mfa_agents(),
             client: client.clone(),
             organisation: organisation.clone(),
@@ -61,11 +63,7 @@ impl FromRequestParts<AppState> for Partner {
     }
 }
 
-/// An authenticated administrator.
-#[derive(Debug, Clone)]
-pub struct Admin(pub Administrateur);
-
-impl FromRequestParts<AppState> for Admin {
+impl FromRequestParts<AppState> for Authenticated<Administrateur> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -74,7 +72,7 @@ impl FromRequestParts<AppState> for Admin {
         let request_id =
             parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(64).collect();
         if s.admins.is_admin(token) {
-            return Ok(Admin(Administrateur {
+            return Ok(Authenticated(Administrateur {
                 identifiant: "operateur".into(),
                 organisation: None,
                 role: Role::Administrateur,
@@ -90,23 +88,23 @@ impl FromRequestParts<AppState> for Admin {
         let organisation = r.organisations.get(&agent.organisation_id).ok_or(AuthError::UnknownAgent)?;
         let today = s.clock.today();
         if !matches!(agent.role, Role::Administrateur | Role::AuditeurDpo) {
-            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::RoleNonAutorise)));
+            return Err(ApiError::App(crate::app::AppError::Refus(Motif::RoleNonAutorise)));
         }
         if agent.revoque_au(now) {
-            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::Revoque)));
+            return Err(ApiError::App(crate::app::AppError::Refus(Motif::Revoque)));
         }
         if today < agent.habilitation_debut {
-            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::HabilitationNonCommencee)));
+            return Err(ApiError::App(crate::app::AppError::Refus(Motif::HabilitationNonCommencee)));
         }
         if today > agent.habilitation_fin {
-            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::HabilitationExpiree)));
+            return Err(ApiError::App(crate::app::AppError::Refus(Motif::HabilitationExpiree)));
         }
         // Where a convention of the organisation requires MFA, the token must show it.
         let mfa_requise = r.conventions.values().any(|c| c.mfa_requise && c.parties.contains(&organisation.id));
         if mfa_requise && !claims.mfa() {
-            return Err(ApiError::App(crate::app::Erreur::Refus(Motif::MfaRequise)));
+            return Err(ApiError::App(crate::app::AppError::Refus(Motif::MfaRequise)));
         }
-        Ok(Admin(Administrateur {
+        Ok(Authenticated(Administrateur {
             identifiant: agent.identifiant.clone(),
             organisation: Some(organisation.clone()),
             role: agent.role,

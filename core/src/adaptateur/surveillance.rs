@@ -21,7 +21,7 @@ pub struct Surveillance {
     _watcher: notify::RecommendedWatcher,
 }
 
-pub fn surveiller(catalogue: Arc<Catalogue>) -> Result<Surveillance, super::PluginError> {
+pub fn surveiller(catalogue: Arc<Catalogue>) -> Result<Surveillance, super::AdaptateurError> {
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(ev) = res
@@ -34,10 +34,10 @@ pub fn surveiller(catalogue: Arc<Catalogue>) -> Result<Surveillance, super::Plug
             }
         }
     })
-    .map_err(|e| super::PluginError::Hote(format!("surveillance des adaptateurs : {e}")))?;
-    watcher
-        .watch(&catalogue.repertoire, RecursiveMode::NonRecursive)
-        .map_err(|e| super::PluginError::Hote(format!("surveillance de {} : {e}", catalogue.repertoire.display())))?;
+    .map_err(|e| super::AdaptateurError::Hote(format!("surveillance des adaptateurs : {e}")))?;
+    watcher.watch(&catalogue.repertoire, RecursiveMode::NonRecursive).map_err(|e| {
+        super::AdaptateurError::Hote(format!("surveillance de {} : {e}", catalogue.repertoire.display()))
+    })?;
     std::thread::Builder::new()
         .name("dude-rechargement".into())
         .spawn(move || {
@@ -53,6 +53,6 @@ pub fn surveiller(catalogue: Arc<Catalogue>) -> Result<Surveillance, super::Plug
                 }
             }
         })
-        .map_err(|e| super::PluginError::Hote(e.to_string()))?;
+        .map_err(|e| super::AdaptateurError::Hote(e.to_string()))?;
     Ok(Surveillance { _watcher: watcher })
 }

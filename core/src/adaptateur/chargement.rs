@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
 
-use super::PluginError;
+use super::AdaptateurError;
 use super::bindings::{Adapter, AdapterPre};
 use super::moteur::Moteur;
 use super::tache::{Hote, Limites, Sortie, decrire};
@@ -25,7 +25,7 @@ pub struct Compteurs {
     pub echecs_consecutifs: std::sync::atomic::AtomicU32,
 }
 
-pub use crate::habilitation::convention::Sens;
+pub use dude_modele::habilitation::convention::Sens;
 
 /// The contract version this host implements.
 pub const WIT_MAJEURE_MINEURE: (u64, u64) = (0, 1);
@@ -60,20 +60,20 @@ impl Adaptateur {
     }
 
     /// Counts a finished job.
-    pub(crate) fn compter<T>(&self, r: &Result<T, PluginError>) {
+    pub(crate) fn compter<T>(&self, r: &Result<T, AdaptateurError>) {
         use std::sync::atomic::Ordering::Relaxed;
         let c = &self.compteurs;
         c.travaux.fetch_add(1, Relaxed);
         match r {
-            Ok(_) | Err(PluginError::Refus(..)) | Err(PluginError::EntreeTropGrande(..)) => {
+            Ok(_) | Err(AdaptateurError::Refus(..)) | Err(AdaptateurError::EntreeTropGrande(..)) => {
                 c.echecs_consecutifs.store(0, Relaxed);
             }
             // the host's own failure (its pool full, its input unreadable) is not the
             // adapter's: it neither counts towards nor resets the quarantine
-            Err(PluginError::Hote(_)) => {}
+            Err(AdaptateurError::Hote(_)) => {}
             Err(e) => {
                 c.echecs.fetch_add(1, Relaxed);
-                if matches!(e, PluginError::Trap(..) | PluginError::Delai(..) | PluginError::Memoire(..)) {
+                if matches!(e, AdaptateurError::Trap(..) | AdaptateurError::Delai(..) | AdaptateurError::Memoire(..)) {
                     c.pieges.fetch_add(1, Relaxed);
                 }
                 let n = c.echecs_consecutifs.fetch_add(1, Relaxed) + 1;
@@ -85,8 +85,13 @@ impl Adaptateur {
     }
 
     /// Loads from bytes (blocking: compiles). `cache` holds compiled code by sha256.
-    pub fn charger(moteur: &Moteur, fichier: &str, octets: &[u8], cache: Option<&Path>) -> Result<Self, PluginError> {
-        let invalide = |raison: String| PluginError::Invalide { fichier: fichier.into(), raison };
+    pub fn charger(
+        moteur: &Moteur,
+        fichier: &str,
+        octets: &[u8],
+        cache: Option<&Path>,
+    ) -> Result<Self, AdaptateurError> {
+        let invalide = |raison: String| AdaptateurError::Invalide { fichier: fichier.into(), raison };
         let sha256 = hex::encode(Sha256::digest(octets));
         let engine = &moteur.engine;
         let component = match cache {
@@ -121,12 +126,12 @@ impl Adaptateur {
             version_wit.ok_or_else(|| invalide("n'exporte pas l'interface dude:adapter/parser".into()))?;
         let v = semver::Version::parse(&version_wit).map_err(|e| invalide(format!("version {version_wit} : {e}")))?;
         if (v.major, v.minor) != WIT_MAJEURE_MINEURE {
-            return Err(PluginError::VersionWit { fichier: fichier.into(), trouvee: version_wit });
+            return Err(AdaptateurError::VersionWit { fichier: fichier.into(), trouvee: version_wit });
         }
         let mut linker: Linker<Hote> = Linker::new(engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| PluginError::Hote(format!("{e:#}")))?;
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| AdaptateurError::Hote(format!("{e:#}")))?;
         Adapter::add_to_linker::<Hote, HasSelf<Hote>>(&mut linker, |h| h)
-            .map_err(|e| PluginError::Hote(format!("{e:#}")))?;
+            .map_err(|e| AdaptateurError::Hote(format!("{e:#}")))?;
         let pre = linker.instantiate_pre(&component).map_err(|e| invalide(format!("{e:#}")))?;
         let pre = AdapterPre::new(pre).map_err(|e| invalide(format!("{e:#}")))?;
         let mut a = Adaptateur {

@@ -9,7 +9,7 @@ use crate::journal::JournalError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum Erreur {
+pub enum AppError {
     /// Refused by the habilitations (journaled), with the reason.
     #[error("accès refusé : {}", .0.libelle())]
     Refus(Motif),
@@ -43,30 +43,30 @@ pub enum Erreur {
     Store(#[from] StoreError),
 }
 
-impl Erreur {
+impl AppError {
     /// An invalid input field.
     pub fn invalide(champ: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalide { champ: Some(champ.into()), message: message.into() }
     }
 }
 
-impl From<super::sla::gestion::GestionError> for Erreur {
+impl From<super::sla::gestion::GestionError> for AppError {
     fn from(e: super::sla::gestion::GestionError) -> Self {
         use super::sla::gestion::GestionError as G;
         match e {
-            G::Store(s) => Erreur::Store(s),
-            G::Inconnu(x) => Erreur::Inconnu(x),
-            G::Invalide { champ, message } => Erreur::invalide(champ, format!("{champ} : {message}")),
-            e => Erreur::Gestion(e),
+            G::Store(s) => AppError::Store(s),
+            G::Inconnu(x) => AppError::Inconnu(x),
+            G::Invalide { champ, message } => AppError::invalide(champ, format!("{champ} : {message}")),
+            e => AppError::Gestion(e),
         }
     }
 }
 
-/// A write refused by a rule of the model (`R`), or by the application (`Erreur`).
+/// A write refused by a rule of the model (`R`), or by the application (`AppError`).
 #[derive(Debug, thiserror::Error)]
 pub enum Refus<R: std::error::Error + 'static> {
     #[error(transparent)]
     Regle(R),
     #[error(transparent)]
-    App(#[from] Erreur),
+    App(#[from] AppError),
 }

@@ -3,9 +3,9 @@
 //! `InstancePre` per adapter, a fresh store per job, memory and time capped, no WASI
 //! capability.
 
-pub mod adaptateur;
 pub mod bindings;
 pub mod catalogue;
+pub mod chargement;
 /// The adapters built into the binary (`core/build.rs` builds them from `plugins/`).
 pub mod integres {
     include!(concat!(env!("OUT_DIR"), "/adaptateurs_integres.rs"));
@@ -14,13 +14,13 @@ pub mod moteur;
 pub mod surveillance;
 pub mod tache;
 
-pub use adaptateur::{Adaptateur, Sens};
+pub use chargement::{Adaptateur, Sens};
 pub use moteur::Moteur;
 pub use tache::Limites;
 
 /// Failures of adapters. A trap or a timeout fails one job, never the process.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PluginError {
+pub enum AdaptateurError {
     #[error("adaptateur {fichier} : composant invalide : {raison}")]
     Invalide { fichier: String, raison: String },
     #[error("adaptateur {fichier} : version du contrat WIT {trouvee} non prise en charge (dude:adapter@0.1.x attendu)")]

@@ -9,7 +9,7 @@ use wasmtime::component::ResourceTable;
 use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use super::PluginError;
+use super::AdaptateurError;
 use super::bindings::dude::adapter::log;
 use super::bindings::dude::adapter::types::{Batch, Description, Evenement};
 use super::moteur::TICK;
@@ -41,7 +41,7 @@ impl Default for Limites {
 impl Limites {
     /// The caps of a job under the convention binding `r` (defaults where it says
     /// nothing).
-    pub fn pour(r: Option<&crate::habilitation::convention::AdaptateurRef>) -> Self {
+    pub fn pour(r: Option<&dude_modele::habilitation::convention::AdaptateurRef>) -> Self {
         let d = Self::default();
         let Some(r) = r else { return d };
         Self {
@@ -239,36 +239,36 @@ fn ticks(d: Duration) -> u64 {
 }
 
 /// Maps a wasmtime error to a typed one.
-fn erreur(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error) -> PluginError {
+fn erreur(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error) -> AdaptateurError {
     if store.data().limiteur.depasse {
-        return PluginError::Memoire(nom.into(), (limites.memoire_octets >> 20) as u64);
+        return AdaptateurError::Memoire(nom.into(), (limites.memoire_octets >> 20) as u64);
     }
     match e.downcast_ref::<Trap>() {
-        Some(Trap::Interrupt) => PluginError::Delai(nom.into(), limites.delai.as_millis() as u64),
-        Some(t) => PluginError::Trap(nom.into(), t.to_string()),
-        None => PluginError::Trap(nom.into(), format!("{e:#}").chars().take(300).collect()),
+        Some(Trap::Interrupt) => AdaptateurError::Delai(nom.into(), limites.delai.as_millis() as u64),
+        Some(t) => AdaptateurError::Trap(nom.into(), t.to_string()),
+        None => AdaptateurError::Trap(nom.into(), format!("{e:#}").chars().take(300).collect()),
     }
 }
 
 /// An instantiation's failure: the host's when its pool of instances is full (the
 /// adapter is not at fault), else the adapter's.
-fn erreur_instanciation(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error) -> PluginError {
+fn erreur_instanciation(nom: &str, store: &Store<Hote>, limites: &Limites, e: wasmtime::Error) -> AdaptateurError {
     let texte = format!("{e:#}");
     if e.downcast_ref::<Trap>().is_none() && texte.contains("concurrent") {
-        return PluginError::Hote(format!("capacité d'instances des adaptateurs atteinte, réessayer ({texte})"));
+        return AdaptateurError::Hote(format!("capacité d'instances des adaptateurs atteinte, réessayer ({texte})"));
     }
     erreur(nom, store, limites, e)
 }
 
 /// An adapter call's outcome: a trap or limit becomes its typed error ([`erreur`]), the
-/// adapter's own refusal a [`PluginError::Refus`].
+/// adapter's own refusal a [`AdaptateurError::Refus`].
 fn reponse<T>(
     nom: &str,
     store: &Store<Hote>,
     limites: &Limites,
     r: wasmtime::Result<Result<T, String>>,
-) -> Result<T, PluginError> {
-    r.map_err(|e| erreur(nom, store, limites, e))?.map_err(|msg| PluginError::Refus(nom.into(), msg))
+) -> Result<T, AdaptateurError> {
+    r.map_err(|e| erreur(nom, store, limites, e))?.map_err(|msg| AdaptateurError::Refus(nom.into(), msg))
 }
 
 /// A fresh store and instance of the adapter, the deadline set for the first call.
@@ -276,7 +276,7 @@ fn instancier(
     adaptateur: &super::Adaptateur,
     limites: &Limites,
     sortie: &Sortie,
-) -> Result<(Store<Hote>, super::bindings::Adapter), PluginError> {
+) -> Result<(Store<Hote>, super::bindings::Adapter), AdaptateurError> {
     let mut s = store(adaptateur, limites, sortie);
     s.set_epoch_deadline(ticks(limites.delai));
     let inst =
@@ -286,7 +286,11 @@ fn instancier(
 }
 
 /// `describe()` of the adapter; what it writes goes to `sortie`.
-pub fn decrire(adaptateur: &super::Adaptateur, limites: &Limites, sortie: &Sortie) -> Result<Description, PluginError> {
+pub fn decrire(
+    adaptateur: &super::Adaptateur,
+    limites: &Limites,
+    sortie: &Sortie,
+) -> Result<Description, AdaptateurError> {
     let (mut s, inst) = instancier(adaptateur, limites, sortie)?;
     inst.call_describe(&mut s).map_err(|e| erreur(&adaptateur.nom, &s, limites, e))
 }
@@ -299,16 +303,19 @@ fn journaliser_sortie(nom: &str, travail: &str, sortie: &Sortie) {
 }
 
 /// Refused while the adapter is quarantined.
-fn disponible(adaptateur: &super::Adaptateur) -> Result<(), PluginError> {
+fn disponible(adaptateur: &super::Adaptateur) -> Result<(), AdaptateurError> {
     match adaptateur.en_quarantaine() {
-        true => Err(PluginError::Quarantaine(adaptateur.nom.clone(), super::adaptateur::ECHECS_AVANT_QUARANTAINE)),
+        true => Err(AdaptateurError::Quarantaine(adaptateur.nom.clone(), super::chargement::ECHECS_AVANT_QUARANTAINE)),
         false => Ok(()),
     }
 }
 
 /// A counted job of an adapter: refused while the adapter is quarantined; its outcome
 /// counts towards the quarantine.
-fn travail<T>(adaptateur: &super::Adaptateur, job: impl FnOnce() -> Result<T, PluginError>) -> Result<T, PluginError> {
+fn travail<T>(
+    adaptateur: &super::Adaptateur,
+    job: impl FnOnce() -> Result<T, AdaptateurError>,
+) -> Result<T, AdaptateurError> {
     disponible(adaptateur)?;
     let r = job();
     adaptateur.compter(&r);
@@ -321,7 +328,7 @@ pub fn exporter(
     format: &str,
     evenement: &Evenement,
     limites: &Limites,
-) -> Result<Vec<u8>, PluginError> {
+) -> Result<Vec<u8>, AdaptateurError> {
     let sortie = Sortie::default();
     let r = travail(adaptateur, || {
         let (mut s, inst) = instancier(adaptateur, limites, &sortie)?;
@@ -342,12 +349,12 @@ pub fn analyser(
     limites: &Limites,
     sortie: &Sortie,
     recu: &mut dyn FnMut(Batch),
-) -> Result<u64, PluginError> {
+) -> Result<u64, AdaptateurError> {
     travail(adaptateur, || {
         let mut analyse = Analyse::ouvrir(adaptateur, format, options, limites, sortie)?;
         let mut buf = vec![0u8; limites.morceau];
         loop {
-            let n = input.read(&mut buf).map_err(|e| PluginError::Hote(format!("lecture de l'entrée : {e}")))?;
+            let n = input.read(&mut buf).map_err(|e| AdaptateurError::Hote(format!("lecture de l'entrée : {e}")))?;
             if n == 0 {
                 break;
             }
@@ -383,7 +390,7 @@ impl<'a> Analyse<'a> {
         options: &[(String, String)],
         limites: &Limites,
         sortie: &Sortie,
-    ) -> Result<Self, PluginError> {
+    ) -> Result<Self, AdaptateurError> {
         disponible(adaptateur)?;
         let (mut s, instance) = instancier(adaptateur, limites, sortie)?;
         let nom = &adaptateur.nom;
@@ -396,11 +403,11 @@ impl<'a> Analyse<'a> {
     }
 
     /// Pushes the next chunk of the input; returns what the adapter read from it.
-    pub fn pousser(&mut self, morceau: &[u8]) -> Result<Batch, PluginError> {
+    pub fn pousser(&mut self, morceau: &[u8]) -> Result<Batch, AdaptateurError> {
         let nom = &self.adaptateur.nom;
         self.lu += morceau.len() as u64;
         if self.lu > self.limites.entree_max {
-            return Err(PluginError::EntreeTropGrande(nom.clone(), self.lu, self.limites.entree_max));
+            return Err(AdaptateurError::EntreeTropGrande(nom.clone(), self.lu, self.limites.entree_max));
         }
         self.store.set_epoch_deadline(ticks(self.limites.delai));
         let r = self.instance.dude_adapter_parser().parser().call_push(&mut self.store, self.parser, morceau);
@@ -408,7 +415,7 @@ impl<'a> Analyse<'a> {
     }
 
     /// Ends the input; returns the last records.
-    pub fn terminer(mut self) -> Result<Batch, PluginError> {
+    pub fn terminer(mut self) -> Result<Batch, AdaptateurError> {
         let nom = &self.adaptateur.nom;
         self.store.set_epoch_deadline(ticks(self.limites.delai));
         let r = self.instance.dude_adapter_parser().parser().call_finish(&mut self.store, self.parser);
