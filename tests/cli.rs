@@ -10,9 +10,7 @@ use base64::Engine;
 use common::*;
 use serde_json::Value;
 
-fn dude() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dude"))
-}
+use common::demo::dude;
 
 #[test]
 fn demo_sample_prints_findable_people_as_json_lines() {

@@ -255,7 +255,7 @@ async fn journal_chain_verify_and_tamper(s: &TestServer) {
     .await
     .unwrap();
     assert!(matches!(verifier(&s.store).await.unwrap(), Verification::Rompu { seq: 3, .. }));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+    let out = common::demo::dude()
         .args(["journal", "verify"])
         .env("DATABASE_URL", &s.database_url)
         .env("DUDE_MASTER_KEY", base64::engine::general_purpose::STANDARD.encode(MASTER_KEY))

@@ -233,7 +233,7 @@ async fn import_command() {
     let f = dir.path().join("stock.csv");
     std::fs::write(&f, fichier()).unwrap();
     use base64::Engine;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+    let out = common::demo::dude()
         .args(["import", "--convention", "conv-import-77"])
         .arg(&f)
         .arg("--plugins")
@@ -396,7 +396,7 @@ async fn import_command_reads_an_encrypted_7z_with_a_password_file() {
     use base64::Engine;
     let lancer = |contenu: &str| {
         std::fs::write(&mot, contenu).unwrap();
-        std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+        common::demo::dude()
             .args(["import", "--convention", "conv-import-77"])
             .arg(&f)
             .arg("--password-file")

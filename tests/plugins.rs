@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use dude_core::adaptateur::{Adaptateur, AdaptateurError, Limites, Moteur, tache};
 
@@ -37,7 +36,7 @@ fn reference(name: &str) -> Option<PathBuf> {
 
 #[test]
 fn plugin_check_prints_describe_version_and_sample() {
-    let out = Command::new(env!("CARGO_BIN_EXE_dude"))
+    let out = common::demo::dude()
         .args(["plugin", "check"])
         .arg(wasm("cd_files"))
         .arg("--sample")
@@ -85,7 +84,7 @@ fn host_streams_a_file_through_the_component() {
 #[test]
 fn conformite_reference_plugin_check() {
     let Some(sample) = reference("import_beneficiaires_buggy.csv") else { return };
-    let out = Command::new(env!("CARGO_BIN_EXE_dude"))
+    let out = common::demo::dude()
         .args(["plugin", "check"])
         .arg(wasm("cd_files"))
         .arg("--sample")
@@ -443,7 +442,7 @@ fn the_same_adapter_in_rust_and_in_python() {
 /// check and loses nothing but the excess: `plugin check` shows what it wrote.
 #[test]
 fn what_adapters_write_is_captured_and_shown() {
-    let dude = || Command::new(env!("CARGO_BIN_EXE_dude"));
+    let dude = || common::demo::dude();
     // componentize-py, printing in its constructor
     let out = dude().args(["plugin", "check"]).arg(wasm_python()).arg("--sample").arg(exemple_csv()).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -183,7 +183,7 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window(s: &TestSe
 
     // the same figures from the binary
     use base64::Engine;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dude"))
+    let out = common::demo::dude()
         .args(["sla", "rapport", "--mois", "2026-10", "--format", "csv"])
         .env("DATABASE_URL", &s.database_url)
         .env("DUDE_MASTER_KEY", base64::engine::general_purpose::STANDARD.encode(MASTER_KEY))

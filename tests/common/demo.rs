@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The `dude` binary, its adapters compiled into the tests' shared cache (not into
+/// `data/cwasm` of the working directory).
 pub fn dude() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dude"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dude"));
+    c.env("DUDE_CWASM_DIR", PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/cwasm-tests"));
+    c
 }
 
 /// A demo application printed at start: client id, secret, agent (id, nom, prénom).
