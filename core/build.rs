@@ -9,6 +9,11 @@
 //! `cargo build --target wasm32-wasip2 --release` uses: built once, shared.
 //! `DUDE_SANS_ADAPTATEURS_INTEGRES=1` builds the binary without them (a faster build for
 //! work that does not touch adapters).
+//!
+//! It also carries the portal's front-end assets: the State's design system (DSFR) from
+//! the official npm package `@gouvfr/dsfr`, pinned by `core/portail/package-lock.json`
+//! and installed with `npm ci` when missing — the files the pages use (stylesheet, fonts,
+//! favicons, scripts), served by DUDE itself.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,6 +24,7 @@ const ADAPTATEURS: [(&str, &str); 3] =
 const CIBLE: &str = "wasm32-wasip2";
 
 fn main() {
+    dsfr();
     let racine = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("..");
     let plugins = racine.join("plugins");
     let sortie = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
@@ -93,4 +99,57 @@ fn cible_installee() {
         "la cible {CIBLE} manque à la chaîne Rust et rustup n'a pas pu l'ajouter : `rustup target add {CIBLE}` \
          (ou DUDE_SANS_ADAPTATEURS_INTEGRES=1 pour construire sans les adaptateurs intégrés)"
     );
+}
+
+/// The DSFR files the portal serves, relative to the package's `dist/`.
+const DSFR: [&str; 6] =
+    ["dsfr.min.css", "dsfr.module.min.js", "dsfr.nomodule.min.js", "utility/icons/icons.min.css", "favicon/", "fonts/"];
+
+/// Installs the portal's npm packages (`npm ci`, the lockfile's versions) when missing,
+/// and lists the DSFR files the binary carries.
+fn dsfr() {
+    let portail = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("portail");
+    let sortie = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
+    println!("cargo:rerun-if-changed={}", portail.join("package-lock.json").display());
+    let dist = portail.join("node_modules/@gouvfr/dsfr/dist");
+    if !dist.join("dsfr.min.css").is_file() {
+        let statut = Command::new("npm")
+            .current_dir(&portail)
+            .args(["ci", "--no-audit", "--no-fund"])
+            // the DSFR's terms, accepted in core/portail/.dsfr.yml, read by its install script
+            .env("DSFR_ACCEPT_LICENSE", "1")
+            .status()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "npm introuvable ({e}) : Node.js et npm installent le système de design de l'État (core/portail)"
+                )
+            });
+        assert!(statut.success(), "npm ci dans core/portail en échec : voir ci-dessus");
+    }
+    let mut fichiers = Vec::new();
+    for f in DSFR {
+        let chemin = dist.join(f);
+        if f.ends_with('/') {
+            let mut noms: Vec<PathBuf> = std::fs::read_dir(&chemin)
+                .unwrap_or_else(|e| panic!("{} : {e}", chemin.display()))
+                .map(|e| e.expect("listing").path())
+                // the fonts in WOFF2, which every supported browser reads
+                .filter(|p| f != "fonts/" || p.extension().is_some_and(|x| x == "woff2"))
+                .collect();
+            noms.sort();
+            for n in noms {
+                fichiers.push((format!("{f}{}", n.file_name().expect("a file").to_string_lossy()), n));
+            }
+        } else {
+            fichiers.push((f.to_string(), chemin));
+        }
+    }
+    let mut code =
+        String::from("/// The DSFR's files: path under `dist/`, content.\npub const DSFR: &[(&str, &[u8])] = &[\n");
+    for (nom, chemin) in fichiers {
+        assert!(chemin.is_file(), "{} absent du paquet @gouvfr/dsfr", chemin.display());
+        code.push_str(&format!("    ({nom:?}, include_bytes!({:?})),\n", chemin.display().to_string()));
+    }
+    code.push_str("];\n");
+    std::fs::write(sortie.join("dsfr.rs"), code).expect("OUT_DIR writable");
 }

@@ -14,7 +14,7 @@ use dude_core::adaptateur::{Limites, Moteur, Sens};
 use dude_core::dossier::Categorie;
 use dude_core::dossier::accompagnement::{ModaliteAccompagnement, ResultatBilan};
 use dude_core::dossier::contact::Departement;
-use dude_core::dossier::contraintes::Thematique;
+use dude_core::dossier::contraintes::CodeContrainte;
 use dude_core::habilitation::convention::{Acces, AdaptateurRef, Convention, Public, Territoire};
 use dude_core::import::{DemandeImport, Rapport, importer};
 
@@ -144,7 +144,7 @@ async fn sigma_in_and_the_bilan_back_to_sigma(base: Option<String>) {
     assert_eq!(a.modalite, Some(ModaliteAccompagnement::Global));
     assert_eq!(a.date_debut, d("2026-03-01"));
     let g = a.global.as_ref().unwrap();
-    assert_eq!(g.freins, vec![Thematique::Finances, Thematique::Logement]);
+    assert_eq!(g.freins, vec![CodeContrainte::Finances, CodeContrainte::Logement]);
     assert_eq!(g.bilans.len(), 1);
     assert_eq!(g.bilans[0].resultat, ResultatBilan::Partiel);
     assert_eq!(g.prolongations, vec![d("2027-03-01")]);

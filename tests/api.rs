@@ -181,7 +181,7 @@ async fn diagnostic_reads(s: &TestServer) {
     let b = &besoins["besoinsParDiagnostic"][0];
     assert_eq!(
         b["besoins"][0],
-        json!({"code": "ELABORER_PROJET", "libelle": "Élaborer son projet professionnel", "valeur": "BESOIN"})
+        json!({"code": "3", "libelle": "Découvrir un métier ou un secteur d’activité", "valeur": "BESOIN"})
     );
     assert_eq!(b["besoins"][1]["valeur"], "POINT_FORT");
     let id_metier = b["idMetier"].as_str().unwrap().to_string();
@@ -192,30 +192,30 @@ async fn diagnostic_reads(s: &TestServer) {
     assert_eq!(x["idMetierChiffre"], id_metier.as_str());
     assert_eq!(x["nomMetier"], "Commis / Commise de cuisine");
     assert_eq!(x["statut"], "EN_COURS");
-    assert_eq!(x["typologie"], "METIER_RECHERCHE");
+    assert_eq!(x["typologie"], "MR");
     assert_eq!(x["estPrioritaire"], true);
     assert_eq!(x["conseiller"], json!({"nom": "CONSEIL", "prenom": "Paul", "structure": "France Travail"}));
     assert_eq!(x["dateMiseAJour"], "2026-06-01");
 
     let c = get("diagnostic/contraintes").await;
     let t = &c["contraintesIndividus"][0];
-    assert_eq!(t["code"], "TRANSPORT");
-    assert_eq!(t["libelle"], "Accéder à un moyen de transport");
+    assert_eq!(t["code"], "7");
+    assert_eq!(t["libelle"], "Résoudre ses contraintes personnelles");
     assert_eq!(t["conseiller"], "AG777");
-    assert_eq!(t["contraintes"][0]["id"], "PERMIS");
+    assert_eq!(t["contraintes"][0]["id"], "23");
     assert_eq!(t["contraintes"][0]["valeur"], "OUI");
-    assert_eq!(t["contraintes"][0]["situations"][0]["code"], "SANS_PERMIS");
+    assert_eq!(t["contraintes"][0]["situations"][0]["code"], "8");
     assert_eq!(t["contraintes"][0]["objectifs"][0]["valeur"], "EN_COURS");
 
     let dossier = get("diagnostic/dossier").await;
     let di = &dossier["dossierIndividu"];
     assert_eq!(di["besoinsParDiagnosticIndividuDtos"][0]["idMetier"], id_metier.as_str());
     assert_eq!(di["besoinsParDiagnosticIndividuDtos"][0]["nomMetier"], "Commis / Commise de cuisine");
-    assert_eq!(di["contraintesIndividusDto"][0]["code"], "TRANSPORT");
+    assert_eq!(di["contraintesIndividusDto"][0]["code"], "7");
 
     assert_eq!(
         get("diagnostic/pouvoir-agir").await,
-        json!({"pouvoirAgir": {"confiance": "MOYEN", "accompagnement": "ELEVE", "resultatAnalyse": "A_ACCOMPAGNER"}})
+        json!({"pouvoirAgir": {"confiance": "NE_SAIT_PAS", "accompagnement": "OUI", "resultatAnalyse": "A_ACCOMPAGNER"}})
     );
     let m = get("metiers-recherches").await;
     let m = &m["metierRecherche"][0];
@@ -280,7 +280,7 @@ async fn diagnostic_writes(s: &TestServer) {
     )
     .await;
     assert_eq!(v["champ"], "diagnostic[0].typologie");
-    assert!(v["detail"].as_str().unwrap().contains("METIER_RECHERCHE"), "allowed values listed: {v}");
+    assert!(v["detail"].as_str().unwrap().contains("MR"), "allowed values listed: {v}");
     let v = problem(
         put(json!({"diagnostic": [{"idMetierChiffre": id_metier, "typologie": "METIER_RECHERCHE", "statut": "EN_COURS", "estPrioritaire": true,
             "conseiller": {"nom": "Autre", "prenom": "Anne", "structure": "Conseil départemental 77"}}]}))
@@ -335,11 +335,16 @@ async fn diagnostic_writes(s: &TestServer) {
     let c = s.get_json(TOKEN_77, &cpath).await;
     let themes: Vec<&str> =
         c["contraintesIndividus"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
-    assert_eq!(themes, ["LOGEMENT", "TRANSPORT"]);
-    let transport = &c["contraintesIndividus"][1];
-    assert_eq!(transport["contraintes"][0]["valeur"], "NON");
-    assert_eq!(transport["conseiller"], "AG001");
-    assert_eq!(transport["dateDeModification"], TODAY);
+    // the former DUDE codes are still read; France Travail's come out: one thématique "7"
+    // whose contraintes are 23 (mobilité) and 27 (logement), in the list's order
+    assert_eq!(themes, ["7"]);
+    let t = &c["contraintesIndividus"][0];
+    let ids: Vec<&str> = t["contraintes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["23", "27"]);
+    assert_eq!(t["contraintes"][1]["situations"][0]["valeur"], "OUI");
+    assert_eq!(t["contraintes"][0]["valeur"], "NON_ABORDEE", "the former NON is read as not discussed");
+    assert_eq!(t["conseiller"], "AG001");
+    assert_eq!(t["dateDeModification"], TODAY);
     let v = problem(cput(json!({"dateExploration": "2026-11-20", "idConseiller": "AG001", "contraintes": [{"code": "ENVIE_DE_RIEN", "valeur": "OUI"}]})).await.unwrap(), 400, "R997").await;
     assert_eq!(v["champ"], "contraintes[0].code");
     let v = problem(

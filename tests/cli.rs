@@ -102,6 +102,117 @@ async fn serve_demo_answers_a_search() {
     assert_eq!(r["codeRetour"], "S001", "{r}");
 }
 
+/// A client written against France Travail's live API, given the demo server's base URL
+/// and one printed application's credentials: token with realm and scopes, both
+/// generations of the search, the status and the diagnostic, every answer parsed.
+#[tokio::test]
+async fn a_live_api_client_reads_a_demo_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(dir.path(), 300, &[]);
+    let p = s.personne_rsa_77();
+    let app = s.app("cd77-sigma").clone();
+    let scope = "api_rechercher-usagerv1 api_rechercher-usagerv2 rechercheusager profil_accedant \
+                 api_contrat-usagerv2 statutcontratusager api_diagnosticargumentev1 api_diagnosticargumentev4 \
+                 diagnosticusageragent";
+    let token: Value = s
+        .http
+        .post(s.url("/connexion/oauth2/access_token?realm=%2Fpartenaire"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app.client_id.as_str()),
+            ("client_secret", app.secret.as_str()),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(token["token_type"], "Bearer", "{token}");
+    assert!(token["expires_in"].as_u64().unwrap() > 0);
+    let acces = token["access_token"].as_str().unwrap().to_string();
+    let appel = |m: reqwest::Method, chemin: &str| {
+        s.http
+            .request(m, s.url(chemin))
+            .header("authorization", format!("Bearer {acces}"))
+            .header("pa-identifiant-agent", &app.agent.0)
+            .header("pa-nom-agent", &app.agent.1)
+            .header("pa-prenom-agent", &app.agent.2)
+    };
+    // generation 2, by NIR and birth date then by numéro France Travail
+    let v: Value = appel(reqwest::Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir")
+        .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((v["codeRetour"].as_str(), v["topIdentiteCertifiee"].is_string()), (Some("S001"), true), "{v}");
+    let jeton = v["jetonUsager"].as_str().unwrap().to_string();
+    let v: Value = appel(reqwest::Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-numero-francetravail")
+        .json(&serde_json::json!({"numeroFranceTravail": p["numeroFranceTravail"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["codeRetour"], "S001", "{v}");
+    // the status: every m_ field, or 204 for a person never registered
+    let r = appel(reqwest::Method::GET, "/partenaire/contrat-usager/v2/contrat")
+        .header("ft-jeton-usager", &jeton)
+        .send()
+        .await
+        .unwrap();
+    match r.status().as_u16() {
+        200 => {
+            let c: Value = r.json().await.unwrap();
+            let m = c["m_contrat"].as_object().expect("m_contrat");
+            for k in ["m_statut", "m_date_effet_statut", "m_duree_inscription_12", "m_motif_cloture_code"] {
+                assert!(m.contains_key(k), "{k} in {c}");
+            }
+        }
+        status => assert_eq!(status, 204),
+    }
+    // the diagnostic dossier, v4 (the jeton) and v1 (generation 1's identifiant)
+    let r = appel(reqwest::Method::GET, "/partenaire/diagnosticargumente/v4/dossiers")
+        .header("ft-jeton-usager", &jeton)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    if status == 200 {
+        let d: Value = r.json().await.unwrap();
+        assert!(d["besoinsParDiagnostic"].is_array(), "{d}");
+        for k in ["thematiqueContrainte", "pouvoirAgir", "autonomieNumerique"] {
+            assert!(d.get(k).is_some(), "{k} in {d}");
+        }
+    } else {
+        assert_eq!(status, 204);
+    }
+    let v: Value = appel(reqwest::Method::POST, "/partenaire/rechercher-usager/v1/usagers/recherche")
+        .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["codeRetour"], "S001", "{v}");
+    let id = v["identifiant"].as_str().unwrap();
+    let r = appel(reqwest::Method::GET, &format!("/partenaire/diagnosticargumente/v1/individus/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(r.status().as_u16(), 200 | 204), "{}", r.status());
+    if r.status() == 200 {
+        let d: Value = r.json().await.unwrap();
+        assert!(d.get("besoinsParDiagnosticIndividuDtos").is_some(), "{d}");
+    }
+}
+
 /// Valid NIRs, names and an address that no answer or log line may ever contain: sent in
 /// every position (path, query, body, headers, file rows) to the real binary logging at
 /// `trace`, then searched for in the whole log and in every response body.

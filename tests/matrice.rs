@@ -54,6 +54,7 @@ fn role_permet(role: Role, cat: Categorie, act: Action) -> bool {
             ProjetsCreation,
             AccompagnementGlobal,
             ContactsEchanges,
+            RendezVous,
         ],
         Role::TravailleurSocial => &[
             Identite,
@@ -69,16 +70,27 @@ fn role_permet(role: Role, cat: Categorie, act: Action) -> bool {
             ProjetsCreation,
             AccompagnementGlobal,
             ContactsEchanges,
+            RendezVous,
         ],
         Role::CorrespondantInsertion => &[Identite, Nir, Contact, Inscription, Rsa, Orientation],
-        Role::Batch => &[Identite, Nir, Inscription, Rsa, Orientation],
+        // the machine flows of partners' systems: search and status, orientation,
+        // appointments (rdv-insertion), the address of the person (les-emplois)
+        Role::Batch => &[Identite, Nir, Contact, Inscription, Rsa, Orientation, RendezVous],
         Role::Administrateur | Role::AuditeurDpo => &[],
     };
     let ecriture: &[Categorie] = match role {
-        Role::Conseiller => {
-            &[Orientation, Diagnostic, Contraintes, MetiersRecherches, AccompagnementGlobal, ContactsEchanges]
-        }
-        Role::TravailleurSocial => &[Diagnostic, Contraintes, AccompagnementGlobal],
+        Role::Conseiller => &[
+            Orientation,
+            Diagnostic,
+            Contraintes,
+            MetiersRecherches,
+            AccompagnementGlobal,
+            ContactsEchanges,
+            RendezVous,
+        ],
+        // the département's orientation decision (seed 002 §2), sent by its system
+        Role::TravailleurSocial => &[Orientation, Diagnostic, Contraintes, AccompagnementGlobal, RendezVous],
+        Role::Batch => &[Orientation, RendezVous],
         _ => &[],
     };
     match act {

@@ -3,9 +3,10 @@
 # on PostgreSQL (started by the tests themselves on loopback from Debian's binaries),
 # the Python adapter built and run through the host, and a schemathesis run of the
 # OpenAPI contract against the demo server.
-# Installs what it needs: the Rust toolchain of rust-toolchain.toml (rustup), PostgreSQL
-# and python3-venv (apt-get, as root or through sudo), componentize-py and schemathesis
-# (pip, each in its own venv under plugins/target and target).
+# Installs what it needs: the Rust toolchain of rust-toolchain.toml (rustup), PostgreSQL,
+# Chromium with ChromeDriver and python3-venv (apt-get, as root or through sudo), the
+# portal's npm packages (npm ci), componentize-py and schemathesis (pip, each in its own
+# venv under plugins/target and target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,21 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
+if ! command -v chromedriver >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ]; then
+  echo "== installing Chromium and ChromeDriver (Debian packages) for the portal's browser tests"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+echo "== front-end packages of the portal (the DSFR, axe-core), pinned by core/portail/package-lock.json"
+# npm ci when the installed tree is missing or older than the lockfile (reinstalling at
+# every run would rebuild the binary, which carries the DSFR's files)
+if ! [ core/portail/node_modules/.package-lock.json -nt core/portail/package-lock.json ]; then
+  (cd core/portail && DSFR_ACCEPT_LICENSE=1 npm ci --no-audit --no-fund)
 fi
 
 echo "== toolchain"

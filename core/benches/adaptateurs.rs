@@ -222,6 +222,8 @@ fn main() {
                 conservation_mois: 36,
                 delai_notification_violation_h: 48,
                 batch_autorise: false,
+                appelants: Default::default(),
+                scopes: vec![],
                 sla: CiblesSla::default(),
                 adaptateur: Some(AdaptateurRef::nouveau("cd-files", "^0.1")),
                 webhook_incidents: None,

@@ -20,6 +20,22 @@ const COUCHES: &[(&str, &[&str])] = &[
     ("sla", &["adaptateur", "clock", "store"]),
     ("app", &["adaptateur", "clock", "crypto", "demo", "export", "habilitation", "import", "journal", "sla", "store"]),
     (
+        "portail",
+        &[
+            "adaptateur",
+            "app",
+            "clock",
+            "crypto",
+            "demo",
+            "export",
+            "habilitation",
+            "import",
+            "journal",
+            "sla",
+            "store",
+        ],
+    ),
+    (
         "api",
         &[
             "adaptateur",
@@ -31,6 +47,7 @@ const COUCHES: &[(&str, &[&str])] = &[
             "habilitation",
             "import",
             "journal",
+            "portail",
             "sla",
             "store",
         ],
@@ -56,7 +73,9 @@ const COUCHES: &[(&str, &[&str])] = &[
 
 /// Crates of the outside world and the only modules that may name them.
 const CADRES: &[(&str, &[&str])] = &[
-    ("axum", &["api"]),
+    ("axum", &["api", "portail"]),
+    ("askama", &["portail"]),
+    ("openidconnect", &["portail"]),
     ("hyper", &["api"]),
     ("hyper_util", &["api"]),
     ("tower", &["api"]),

@@ -16,6 +16,7 @@ pub mod import;
 pub mod journal;
 #[cfg(test)]
 mod layers;
+pub mod portail;
 
 pub mod sla;
 pub mod store;

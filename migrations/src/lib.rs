@@ -10,6 +10,8 @@ mod m20261122_000004_exports;
 mod m20261122_000005_sla;
 mod m20261122_000006_sla_registre;
 mod m20261203_000007_sla_battement;
+mod m20261203_000008_numero_france_travail;
+mod m20261203_000009_session_portail;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_sla::Migration),
             Box::new(m20261122_000006_sla_registre::Migration),
             Box::new(m20261203_000007_sla_battement::Migration),
+            Box::new(m20261203_000008_numero_france_travail::Migration),
+            Box::new(m20261203_000009_session_portail::Migration),
         ]
     }
 }

@@ -64,6 +64,8 @@ use dude_core::habilitation::organisation::{Organisation, TypeOrganisation};
 use dude_core::store::{Provenance, Store};
 
 pub const TODAY: &str = "2026-11-22";
+/// The numéro France Travail of `who::INSCRITE`.
+pub const NUMERO_INSCRITE: &str = "01234567890";
 /// Keys of the test applications (their access tokens are obtained at start).
 pub const TOKEN_77: &str = "cd77";
 pub const TOKEN_93: &str = "cd93";
@@ -117,6 +119,7 @@ pub fn person(body: &str, nom: &str, birth: &str, dep: &str, rsa: bool, events: 
             sexe: Sexe::Femme,
             nationalite: Some(Nationalite::Francaise),
             identite_certifiee: true,
+            numero_france_travail: None,
         },
     );
     let cp = if dep.len() == 2 { format!("{dep}000") } else { format!("{dep}00") };
@@ -164,12 +167,23 @@ pub mod who {
 pub fn fixtures() -> Vec<Dossier> {
     use who::*;
     let mut inscrite = person(INSCRITE, "ALPHA", BIRTH, "77", true, vec![ins("2025-03-03")]);
+    inscrite.identite.numero_france_travail = Some(NUMERO_INSCRITE.into());
+    inscrite.situation.rqth = true;
+    inscrite.situation.rqth_debut = Some(d("2024-01-20"));
+    inscrite.orientation = Some(dude_core::dossier::orientation::Orientation {
+        type_parcours: dude_core::dossier::orientation::TypeParcours::Social,
+        date: d("2025-04-01"),
+        referent: None,
+        structure: Some("Pôle insertion de Melun".into()),
+        organisme: Some(dude_core::dossier::orientation::OrganismeOrientation::ConseilDepartemental),
+        origine: None,
+    });
     inscrite.diagnostic = Diagnostic {
         besoins_par_diagnostic: vec![BesoinsParDiagnostic {
             id_metier: "M-ALPHA-1".into(),
             besoins: vec![
-                Besoin { code: CodeBesoin::ElaborerProjet, valeur: ValeurBesoin::Besoin },
-                Besoin { code: CodeBesoin::SeFormer, valeur: ValeurBesoin::PointFort },
+                Besoin { code: CodeBesoin::DecouvrirMetier, valeur: ValeurBesoin::Besoin },
+                Besoin { code: CodeBesoin::TrouverFormation, valeur: ValeurBesoin::PointFort },
             ],
         }],
         diagnostics: vec![DiagnosticMetier {
@@ -187,16 +201,19 @@ pub fn fixtures() -> Vec<Dossier> {
         conseiller: Some("AG777".into()),
         date_de_modification: Some(d("2026-05-01")),
         contraintes: vec![Contrainte {
-            code: CodeContrainte::Permis,
+            code: CodeContrainte::Mobilite,
             valeur: ValeurContrainte::Oui,
             date: d("2026-05-01"),
-            situations: vec![SituationContrainte { code: CodeSituation::SansPermis, valeur: ValeurSituation::Oui }],
-            objectifs: vec![ObjectifContrainte { code: CodeObjectif::PasserPermis, valeur: ValeurObjectif::EnCours }],
+            situations: vec![SituationContrainte {
+                code: CodeSituation::PermisNonValide,
+                valeur: ValeurSituation::Oui,
+            }],
+            objectifs: vec![ObjectifContrainte { code: CodeObjectif::PermisConduire, valeur: ValeurObjectif::EnCours }],
         }],
     };
     inscrite.pouvoir_agir = Some(PouvoirAgir {
-        confiance: NiveauPouvoirAgir::Moyen,
-        accompagnement: NiveauPouvoirAgir::Eleve,
+        confiance: NiveauPouvoirAgir::NeSaitPas,
+        accompagnement: NiveauPouvoirAgir::Oui,
         resultat_analyse: ResultatPouvoirAgir::AAccompagner,
     });
     inscrite.metiers_recherches = vec![MetierRecherche {
@@ -296,11 +313,12 @@ pub const SECRET: &str = "secret-de-test-0123456789abcdef";
 pub fn cd_categories() -> std::collections::BTreeMap<dude_core::dossier::Categorie, Acces> {
     use dude_core::dossier::Categorie::*;
     let mut m = std::collections::BTreeMap::new();
-    for c in [Identite, Nir, Contact, Inscription, Rsa, Orientation, PouvoirAgir, MetiersRecherches, ProjetsCreation] {
+    for c in [Identite, Nir, Contact, Inscription, Rsa, PouvoirAgir, MetiersRecherches, ProjetsCreation] {
         m.insert(c, Acces::Lecture);
     }
-    m.insert(Diagnostic, Acces::Ecriture);
-    m.insert(Contraintes, Acces::Ecriture);
+    for c in [Diagnostic, Contraintes, Orientation, RendezVous] {
+        m.insert(c, Acces::Ecriture);
+    }
     m
 }
 
@@ -319,6 +337,8 @@ pub fn convention(id: &str, parties: &[&str], territoire: Territoire, publics: V
         conservation_mois: 36,
         delai_notification_violation_h: 48,
         batch_autorise: true,
+        appelants: Default::default(),
+        scopes: dude_core::habilitation::scopes::SCOPES.iter().map(|s| s.nom.to_string()).collect(),
         sla: Default::default(),
         adaptateur: None,
         webhook_incidents: None,
@@ -342,7 +362,7 @@ pub fn agent(identifiant: &str, org: &str, nom: &str, prenom: &str, role: Role) 
         identifiant: identifiant.into(),
         nom: nom.into(),
         prenom: prenom.into(),
-        courriel: None,
+        courriel: Some(format!("{}@{org}.test", identifiant.to_lowercase())),
         role,
         habilitation_debut: d("2026-01-01"),
         habilitation_fin: d("2026-12-31"),
@@ -547,6 +567,20 @@ impl TestServer {
         catalogue: Option<Arc<dude_core::adaptateur::catalogue::Catalogue>>,
         delais: dude_core::api::extract::DelaisHttp,
     ) -> Self {
+        Self::start_complet(database_url, catalogue, delais, false).await
+    }
+
+    /// On SQLite, with the portal's demo identity provider (not the demo data).
+    pub async fn start_demo() -> Self {
+        Self::start_complet(None, None, Default::default(), true).await
+    }
+
+    async fn start_complet(
+        database_url: Option<String>,
+        catalogue: Option<Arc<dude_core::adaptateur::catalogue::Catalogue>>,
+        delais: dude_core::api::extract::DelaisHttp,
+        demo: bool,
+    ) -> Self {
         // the same assembly as `dude serve` (app::demarrage), with the test's clock,
         // database, identity provider and operator token
         let dir = tempfile::tempdir().unwrap();
@@ -564,6 +598,8 @@ impl TestServer {
         settings.oidc = Some(idp.config());
         settings.sla_sondes = None;
         settings.delais_http = delais;
+        // the portal's demo identity provider, without the demo data
+        settings.portail.demo = demo;
         settings.bind = "127.0.0.1:0".parse().unwrap();
         settings.checkpoint_file = dir.path().join("journal-checkpoints.jsonl");
         // compiled adapters shared by every test (compiled once per build of a component)

@@ -10,7 +10,7 @@ use super::problem::ApiError;
 use crate::habilitation::administrateur::Administrateur;
 use crate::habilitation::agent::Role;
 use crate::habilitation::authorizer::Motif;
-use crate::habilitation::{Appelant, AuthError, agent_from_headers, resoudre_agent};
+use crate::habilitation::{Appelant, AuthError, EntetesAgent, identifier_agent};
 
 fn bearer(parts: &Parts) -> Result<&str, AuthError> {
     parts
@@ -22,6 +22,11 @@ fn bearer(parts: &Parts) -> Result<&str, AuthError> {
         .filter(|t| !t.is_empty())
         .ok_or(AuthError::MissingToken)
 }
+
+/// Marks the routes that never carried agent headers (France Travail's generation 1):
+/// a convention whose callers are declared by the application may call them without.
+#[derive(Debug, Clone, Copy)]
+pub struct SansEntetesAgent;
 
 /// An authenticated caller of type `T`: the partner's call ([`Appelant`]: application,
 /// convention and habilitated agent) or an administrator ([`Administrateur`]).
@@ -49,8 +54,13 @@ impl FromRequestParts<AppState> for Authenticated<Appelant> {
         let organisation = r.organisations.get(&client.organisation_id).ok_or(AuthError::UnknownClient)?;
         // Agents' names may carry accents: header values are read as UTF-8, not ASCII only.
         let hd = |name: &str| parts.headers.get(name).and_then(|v| std::str::from_utf8(v.as_bytes()).ok());
-        let declare = agent_from_headers(hd("pa-identifiant-agent"), hd("pa-nom-agent"), hd("pa-prenom-agent"))?;
-        let agent = resoudre_agent(r, client, convention, &declare)?;
+        let entetes = EntetesAgent {
+            identifiant: hd("pa-identifiant-agent"),
+            nom: hd("pa-nom-agent"),
+            prenom: hd("pa-prenom-agent"),
+        };
+        let sans_entetes = parts.extensions.get::<SansEntetesAgent>().is_some();
+        let agent = identifier_agent(r, client, convention, entetes, sans_entetes)?;
         let request_id = hd("x-request-id").unwrap_or("").chars().take(64).collect();
         Ok(Authenticated(Appelant {
             mfa: client.mfa_agents(),
@@ -59,6 +69,7 @@ impl FromRequestParts<AppState> for Authenticated<Appelant> {
             convention: convention.clone(),
             agent,
             request_id,
+            scopes: claims.scope.split_ascii_whitespace().map(str::to_string).collect(),
         }))
     }
 }
@@ -84,8 +95,8 @@ impl FromRequestParts<AppState> for Authenticated<Administrateur> {
         let claims = oidc.verifier(token, now).await.map_err(|_| AuthError::UnknownToken)?;
         let h = s.gardien.courant();
         let r = &h.registre;
-        let agent = r.agents.get(&claims.sub).ok_or(AuthError::UnknownAgent)?;
-        let organisation = r.organisations.get(&agent.organisation_id).ok_or(AuthError::UnknownAgent)?;
+        let agent = r.agents.get(&claims.sub).ok_or(AuthError::UnknownAdministrator)?;
+        let organisation = r.organisations.get(&agent.organisation_id).ok_or(AuthError::UnknownAdministrator)?;
         let today = s.clock.today();
         if !matches!(agent.role, Role::Administrateur | Role::AuditeurDpo) {
             return Err(ApiError::App(crate::app::AppError::Refus(Motif::RoleNonAutorise)));

@@ -49,7 +49,9 @@ pub async fn mesurer(State(m): State<Mesureur>, mut req: Request, next: Next) ->
 /// The API and resource of a partner route (its pattern as axum matched it), or `None`
 /// for routes that are not measured.
 pub fn classer(methode: &Method, motif: &str) -> Option<(Api, &'static str)> {
-    let reste = motif.strip_prefix("/partenaire/v1/")?;
+    let Some(reste) = motif.strip_prefix("/partenaire/v1/") else {
+        return classer_live(methode, motif.strip_prefix("/partenaire/")?);
+    };
     let ecrit = *methode == Method::PUT || *methode == Method::POST;
     Some(match reste {
         "rechercher-usager" => (Api::RechercheUsager, "rechercher-usager"),
@@ -64,6 +66,34 @@ pub fn classer(methode: &Method, motif: &str) -> Option<(Api, &'static str)> {
         "usagers/{id_national}/metiers-recherches" => (Api::MetiersProjets, "metiers-recherches"),
         "usagers/{id_national}/projets-creation-entreprise" => (Api::CreationEntreprise, "projets-creation-entreprise"),
         "usagers/{id_national}/accompagnement-global/bilans" => (Api::AccompagnementGlobal, "bilans:ecriture"),
+        _ => return None,
+    })
+}
+
+/// France Travail's live routes, under the API of their seed-named twin.
+fn classer_live(methode: &Method, reste: &str) -> Option<(Api, &'static str)> {
+    let ecrit = *methode == Method::PUT || *methode == Method::POST || *methode == Method::DELETE;
+    Some(match reste {
+        "rechercher-usager/v1/usagers/recherche" => (Api::RechercheUsager, "rechercher-usager/v1"),
+        "rechercher-usager/v2/usagers/par-datenaissance-et-nir" => (Api::RechercheUsager, "rechercher-usager/v2/nir"),
+        "rechercher-usager/v2/usagers/par-numero-francetravail" => {
+            (Api::RechercheUsager, "rechercher-usager/v2/numero")
+        }
+        "contrat-usager/v2/contrat" => (Api::StatutUsager, "contrat-usager/v2"),
+        "diagnosticargumente/v1/individus/{identifiant}" => (Api::DiagnosticIndividu, "diagnosticargumente/v1"),
+        "diagnosticargumente/v1/individus/{identifiant}/contraintes" => {
+            (Api::DiagnosticIndividu, "diagnosticargumente/v1/contraintes")
+        }
+        "diagnosticargumente/v4/dossiers" => (Api::DiagnosticIndividu, "diagnosticargumente/v4"),
+        "informations-administratives/v1/usager" => {
+            (Api::InformationsAdministratives, "informations-administratives/v1")
+        }
+        "donnees-rqth/v1/rqth" => (Api::DonneesRqth, "donnees-rqth/v1"),
+        "orientationusager/v1/lectureOrientation" => (Api::OrientationUsager, "orientationusager/v1"),
+        "orientationusager/v1/orientation" => (Api::OrientationUsager, "orientationusager/v1:ecriture"),
+        "rendez-vous-partenaire/v1/rendez-vous" | "rendez-vous-partenaire/v1/rendez-vous/{id}" if ecrit => {
+            (Api::RendezVousPartenaire, "rendez-vous-partenaire/v1:ecriture")
+        }
         _ => return None,
     })
 }
@@ -84,5 +114,14 @@ mod tests {
         );
         assert_eq!(classer(&Method::GET, "/admin/v1/plugins"), None);
         assert_eq!(classer(&Method::GET, "/partenaire/v1/inconnu"), None);
+        assert_eq!(
+            classer(&Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-numero-francetravail"),
+            Some((Api::RechercheUsager, "rechercher-usager/v2/numero"))
+        );
+        assert_eq!(
+            classer(&Method::GET, "/partenaire/contrat-usager/v2/contrat"),
+            Some((Api::StatutUsager, "contrat-usager/v2"))
+        );
+        assert_eq!(classer(&Method::GET, "/partenaire/inconnu/v1/x"), None);
     }
 }

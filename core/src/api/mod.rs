@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod authenticated;
 pub mod extract;
+pub mod francetravail;
 pub mod health;
 pub mod mesure;
 pub mod oauth;
@@ -13,6 +14,7 @@ pub mod serveur;
 pub mod sondes;
 
 use axum::Router;
+use axum::extract::State;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -21,21 +23,33 @@ pub use crate::app::{AppState, Services};
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
-    // Every partner call is measured (SLA), off the request path's I/O.
-    let partenaires =
-        partenaire::router().layer(axum::middleware::from_fn_with_state(state.clone(), entetes_de_version));
-    let partenaires = match state.services().mesureur.clone() {
-        Some(m) => partenaires.layer(axum::middleware::from_fn_with_state(m, mesure::mesurer)),
-        None => partenaires,
+    // Every partner call is measured (SLA), off the request path's I/O, on both surfaces.
+    let surface = |r: Router<AppState>| {
+        let r = r.layer(axum::middleware::from_fn_with_state(state.clone(), entetes_de_version));
+        match state.services().mesureur.clone() {
+            Some(m) => r.layer(axum::middleware::from_fn_with_state(m, mesure::mesurer)),
+            None => r,
+        }
     };
+    let partenaires = surface(partenaire::router());
+    let live = surface(francetravail::router());
     Router::new()
+        .merge(crate::portail::router(
+            &state,
+            crate::portail::reference::DocumentOpenApi(std::sync::Arc::new(openapi::document())),
+        ))
         .merge(health::router())
         .merge(openapi::router())
         .merge(oauth::router())
         .nest("/partenaire/v1", partenaires)
+        .nest("/partenaire", live)
         .nest("/admin/v1", admin::router())
         .route("/admin/sla", axum::routing::get(admin::sla::page))
-        .fallback(|| async { problem::ApiError::UnknownRoute })
+        .fallback(|State(state): State<AppState>, headers: axum::http::HeaderMap| async move {
+            // a browser gets the portal's page, a client the problem document
+            crate::portail::introuvable(&state, &headers)
+                .unwrap_or_else(|| axum::response::IntoResponse::into_response(problem::ApiError::UnknownRoute))
+        })
         .method_not_allowed_fallback(|| async { problem::ApiError::MethodNotAllowed })
         .with_state(state)
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
@@ -71,14 +85,29 @@ async fn identifiant_de_requete(
     next.run(req).await
 }
 
+/// The version a partner route belongs to (its route template): `v1` for the seed-named
+/// surface, `<api>.<vN>` for France Travail's (`rechercher-usager.v2`).
+pub fn version_de(motif: &str) -> Option<String> {
+    let reste = motif.strip_prefix("/partenaire/")?;
+    if reste.starts_with("v1/") {
+        return Some("v1".into());
+    }
+    let mut parties = reste.split('/');
+    let (api, version) = (parties.next()?, parties.next()?);
+    (version.len() >= 2 && version.starts_with('v') && version[1..].bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("{api}.{version}"))
+}
+
 /// A deprecated API version answers with `Deprecation` and `Sunset` (RFC 9745, RFC 8594).
 async fn entetes_de_version(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    let version = req.extensions().get::<axum::extract::MatchedPath>().and_then(|m| version_de(m.as_str()));
     let mut rep = next.run(req).await;
-    if let Some((deprecation, sunset)) = state.services().versions.entetes("v1", state.clock().now()) {
+    let entetes = version.and_then(|v| state.services().versions.entetes(&v, state.clock().now()));
+    if let Some((deprecation, sunset)) = entetes {
         for (nom, valeur) in [("deprecation", deprecation), ("sunset", sunset)] {
             if let Ok(v) = axum::http::HeaderValue::from_str(&valeur) {
                 rep.headers_mut().insert(nom, v);

@@ -17,10 +17,17 @@ use serde::Serialize;
 
 use super::AppState;
 use super::problem::ApiError;
+use crate::habilitation::scopes;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/oauth2/token", post(token)).route("/.well-known/jwks.json", get(jwks))
+    Router::new()
+        .route("/oauth2/token", post(token))
+        .route("/connexion/oauth2/access_token", post(access_token))
+        .route("/.well-known/jwks.json", get(jwks))
 }
+
+/// The realms of France Travail's token endpoint: partners' applications and agents'.
+const ROYAUMES: [&str; 2] = ["/partenaire", "/agent"];
 
 /// The form of a token request (`application/x-www-form-urlencoded`).
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
@@ -157,12 +164,37 @@ fn credentials(headers: &HeaderMap, form: &TokenRequest) -> Result<(String, Stri
         (status = 408, body = OAuthErrorResponse, description = "invalid_request : requête incomplète dans le délai"),
         (status = 413, body = OAuthErrorResponse, description = "invalid_request : requête trop volumineuse")))]
 pub async fn token(State(state): State<AppState>, req: Request) -> Result<Response, OAuthError> {
+    delivrer(&state, req).await
+}
+
+/// Issues an access token the way France Travail's token endpoint does
+/// (`?realm=/partenaire` or `?realm=/agent`): form-encoded client credentials and the
+/// scopes asked for, among those the application's convention grants.
+#[utoipa::path(post, path = "/connexion/oauth2/access_token", tag = "France Travail",
+    params(("realm" = String, Query, description = "/partenaire ou /agent")),
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = TokenResponse),
+        (status = 400, body = OAuthErrorResponse, description = "invalid_request (dont realm absent ou inconnu), unsupported_grant_type, invalid_scope, unauthorized_client"),
+        (status = 401, body = OAuthErrorResponse, description = "invalid_client"),
+        (status = 408, body = OAuthErrorResponse, description = "invalid_request : requête incomplète dans le délai"),
+        (status = 413, body = OAuthErrorResponse, description = "invalid_request : requête trop volumineuse")))]
+pub async fn access_token(State(state): State<AppState>, req: Request) -> Result<Response, OAuthError> {
+    let realm = form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "realm")
+        .map(|(_, v)| v.into_owned());
+    match realm.as_deref() {
+        Some(r) if ROYAUMES.contains(&r) => delivrer(&state, req).await,
+        _ => Err(OAuthError::RequeteInvalide("paramètre realm : /partenaire ou /agent attendu".into())),
+    }
+}
+
+async fn delivrer(state: &AppState, req: Request) -> Result<Response, OAuthError> {
     let headers = req.headers().clone();
     let media = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded") {
         return Err(OAuthError::RequeteInvalide("Content-Type application/x-www-form-urlencoded attendu".into()));
     }
-    let corps = super::extract::lire_corps(req, &state, MAX_FORMULAIRE).await.map_err(|e| match e {
+    let corps = super::extract::lire_corps(req, state, MAX_FORMULAIRE).await.map_err(|e| match e {
         ApiError::PayloadTooLarge(_) => OAuthError::TropVolumineux,
         ApiError::Timeout => OAuthError::Delai,
         _ => OAuthError::RequeteInvalide("corps de requête illisible".into()),
@@ -182,22 +214,16 @@ pub async fn token(State(state): State<AppState>, req: Request) -> Result<Respon
     let client = client
         .filter(|_| ok)
         .ok_or(OAuthError::ClientInvalide("application inconnue, révoquée ou secret incorrect"))?;
-    if !h.registre.conventions.get(&client.convention_id).is_some_and(|c| c.parties.contains(&client.organisation_id)) {
-        return Err(OAuthError::ClientNonAutorise);
-    }
-    let scope = match form.scope.as_deref().map(str::split_ascii_whitespace) {
-        None => client.scopes.join(" "),
-        Some(demandes) => {
-            let accordes: Vec<&str> = demandes.filter(|d| client.scopes.iter().any(|s| s == d)).collect();
-            if accordes.is_empty() {
-                return Err(OAuthError::ScopeInvalide(format!(
-                    "aucun des scopes demandés n'est accordé à l'application (accordés : {})",
-                    client.scopes.join(" ")
-                )));
-            }
-            accordes.join(" ")
-        }
-    };
+    let convention = h
+        .registre
+        .conventions
+        .get(&client.convention_id)
+        .filter(|c| c.parties.contains(&client.organisation_id))
+        .ok_or(OAuthError::ClientNonAutorise)?;
+    let accordables = scopes::accordables(&convention.scopes, &client.scopes, &client.client_id);
+    let scope = scopes::accorder(&accordables, form.scope.as_deref())
+        .map_err(|e| OAuthError::ScopeInvalide(e.to_string()))?
+        .join(" ");
     let mut r = Json(TokenResponse {
         access_token: s.emetteur.emettre_pour(client, &scope, now),
         token_type: "Bearer",

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::AppState;
-use super::{admin, health, oauth, partenaire};
+use super::{admin, francetravail, health, oauth, partenaire};
 
 struct Security;
 
@@ -42,6 +42,10 @@ impl Modify for ReponsesCommunes {
         for (chemin, item) in openapi.paths.paths.iter_mut() {
             let protege = chemin.starts_with("/partenaire/") || chemin.starts_with("/admin/");
             let partenaire = chemin.starts_with("/partenaire/");
+            // France Travail's generation 1 never carried them: optional where the
+            // convention lets the application declare its callers
+            let generation1 = chemin.starts_with("/partenaire/rechercher-usager/v1/")
+                || chemin.starts_with("/partenaire/diagnosticargumente/v1/");
             let ops: [&mut Option<Operation>; 5] =
                 [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for op in ops.into_iter().flatten() {
@@ -58,7 +62,7 @@ impl Modify for ReponsesCommunes {
                                 ParameterBuilder::new()
                                     .name(nom)
                                     .parameter_in(ParameterIn::Header)
-                                    .required(Required::True)
+                                    .required(if generation1 { Required::False } else { Required::True })
                                     .description(Some(description))
                                     .schema(Some(ObjectBuilder::new().schema_type(Type::String).max_length(Some(128))))
                                     .build(),
@@ -108,13 +112,28 @@ impl Modify for ReponsesCommunes {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "DUDE — Dossier unique du demandeur d'emploi", description = "API partenaires v1 et administration"),
+    info(title = "DUDE — Dossier unique du demandeur d'emploi", description = "API partenaires v1 (noms de la convention de 2022), API de France Travail telle que ses clients l'appellent (/partenaire/<api>/vN, /connexion/oauth2/access_token) et administration"),
     modifiers(&Security, &ReponsesCommunes),
     paths(
         health::healthz,
         health::readyz,
         health::metrics,
         oauth::token,
+        oauth::access_token,
+        francetravail::recherche::v1,
+        francetravail::recherche::par_naissance_et_nir,
+        francetravail::recherche::par_numero,
+        francetravail::contrat::contrat,
+        francetravail::diagnostic::individu,
+        francetravail::diagnostic::contraintes_individu,
+        francetravail::diagnostic::dossiers,
+        francetravail::usager::informations_administratives,
+        francetravail::usager::rqth,
+        francetravail::orientation::lecture,
+        francetravail::orientation::orienter,
+        francetravail::rendez_vous::prendre,
+        francetravail::rendez_vous::modifier,
+        francetravail::rendez_vous::annuler,
         oauth::jwks,
         partenaire::usagers::rechercher_usager,
         partenaire::usagers::statut_usager,
@@ -173,6 +192,11 @@ impl Modify for ReponsesCommunes {
     )
 )]
 pub struct ApiDoc;
+
+/// The document, as JSON (the portal renders its reference page from it).
+pub fn document() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises")
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

@@ -81,6 +81,12 @@ pub struct Problem {
     /// Reason of a refusal (R001).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub motif: Option<String>,
+    /// France Travail's error code, where its clients read one (`ID_NON_RECONNU`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_erreur: Option<&'static str>,
+    /// The HTTP status again, beside `codeErreur`, as France Travail writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_http: Option<u16>,
 }
 
 impl IntoResponse for ApiError {
@@ -117,8 +123,13 @@ impl IntoResponse for ApiError {
         let champ = match &self {
             ApiError::App(AppError::Invalide { champ, .. }) => champ.clone(),
             ApiError::App(AppError::IdNational(_)) => Some("idNational".into()),
+            ApiError::App(AppError::JetonUsager(_)) => Some("ft-jeton-usager".into()),
             ApiError::PayloadTooLarge(_) | ApiError::Timeout => Some("corps".into()),
             ApiError::UnsupportedMediaType(_) => Some("Content-Type".into()),
+            _ => None,
+        };
+        let code_erreur = match &self {
+            ApiError::App(AppError::IdNonReconnu(_)) => Some("ID_NON_RECONNU"),
             _ => None,
         };
         let body = Problem {
@@ -130,6 +141,8 @@ impl IntoResponse for ApiError {
             message: detail,
             champ,
             motif,
+            code_http: code_erreur.map(|_| status.as_u16()),
+            code_erreur,
         };
         let mut resp = (status, axum::Json(body)).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
@@ -154,7 +167,18 @@ fn statut_app(e: &AppError) -> (StatusCode, &'static str, &'static str) {
         AppError::Conflit(_) => (StatusCode::CONFLICT, "R997", "Conflit"),
         AppError::Inconnu(_) => (StatusCode::NOT_FOUND, "R997", "Ressource inconnue"),
         AppError::Invalide { .. } => (StatusCode::BAD_REQUEST, "R997", "Données d'entrée invalides"),
+        AppError::IdNonReconnu(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant non reconnu"),
         AppError::IdNational(_) => (StatusCode::BAD_REQUEST, "R997", "Identifiant national invalide"),
+        AppError::JetonUsager(e) => {
+            use crate::crypto::jeton_usager::JetonUsagerError as J;
+            match e {
+                J::Malforme => (StatusCode::BAD_REQUEST, "R997", "Une erreur de validation s'est produite"),
+                // altered or another partner's: answered as an access not allowed
+                J::NonReconnu => (StatusCode::FORBIDDEN, "R001", "Accès non autorisé"),
+                // redo the search (France Travail's clients read 401 as "start again")
+                J::Expire => (StatusCode::UNAUTHORIZED, "R001", "Accès non autorisé"),
+            }
+        }
         AppError::Gestion(_) => (StatusCode::BAD_REQUEST, "R997", "Règle de gestion du service non respectée"),
         AppError::Import(e) => {
             use crate::adaptateur::AdaptateurError as P;

@@ -16,6 +16,14 @@ use crate::habilitation::perimetre::{Personne, demande};
 use crate::journal::Entree;
 use crate::store::Provenance;
 
+/// How a partner designates a person: the `idNational` (or France Travail's v1
+/// `identifiant`, the same value) it was given, or a `jetonUsager` (v2).
+#[derive(Debug, Clone, Copy)]
+pub enum Reference<'a> {
+    IdNational(&'a str),
+    Jeton(&'a str),
+}
+
 /// The gate, for one caller and one action (`statut`, `diagnostic.besoins`…).
 pub struct Gate<'a> {
     s: &'a Services,
@@ -74,6 +82,15 @@ impl<'a> Gate<'a> {
         }
     }
 
+    /// Checks that the caller's token carries `scope` (France Travail's live API); a
+    /// refusal is journaled.
+    pub async fn exiger_scope(&self, scope: &str) -> Result<(), AppError> {
+        if self.appelant.a_le_scope(scope) {
+            return Ok(());
+        }
+        Err(self.refuser(None, &[], Decision { autorise: false, motif: Motif::ScopeNonAccorde }).await)
+    }
+
     /// Checks what does not depend on a person (role, habilitation, convention, MFA).
     pub async fn sans_personne(&self, asked: &[(Categorie, Action)]) -> Result<(), AppError> {
         for &(cat, act) in asked {
@@ -97,16 +114,19 @@ impl<'a> Gate<'a> {
         Ok(self.decider(cat, Action::Lire, Some(p))?.autorise)
     }
 
-    /// Decodes the caller's `idNational`, checks every category asked for this person and
+    /// Decodes the caller's reference to the person, checks every category asked for this person and
     /// journals the access. With `partiel`, categories refused for the role or the
     /// convention are left out (at least one must remain); otherwise any refusal refuses.
     pub async fn acceder(
         &self,
-        id_national: &str,
+        usager: Reference<'_>,
         asked: &[(Categorie, Action)],
         partiel: bool,
     ) -> Result<Accorde, AppError> {
-        let id = self.s.ids.decode(self.appelant.partenaire(), id_national)?;
+        let id = match usager {
+            Reference::IdNational(i) => self.s.ids.decode(self.appelant.partenaire(), i)?,
+            Reference::Jeton(j) => self.s.jetons.lire(self.appelant.partenaire(), j, self.s.clock.now())?,
+        };
         let Some(personne) = self.personne(id).await? else {
             return Err(AppError::HorsPerimetre);
         };
@@ -149,12 +169,12 @@ pub async fn provenance(s: &Services, acces: &Accorde) -> Result<BTreeMap<String
 pub async fn lire_section<T: serde::de::DeserializeOwned>(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     action: &'static str,
     categorie: Categorie,
     avec_provenance: bool,
 ) -> Result<Lecture<Option<T>>, AppError> {
-    let acces = Gate::new(s, appelant, action).acceder(id_national, &[(categorie, Action::Lire)], false).await?;
+    let acces = Gate::new(s, appelant, action).acceder(usager, &[(categorie, Action::Lire)], false).await?;
     let valeur = s.store.charger_section(acces.id, categorie).await?;
     let provenance = match avec_provenance {
         true => Some(provenance(s, &acces).await?),
@@ -170,4 +190,14 @@ pub fn provenance_partenaire(appelant: &Appelant) -> Provenance {
         format!("partenaire:{}/{}", appelant.organisation.id, appelant.client.client_id),
         Some(appelant.agent.identifiant.clone()),
     )
+}
+
+/// Checks that the caller's token carries `scope` for `action` (journaled when refused).
+pub async fn exiger_scope(
+    s: &Services,
+    appelant: &Appelant,
+    action: &'static str,
+    scope: &str,
+) -> Result<(), AppError> {
+    Gate::new(s, appelant, action).exiger_scope(scope).await
 }

@@ -2,7 +2,7 @@
 //! conventions that exchange with the département's system through an adapter get the
 //! update of their contrat d'insertion (`crate::export`).
 
-use super::acces::{Gate, provenance_partenaire};
+use super::acces::{Gate, Reference, provenance_partenaire};
 use super::error::Refus;
 use super::{AppError, Services};
 use crate::dossier::Categorie;
@@ -15,11 +15,11 @@ use crate::habilitation::convention::Action;
 pub async fn enregistrer_bilan(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     bilan: BilanGlobal,
 ) -> Result<(), Refus<RefusBilan>> {
     let gate = Gate::new(s, appelant, "accompagnement.bilan.ecrire");
-    let id = gate.acceder(id_national, &[(Categorie::AccompagnementGlobal, Action::Ecrire)], false).await?.id;
+    let id = gate.acceder(usager, &[(Categorie::AccompagnementGlobal, Action::Ecrire)], false).await?.id;
     s.store
         .modifier_section(
             id,

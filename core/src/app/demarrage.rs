@@ -206,9 +206,21 @@ fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey) -> Ve
         s.clock.clone(),
         settings.checkpoint_interval,
     );
+    // the portal's ended sessions removed (a session past its limits is refused anyway)
+    let s_purge = s.clone();
+    let purge = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) = super::portail::purger(&s_purge, s_purge.clock.now()).await {
+                tracing::warn!(erreur = %e, "purge des sessions du portail");
+            }
+        }
+    });
     vec![
         rechargement,
         points,
+        purge,
         super::sla::collecte::demarrer_ecriture(s.clone()),
         super::sla::collecte::demarrer_battements(s.clone()),
         super::sla::collecte::demarrer_echeances(s),

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::acces::{Gate, Lecture, lire_section, provenance, provenance_partenaire};
+use super::acces::{Gate, Lecture, Reference, lire_section, provenance, provenance_partenaire};
 use super::error::Refus;
 use super::{AppError, Services};
 use crate::dossier::Categorie;
@@ -17,32 +17,32 @@ use crate::habilitation::convention::Action;
 pub async fn diagnostic(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     action: &'static str,
     avec_provenance: bool,
 ) -> Result<Lecture<Diagnostic>, AppError> {
-    let l = lire_section(s, appelant, id_national, action, Categorie::Diagnostic, avec_provenance).await?;
+    let l = lire_section(s, appelant, usager, action, Categorie::Diagnostic, avec_provenance).await?;
     Ok(Lecture { valeur: l.valeur.unwrap_or_default(), acces: l.acces, provenance: l.provenance })
 }
 
 pub async fn contraintes(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     avec_provenance: bool,
 ) -> Result<Lecture<Contraintes>, AppError> {
-    let l = lire_section(s, appelant, id_national, "diagnostic.contraintes", Categorie::Contraintes, avec_provenance)
-        .await?;
+    let l =
+        lire_section(s, appelant, usager, "diagnostic.contraintes", Categorie::Contraintes, avec_provenance).await?;
     Ok(Lecture { valeur: l.valeur.unwrap_or_default(), acces: l.acces, provenance: l.provenance })
 }
 
 pub async fn pouvoir_agir(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     avec_provenance: bool,
 ) -> Result<Lecture<Option<PouvoirAgir>>, AppError> {
-    lire_section(s, appelant, id_national, "diagnostic.pouvoir-agir", Categorie::PouvoirAgir, avec_provenance).await
+    lire_section(s, appelant, usager, "diagnostic.pouvoir-agir", Categorie::PouvoirAgir, avec_provenance).await
 }
 
 /// The diagnostic dossier: what the caller may read of the diagnostic and the
@@ -55,12 +55,12 @@ pub struct DossierDiagnostic {
 pub async fn dossier(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     avec_provenance: bool,
 ) -> Result<Lecture<DossierDiagnostic>, AppError> {
     let gate = Gate::new(s, appelant, "diagnostic.dossier");
     let acces = gate
-        .acceder(id_national, &[(Categorie::Diagnostic, Action::Lire), (Categorie::Contraintes, Action::Lire)], true)
+        .acceder(usager, &[(Categorie::Diagnostic, Action::Lire), (Categorie::Contraintes, Action::Lire)], true)
         .await?;
     let diagnostic = match acces.categories.contains(&Categorie::Diagnostic) {
         true => Some(s.store.charger_section(acces.id, Categorie::Diagnostic).await?.unwrap_or_default()),
@@ -77,17 +77,69 @@ pub async fn dossier(
     Ok(Lecture { valeur: DossierDiagnostic { diagnostic, contraintes }, acces, provenance })
 }
 
+/// The consolidated diagnostic (France Travail's v4 `dossiers`): what the caller may read
+/// of the diagnostic, the constraints, the pouvoir d'agir and the métiers (`None`: not
+/// readable for it; at least one must be).
+pub struct DossierConsolide {
+    pub diagnostic: Option<Diagnostic>,
+    pub contraintes: Option<Contraintes>,
+    pub pouvoir_agir: Option<Option<PouvoirAgir>>,
+    pub metiers: Option<Vec<crate::dossier::metiers::MetierRecherche>>,
+}
+
+impl DossierConsolide {
+    /// Nothing recorded in what the caller may read.
+    pub fn vide(&self) -> bool {
+        self.diagnostic.as_ref().is_none_or(|d| d.besoins_par_diagnostic.is_empty() && d.diagnostics.is_empty())
+            && self.contraintes.as_ref().is_none_or(|c| c.contraintes.is_empty() && c.date_exploration.is_none())
+            && self.pouvoir_agir.as_ref().is_none_or(|p| p.is_none())
+    }
+}
+
+pub async fn dossier_consolide(
+    s: &Services,
+    appelant: &Appelant,
+    usager: Reference<'_>,
+) -> Result<Lecture<DossierConsolide>, AppError> {
+    let gate = Gate::new(s, appelant, "diagnostic.dossier");
+    let asked = [
+        (Categorie::Diagnostic, Action::Lire),
+        (Categorie::Contraintes, Action::Lire),
+        (Categorie::PouvoirAgir, Action::Lire),
+        (Categorie::MetiersRecherches, Action::Lire),
+    ];
+    let acces = gate.acceder(usager, &asked, true).await?;
+    let lisible = |c| acces.categories.contains(&c);
+    let diagnostic = match lisible(Categorie::Diagnostic) {
+        true => Some(s.store.charger_section(acces.id, Categorie::Diagnostic).await?.unwrap_or_default()),
+        false => None,
+    };
+    let contraintes = match lisible(Categorie::Contraintes) {
+        true => Some(s.store.charger_section(acces.id, Categorie::Contraintes).await?.unwrap_or_default()),
+        false => None,
+    };
+    let pouvoir_agir = match lisible(Categorie::PouvoirAgir) {
+        true => Some(s.store.charger_section(acces.id, Categorie::PouvoirAgir).await?),
+        false => None,
+    };
+    let metiers = match lisible(Categorie::MetiersRecherches) {
+        true => Some(s.store.charger_section(acces.id, Categorie::MetiersRecherches).await?.unwrap_or_default()),
+        false => None,
+    };
+    Ok(Lecture { valeur: DossierConsolide { diagnostic, contraintes, pouvoir_agir, metiers }, acces, provenance: None })
+}
+
 /// Changes the diagnostic of métier `id_metier_chiffre` (the caller's encrypted id): the
 /// conseiller recorded is the calling agent.
 pub async fn modifier_diagnostic(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     id_metier_chiffre: &str,
     m: &ModificationDiagnostic,
 ) -> Result<(), Refus<RefusDiagnostic>> {
     let gate = Gate::new(s, appelant, "diagnostic.diagnostics.ecrire");
-    let id = gate.acceder(id_national, &[(Categorie::Diagnostic, Action::Ecrire)], false).await?.id;
+    let id = gate.acceder(usager, &[(Categorie::Diagnostic, Action::Ecrire)], false).await?.id;
     let id_metier = s.ids.decode_metier(appelant.partenaire(), id_metier_chiffre).map_err(AppError::from)?;
     let agent = Conseiller {
         nom: appelant.agent.nom.clone(),
@@ -111,13 +163,13 @@ pub async fn modifier_diagnostic(
 pub async fn enregistrer_contraintes(
     s: &Services,
     appelant: &Appelant,
-    id_national: &str,
+    usager: Reference<'_>,
     saisies: &[ContrainteSaisie],
     date_exploration: NaiveDate,
     conseiller: &str,
 ) -> Result<(), Refus<RefusContraintes>> {
     let gate = Gate::new(s, appelant, "diagnostic.contraintes.ecrire");
-    let id = gate.acceder(id_national, &[(Categorie::Contraintes, Action::Ecrire)], false).await?.id;
+    let id = gate.acceder(usager, &[(Categorie::Contraintes, Action::Ecrire)], false).await?.id;
     let today = s.clock.today();
     let agent = appelant.agent.identifiant.clone();
     s.store

@@ -27,8 +27,14 @@ pub enum AppError {
     Inconnu(String),
     #[error("{message}")]
     Invalide { champ: Option<String>, message: String },
+    /// An id the caller was given, not recognised for this person and this caller
+    /// (France Travail's `ID_NON_RECONNU`).
+    #[error("{0}")]
+    IdNonReconnu(String),
     #[error(transparent)]
     IdNational(#[from] IdNationalError),
+    #[error(transparent)]
+    JetonUsager(#[from] crate::crypto::jeton_usager::JetonUsagerError),
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]

@@ -13,7 +13,10 @@ pub mod error;
 pub mod habilitations;
 pub mod imports;
 pub mod listes;
+pub mod orientation;
+pub mod portail;
 pub mod rapport;
+pub mod rendez_vous;
 pub mod settings;
 pub mod sla;
 pub mod usagers;
@@ -35,6 +38,8 @@ use crate::store::Store;
 pub struct Services {
     pub store: Store,
     pub ids: IdNationalCodec,
+    /// The jetons usager of France Travail's generation-2 API.
+    pub jetons: crate::crypto::jeton_usager::JetonUsagerCodec,
     pub clock: SharedClock,
     pub gardien: Arc<Gardien>,
     pub emetteur: Emetteur,
@@ -52,6 +57,10 @@ pub struct Services {
     pub delais_http: settings::DelaisHttp,
     /// This instance, in the heartbeats (a new one at each start).
     pub instance: String,
+    /// The portal's sessions: idle timeout and absolute lifetime.
+    pub sessions: portail::Limites,
+    /// The portal: its address, identity provider and look.
+    pub portail: settings::Portail,
 }
 
 impl Services {
@@ -72,6 +81,10 @@ impl Services {
             versions: Default::default(),
             mesureur: settings.sla_mesure.then(|| crate::sla::agregat::Mesureur::new(clock.clone())),
             ids: IdNationalCodec::new(master),
+            jetons: crate::crypto::jeton_usager::JetonUsagerCodec::new(
+                master,
+                chrono::Duration::seconds(settings.jeton_usager_s),
+            ),
             emetteur: Emetteur::new(master, settings.token_ttl_s),
             secrets: SecretHasher::new(master),
             store,
@@ -83,6 +96,11 @@ impl Services {
             catalogue,
             delais_http: settings.delais_http,
             instance: uuid::Uuid::new_v4().to_string(),
+            portail: settings.portail.clone(),
+            sessions: portail::Limites {
+                inactivite: chrono::Duration::from_std(settings.session_inactivite).expect("bounded setting"),
+                duree: chrono::Duration::from_std(settings.session_duree).expect("bounded setting"),
+            },
         };
         if let Err(e) = s.versions.recharger(&s).await {
             tracing::error!(erreur = %e, "versions d'API illisibles");

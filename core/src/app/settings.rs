@@ -43,6 +43,42 @@ pub const PARAMETRES: &[Parametre] = &[
     Parametre { nom: "DUDE_OIDC_AUDIENCE", sens: "the audience of its tokens", defaut: "dude-admin" },
     Parametre { nom: "DUDE_TOKEN_TTL_S", sens: "lifetime of partner access tokens, 30 to 86400 s", defaut: "600" },
     Parametre {
+        nom: "DUDE_JETON_USAGER_S",
+        sens: "lifetime of a jetonUsager (France Travail's v2 search), 60 to 86400 s",
+        defaut: "3600",
+    },
+    Parametre {
+        nom: "DUDE_PORTAIL_URL",
+        sens: "the portal's public address (https://…), where the identity provider sends agents back",
+        defaut: "none (demo: the loopback address used)",
+    },
+    Parametre {
+        nom: "DUDE_PORTAIL_OIDC_ISSUER",
+        sens: "the portal's OpenID Connect provider (ProConnect: https://…/api/v2), with its client id and secret",
+        defaut: "none (demo: DUDE's demo provider)",
+    },
+    Parametre { nom: "DUDE_PORTAIL_OIDC_CLIENT_ID", sens: "the portal's client id at the provider", defaut: "none" },
+    Parametre {
+        nom: "DUDE_PORTAIL_OIDC_CLIENT_SECRET",
+        sens: "the portal's client secret at the provider (sent in the body, client_secret_post)",
+        defaut: "none",
+    },
+    Parametre {
+        nom: "DUDE_PORTAIL_THEME",
+        sens: "dsfr (the State's design system, for State services) or neutre (DUDE's own stylesheet)",
+        defaut: "dsfr",
+    },
+    Parametre {
+        nom: "DUDE_SESSION_INACTIVITE_S",
+        sens: "the portal: a session idle this long ends, 60 to 86400 s",
+        defaut: "1800",
+    },
+    Parametre {
+        nom: "DUDE_SESSION_DUREE_S",
+        sens: "the portal: a session ends this long after sign-in whatever its use, 300 to 86400 s",
+        defaut: "36000",
+    },
+    Parametre {
         nom: "DUDE_AUTHZ_DIR",
         sens: "a directory with model.conf and policy.csv replacing the shipped rules",
         defaut: "the shipped rules",
@@ -91,6 +127,25 @@ impl Default for DelaisHttp {
     }
 }
 
+/// The agents' portal: where it is reached, its identity provider, its look.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Portail {
+    /// The public address (`https://dude.exemple.fr`), for the provider's redirections;
+    /// in demo mode, the loopback address the browser used.
+    pub url: Option<String>,
+    /// The OpenID Connect provider (ProConnect's issuer, `https://…/api/v2`); in demo mode,
+    /// DUDE's own demo provider when unset.
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    /// The pages with DUDE's neutral stylesheet instead of the State's design system (an
+    /// operator that is not a State service).
+    pub neutre: bool,
+    /// Demo mode: DUDE's demo identity provider is served, and plain HTTP is allowed on a
+    /// loopback address.
+    pub demo: bool,
+}
+
 /// Where the master key comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceCle {
@@ -110,6 +165,11 @@ pub struct Settings {
     pub admin_tokens: Vec<String>,
     pub oidc: Option<OidcConfig>,
     pub token_ttl_s: i64,
+    pub jeton_usager_s: i64,
+    pub portail: Portail,
+    /// The portal's sessions: idle timeout and absolute lifetime.
+    pub session_inactivite: Duration,
+    pub session_duree: Duration,
     pub authz_dir: Option<PathBuf>,
     pub checkpoint_file: PathBuf,
     pub checkpoint_interval: Duration,
@@ -144,6 +204,10 @@ impl Settings {
             admin_tokens: Vec::new(),
             oidc: None,
             token_ttl_s: 600,
+            jeton_usager_s: 3600,
+            portail: Portail::default(),
+            session_inactivite: Duration::from_secs(30 * 60),
+            session_duree: Duration::from_secs(10 * 3600),
             authz_dir: None,
             checkpoint_file: PathBuf::from("data/journal-checkpoints.jsonl"),
             checkpoint_interval: Duration::from_secs(60),
@@ -174,6 +238,7 @@ impl Settings {
         let mut erreurs = Vec::new();
         let mut s = Self::defaut();
         s.demo = demo;
+        s.portail.demo = demo;
         let mut err = |variable: &'static str, raison: &str| erreurs.push(Invalide { variable, raison: raison.into() });
         let get = |k: &str| v.get(k).map(|x| x.trim()).filter(|x| !x.is_empty());
         if let Some(u) = get("DATABASE_URL") {
@@ -217,6 +282,28 @@ impl Settings {
             (None, None) => {}
             _ => err("DUDE_OIDC_ISSUER", "DUDE_OIDC_ISSUER et DUDE_OIDC_JWKS_URL vont ensemble"),
         }
+        s.portail.url = get("DUDE_PORTAIL_URL").map(|u| u.trim_end_matches('/').to_string());
+        if s.portail.url.as_deref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
+            err("DUDE_PORTAIL_URL", "adresse https://… attendue");
+        }
+        s.portail.oidc_issuer = get("DUDE_PORTAIL_OIDC_ISSUER").map(|u| u.trim_end_matches('/').to_string());
+        s.portail.oidc_client_id = get("DUDE_PORTAIL_OIDC_CLIENT_ID").map(str::to_string);
+        s.portail.oidc_client_secret = get("DUDE_PORTAIL_OIDC_CLIENT_SECRET").map(str::to_string);
+        let oidc = [&s.portail.oidc_issuer, &s.portail.oidc_client_id, &s.portail.oidc_client_secret];
+        if oidc.iter().any(|x| x.is_some()) && !oidc.iter().all(|x| x.is_some()) {
+            err(
+                "DUDE_PORTAIL_OIDC_ISSUER",
+                "DUDE_PORTAIL_OIDC_ISSUER, DUDE_PORTAIL_OIDC_CLIENT_ID et DUDE_PORTAIL_OIDC_CLIENT_SECRET vont ensemble",
+            );
+        }
+        if s.portail.oidc_issuer.is_some() && s.portail.url.is_none() {
+            err("DUDE_PORTAIL_URL", "obligatoire avec un fournisseur d'identité (adresse de retour)");
+        }
+        match get("DUDE_PORTAIL_THEME") {
+            None | Some("dsfr") => {}
+            Some("neutre") => s.portail.neutre = true,
+            Some(_) => err("DUDE_PORTAIL_THEME", "dsfr ou neutre attendu"),
+        }
         let entier = |k: &'static str, min: u64, max: u64, err: &mut dyn FnMut(&'static str, &str)| -> Option<u64> {
             let x = get(k)?;
             match x.parse::<u64>() {
@@ -229,6 +316,15 @@ impl Settings {
         };
         if let Some(n) = entier("DUDE_TOKEN_TTL_S", 30, 86_400, &mut err) {
             s.token_ttl_s = n as i64;
+        }
+        if let Some(n) = entier("DUDE_JETON_USAGER_S", 60, 86_400, &mut err) {
+            s.jeton_usager_s = n as i64;
+        }
+        if let Some(n) = entier("DUDE_SESSION_INACTIVITE_S", 60, 86_400, &mut err) {
+            s.session_inactivite = Duration::from_secs(n);
+        }
+        if let Some(n) = entier("DUDE_SESSION_DUREE_S", 300, 86_400, &mut err) {
+            s.session_duree = Duration::from_secs(n);
         }
         if let Some(n) = entier("DUDE_CHECKPOINT_INTERVAL_S", 1, 86_400, &mut err) {
             s.checkpoint_interval = Duration::from_secs(n);

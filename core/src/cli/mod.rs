@@ -56,7 +56,7 @@ pub enum Command {
         #[arg(long, conflicts_with = "sample")]
         count: Option<u64>,
         /// Prints this many people of the demo data as JSON lines
-        /// {"nir","dateNaissance","departement","rsa"}.
+        /// {"nir","dateNaissance","numeroFranceTravail","departement","rsa"}.
         #[arg(long)]
         sample: Option<u64>,
         #[arg(long, default_value_t = DEFAULT_SEED)]
@@ -414,6 +414,12 @@ fn print_demo_help(addr: SocketAddr, app: &Application) {
     let demo = &Demo::new(DEFAULT_SEED, state.clock().today());
     let s = state.services();
     let h = s.gardien.courant();
+    println!("\nPortail des agents : http://{addr}/  (connexion de démonstration : choisir l'agent)");
+    let mut agents: Vec<_> = h.registre.agents.values().filter_map(|a| a.courriel.as_ref().map(|c| (c, a))).collect();
+    agents.sort_by(|x, y| x.0.cmp(y.0));
+    for (courriel, a) in agents {
+        println!("  {} {} ({}) : {courriel}", a.prenom, a.nom, a.organisation_id);
+    }
     println!("\nApplications de démonstration (OAuth2 client credentials sur http://{addr}/oauth2/token) :");
     for c in clients {
         println!("  {:<11} secret {}  agent {} {} {}", c.client_id, c.secret, c.agent.0, c.agent.1, c.agent.2);

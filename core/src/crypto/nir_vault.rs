@@ -44,6 +44,14 @@ impl NirVault {
         hex::encode(out)
     }
 
+    /// The keyed look-up index of a numéro France Travail (hex), kept apart from the NIR's.
+    pub fn index_numero_france_travail(&self, numero: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("any key size");
+        mac.update(b"numero-france-travail:");
+        mac.update(numero.trim().to_ascii_uppercase().as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     /// `base64(nonce ‖ ciphertext)`.
     pub fn encrypt(&self, nir: &Nir) -> String {
         let mut nonce = [0u8; 12];

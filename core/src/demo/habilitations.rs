@@ -30,7 +30,8 @@ fn dep(d: &str) -> Departement {
 }
 
 /// The categories a département's RSA convention grants (seed 002 annex 3: reading, and
-/// writing the diagnostic and the constraints through check boxes).
+/// writing the diagnostic and the constraints through check boxes; its system sends the
+/// orientation it decides and the appointments it makes, as to France Travail).
 pub fn categories_cd() -> BTreeMap<Categorie, Acces> {
     use Categorie::*;
     let mut m = BTreeMap::new();
@@ -40,7 +41,6 @@ pub fn categories_cd() -> BTreeMap<Categorie, Acces> {
         Contact,
         Inscription,
         Rsa,
-        Orientation,
         PouvoirAgir,
         MetiersRecherches,
         ProjetsCreation,
@@ -51,6 +51,8 @@ pub fn categories_cd() -> BTreeMap<Categorie, Acces> {
     }
     m.insert(Diagnostic, Acces::Ecriture);
     m.insert(Contraintes, Acces::Ecriture);
+    m.insert(Orientation, Acces::Ecriture);
+    m.insert(RendezVous, Acces::Ecriture);
     m
 }
 
@@ -69,6 +71,9 @@ pub fn convention_cd(id: &str, org: &str, d: &str, delai_h: u16) -> Convention {
         conservation_mois: 36,
         delai_notification_violation_h: delai_h,
         batch_autorise: true,
+        appelants: Default::default(),
+        // every API of France Travail's live surface, as their clients call it
+        scopes: dude_modele::habilitation::scopes::SCOPES.iter().map(|s| s.nom.to_string()).collect(),
         sla: CiblesSla::default(),
         adaptateur: None,
         webhook_incidents: None,
@@ -138,6 +143,9 @@ pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result
     gip.libelle = "Parcours insertion emploi — France Travail et le GIP Plateforme de l'inclusion".into();
     gip.territoire = Territoire::Departements(vec![dep("77"), dep("93")]);
     gip.adaptateur = Some(AdaptateurRef::nouveau("gip-inclusion", "^0.1"));
+    // the GIP's services call as machines (BATCH, BATCH-<name>, a name they answer for,
+    // or no agent headers on France Travail's generation 1)
+    gip.appelants = dude_modele::habilitation::convention::ModeAppelants::DeclaresParApplication;
     ecrit(
         &mut gip,
         &[
@@ -166,7 +174,8 @@ pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result
                 identifiant: id.into(),
                 nom: nom.into(),
                 prenom: prenom.into(),
-                courriel: None,
+                // the address the demo identity provider vouches for (the portal's sign-in)
+                courriel: Some(format!("{}.{}@{org}.demo.dude.invalid", prenom.to_lowercase(), nom.to_lowercase())),
                 role,
                 habilitation_debut: today - Duration::days(365),
                 habilitation_fin: today + Duration::days(365),
@@ -181,6 +190,7 @@ pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result
         ("cd77-sigma", "cd77", "conv-cd77-rsa", ("AG077", "DUPONT", "Anne")),
         ("cd93-solis", "cd93", "conv-cd93-rsa", ("AG093", "MARTIN", "Karim")),
         ("ft-dude", "ft-national", "conv-ft-national", ("FT001", "LEROY", "Sophie")),
+        ("gip-emplois", "gip-inclusion", "conv-gip-inclusion", ("BATCH", "Les emplois", "Plateforme de l'inclusion")),
     ] {
         let raw: [u8; 32] = master.derive(format!("dude/demo-secret/{client_id}").as_bytes());
         let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);

@@ -103,6 +103,8 @@ impl Demo {
                 Nationalite::HorsUnion
             }),
             identite_certifiee: r.gen_bool(0.9),
+            // unique per person and seed: 11 digits, as France Travail's clients expect
+            numero_france_travail: Some(format!("{:011}", (self.seed % 900 + 100) * 100_000_000 + i % 100_000_000)),
         };
         let mut d = Dossier::new(nir, identite);
         d.id = Uuid::from_u64_pair(self.seed, i);
@@ -114,6 +116,8 @@ impl Demo {
             }),
             enfants_a_charge: *pick(r, &[0, 0, 0, 1, 1, 2, 2, 3, 4]),
             rqth: r.gen_bool(0.08),
+            rqth_debut: None,
+            rqth_fin: None,
         };
         let (commune, cp) = pick(r, communes);
         d.contact = Some(Contact {
@@ -134,6 +138,12 @@ impl Demo {
         self.histoire(r, &mut d);
         self.rsa(r, &mut d);
         self.profil(r, &mut d, i);
+        // drawn last, so that the draws above stay those of earlier demo data
+        if d.situation.rqth {
+            let debut = day_between(r, d.identite.date_naissance + Duration::days(18 * 365), self.today);
+            d.situation.rqth_debut = Some(debut);
+            d.situation.rqth_fin = r.gen_bool(0.6).then(|| debut + Duration::days(5 * 365));
+        }
         d
     }
 
@@ -245,6 +255,8 @@ impl Demo {
                 "Pôle insertion {}",
                 d.contact.as_ref().map(|c| c.adresse.commune.clone()).unwrap_or_default()
             )),
+            organisme: Some(OrganismeOrientation::ConseilDepartemental),
+            origine: None,
         });
     }
 
@@ -289,7 +301,7 @@ impl Demo {
                 },
             });
             if r.gen_bool(0.7) {
-                let mut codes: Vec<CodeBesoin> = CodeBesoin::ALL.to_vec();
+                let mut codes: Vec<CodeBesoin> = CodeBesoin::du_diagnostic().collect();
                 codes.shuffle(r);
                 d.diagnostic.besoins_par_diagnostic.push(BesoinsParDiagnostic {
                     id_metier: id_metier.clone(),
@@ -333,8 +345,14 @@ impl Demo {
                         code,
                         valeur: pick_enum(r),
                         date,
-                        situations: vec![SituationContrainte { code: pick_enum(r), valeur: pick_enum(r) }],
-                        objectifs: vec![ObjectifContrainte { code: pick_enum(r), valeur: pick_enum(r) }],
+                        situations: vec![SituationContrainte {
+                            code: *pick(r, &code.situations().collect::<Vec<_>>()),
+                            valeur: pick_enum(r),
+                        }],
+                        objectifs: vec![ObjectifContrainte {
+                            code: *pick(r, &code.objectifs().collect::<Vec<_>>()),
+                            valeur: pick_enum(r),
+                        }],
                     })
                     .collect(),
             };
@@ -370,7 +388,7 @@ impl Demo {
             date_fin_prevue: Some(debut + Duration::days(365)),
             structure: Some("France Travail".into()),
             global: (modalite == ModaliteAccompagnement::Global).then(|| {
-                let mut freins = Thematique::ALL.to_vec();
+                let mut freins: Vec<CodeContrainte> = CodeContrainte::de_la_thematique().collect();
                 freins.shuffle(r);
                 freins.truncate(r.gen_range(1..4));
                 AccompagnementGlobal {
@@ -455,6 +473,7 @@ pub fn echantillon(demo: &Demo, k: u64) -> Vec<serde_json::Value> {
             out.push(serde_json::json!({
                 "nir": d.nir.expose(),
                 "dateNaissance": d.identite.date_naissance,
+                "numeroFranceTravail": d.identite.numero_france_travail,
                 "departement": d.departement().map(|x| x.to_string()),
                 "rsa": d.beneficiaire_rsa(),
             }));

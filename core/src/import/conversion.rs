@@ -170,6 +170,7 @@ pub fn convertir(p: &t::Personne) -> Result<Enregistrement, ChampInvalide> {
         sexe,
         nationalite: code("nationalite", &i.nationalite)?,
         identite_certifiee: false,
+        numero_france_travail: None,
     };
     let contact = match &p.contact {
         Some(c) => match &c.adresse {
@@ -229,6 +230,8 @@ pub fn convertir(p: &t::Personne) -> Result<Enregistrement, ChampInvalide> {
                 courriel: None,
             }),
             structure: o.structure.clone(),
+            organisme: None,
+            origine: None,
         }),
         None => None,
     };

@@ -113,6 +113,9 @@ fn sections_of(d: &Dossier) -> Result<Vec<(Categorie, String)>, serde_json::Erro
     if !d.echanges.is_empty() {
         out.push((Categorie::ContactsEchanges, j(&d.echanges)?));
     }
+    if !d.rendez_vous.0.is_empty() {
+        out.push((Categorie::RendezVous, j(&d.rendez_vous)?));
+    }
     Ok(out)
 }
 
@@ -261,6 +264,7 @@ impl Store {
             d.identite.date_naissance.into(),
             d.departement().map(|x| x.as_str().to_string()).into(),
             d.beneficiaire_rsa().into(),
+            d.identite.numero_france_travail.as_deref().map(|n| self.nir_vault().index_numero_france_travail(n)).into(),
         ]);
         Ok(())
     }
@@ -268,7 +272,8 @@ impl Store {
     /// Inserts prepared rows on `db` (the caller's transaction).
     pub async fn inserer_lignes(&self, db: &impl ConnectionTrait, lignes: LignesDossiers) -> Result<(), StoreError> {
         use super::masse::{Table, inserer};
-        let cols = ["id", "nir_index", "nir_chiffre", "date_naissance", "departement", "rsa_beneficiaire"];
+        let cols =
+            ["id", "nir_index", "nir_chiffre", "date_naissance", "departement", "rsa_beneficiaire", "numero_ft_index"];
         let t = Table::new("dossier", &cols)
             .constante("cree_le", lignes.maj_le.valeur())
             .constante("maj_le", lignes.maj_le.valeur());
@@ -283,6 +288,18 @@ impl Store {
     /// Number of dossiers.
     pub async fn compter_dossiers(&self) -> Result<u64, StoreError> {
         Ok(dossier::Entity::find().count(self.connection()).await?)
+    }
+
+    /// Dossiers whose numéro France Travail is `numero`.
+    pub async fn dossiers_par_numero_france_travail(&self, numero: &str) -> Result<Vec<DossierId>, StoreError> {
+        let rows: Vec<String> = dossier::Entity::find()
+            .select_only()
+            .column(dossier::Column::Id)
+            .filter(dossier::Column::NumeroFtIndex.eq(self.nir_vault().index_numero_france_travail(numero)))
+            .into_tuple()
+            .all(self.connection())
+            .await?;
+        rows.iter().map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e))).collect()
     }
 
     /// Dossiers whose NIR is `nir` and who are born on `date_naissance`.
@@ -429,6 +446,12 @@ impl Store {
         row.map(|r| parse_section(&sid, cat, &r.donnees)).transpose()
     }
 
+    /// The NIR of a dossier, decrypted.
+    pub async fn charger_nir(&self, id: DossierId) -> Result<Option<Nir>, StoreError> {
+        let row = dossier::Entity::find_by_id(id.to_string()).one(self.connection()).await?;
+        Ok(row.map(|r| self.nir_vault().decrypt(&r.nir_chiffre)).transpose()?)
+    }
+
     /// The whole dossier, NIR decrypted.
     pub async fn charger_dossier(&self, id: DossierId) -> Result<Option<Dossier>, StoreError> {
         let sid = id.to_string();
@@ -469,6 +492,7 @@ impl Store {
             opt(&sid, Categorie::ProjetsCreation, get(Categorie::ProjetsCreation))?.unwrap_or_default();
         d.accompagnement = opt(&sid, Categorie::AccompagnementGlobal, get(Categorie::AccompagnementGlobal))?;
         d.echanges = opt(&sid, Categorie::ContactsEchanges, get(Categorie::ContactsEchanges))?.unwrap_or_default();
+        d.rendez_vous = opt(&sid, Categorie::RendezVous, get(Categorie::RendezVous))?.unwrap_or_default();
         Ok(Some(d))
     }
 

@@ -8,6 +8,7 @@ pub mod habilitations;
 pub mod imports;
 pub mod journal;
 mod masse;
+pub mod sessions;
 pub mod sla;
 
 use std::path::Path;

@@ -73,30 +73,40 @@ pub fn type_parcours(s: &str) -> Result<String, String> {
     }
 }
 
-/// Codes of `CodeBesoin` (core/src/dossier/diagnostic.rs).
-pub const BESOINS: [&str; 9] = [
-    "ELABORER_PROJET",
-    "CONFIRMER_PROJET",
-    "VALORISER_COMPETENCES",
-    "REUSSIR_CANDIDATURES",
-    "PREPARER_ENTRETIENS",
-    "RECHERCHER_OFFRES",
-    "SE_FORMER",
-    "COMPETENCES_NUMERIQUES",
-    "CREER_ENTREPRISE",
+/// Codes of `CodeBesoin` (core/modele/src/dossier/diagnostic.rs): France Travail's
+/// besoins, "1" to "21".
+pub const BESOINS: [&str; 21] = [
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21",
+];
+
+/// The GIP's named codes of its earlier files, and the France Travail code each stands for
+/// (the core reads them too).
+pub const BESOINS_NOMMES: [(&str, &str); 9] = [
+    ("ELABORER_PROJET", "3"),
+    ("CONFIRMER_PROJET", "4"),
+    ("VALORISER_COMPETENCES", "8"),
+    ("REUSSIR_CANDIDATURES", "9"),
+    ("PREPARER_ENTRETIENS", "15"),
+    ("RECHERCHER_OFFRES", "11"),
+    ("SE_FORMER", "5"),
+    ("COMPETENCES_NUMERIQUES", "7"),
+    ("CREER_ENTREPRISE", "16"),
 ];
 
 /// Codes of `ValeurBesoin` (core/src/dossier/diagnostic.rs).
 pub const VALEURS_BESOIN: [&str; 3] = ["NON_EXPLORE", "BESOIN", "POINT_FORT"];
 
-/// A `CodeBesoin` code, any case, `-` or space for `_`.
+/// A `CodeBesoin` code: France Travail's number ("1" to "21"), or one of the GIP's named
+/// codes (any case, `-` or space for `_`), answered as France Travail's number.
 pub fn code_besoin(s: &str) -> Result<String, String> {
     let n = normalise(s);
-    BESOINS
-        .iter()
-        .find(|c| **c == n)
-        .map(|c| c.to_string())
-        .ok_or_else(|| format!("besoin inconnu ({})", BESOINS.join(", ")))
+    if let Some(c) = BESOINS.iter().find(|c| **c == n) {
+        return Ok(c.to_string());
+    }
+    BESOINS_NOMMES.iter().find(|(nom, _)| *nom == n).map(|(_, c)| c.to_string()).ok_or_else(|| {
+        let noms: Vec<&str> = BESOINS_NOMMES.iter().map(|(nom, _)| *nom).collect();
+        format!("besoin inconnu (1 à 21, ou {})", noms.join(", "))
+    })
 }
 
 /// A `ValeurBesoin` code, any case, `-` or space for `_`, accents ignored (`Non exploré`).
@@ -153,8 +163,10 @@ mod tests {
         assert_eq!(type_parcours("professionnel").unwrap(), "PRO");
         assert_eq!(type_parcours("SOCIAL").unwrap(), "SOCIAL");
         assert!(type_parcours("emploi").is_err());
-        assert_eq!(code_besoin("se_former").unwrap(), "SE_FORMER");
-        assert_eq!(code_besoin("Competences-numeriques").unwrap(), "COMPETENCES_NUMERIQUES");
+        assert_eq!(code_besoin("se_former").unwrap(), "5");
+        assert_eq!(code_besoin("Competences-numeriques").unwrap(), "7");
+        assert_eq!(code_besoin(" 12 ").unwrap(), "12");
+        assert!(code_besoin("22").is_err());
         assert!(code_besoin("cuisiner").unwrap_err().contains("SE_FORMER"));
         assert_eq!(valeur_besoin("point fort").unwrap(), "POINT_FORT");
         assert_eq!(valeur_besoin("Non exploré").unwrap(), "NON_EXPLORE");

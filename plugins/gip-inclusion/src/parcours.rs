@@ -440,11 +440,7 @@ mod tests {
                 identifiant_france_travail: Some(s("FT-7731-A2")),
                 date_entree_dispositif: s("2024-01-15"),
                 date_rendez_vous_orientation: Some(s("2024-01-29")),
-                besoins: vec![
-                    besoin("ELABORER_PROJET", "POINT_FORT"),
-                    besoin("SE_FORMER", "BESOIN"),
-                    besoin("COMPETENCES_NUMERIQUES", "NON_EXPLORE"),
-                ],
+                besoins: vec![besoin("3", "POINT_FORT"), besoin("5", "BESOIN"), besoin("7", "NON_EXPLORE"),],
                 rendez_vous: vec![s("2024-02-12"), s("2024-03-11"), s("2024-04-08")],
                 prestations: vec![
                     Prestation {
@@ -478,10 +474,7 @@ mod tests {
         let parcours = p.parcours.as_ref().unwrap();
         assert_eq!(parcours.identifiant_france_travail.as_deref(), Some("0412345678Z"));
         assert_eq!(parcours.date_entree_dispositif, "2024-01-10");
-        assert_eq!(
-            parcours.besoins,
-            vec![besoin("REUSSIR_CANDIDATURES", "BESOIN"), besoin("PREPARER_ENTRETIENS", "POINT_FORT")]
-        );
+        assert_eq!(parcours.besoins, vec![besoin("9", "BESOIN"), besoin("15", "POINT_FORT")]);
         assert_eq!(parcours.rendez_vous, vec![s("2024-02-07"), s("2024-03-06")]);
         assert_eq!(parcours.prestations[0].date_debut, "2024-02-12");
         assert!(parcours.prestations[0].collective);
@@ -503,10 +496,7 @@ mod tests {
         let p = &b.personnes[3];
         assert_eq!((p.contact.as_ref(), p.rsa.as_ref(), p.identite.civilite.as_ref()), (None, None, None));
         assert_eq!(p.identite.nir.as_deref(), Some("2950869123045"), "13 characters");
-        assert_eq!(
-            p.parcours.as_ref().unwrap().besoins,
-            vec![besoin("CONFIRMER_PROJET", "NON_EXPLORE"), besoin("CREER_ENTREPRISE", "BESOIN")]
-        );
+        assert_eq!(p.parcours.as_ref().unwrap().besoins, vec![besoin("4", "NON_EXPLORE"), besoin("16", "BESOIN")]);
 
         // An orientation meeting without a type de parcours: no orientation, the date stays
         // in the parcours; null fields are absent; the unknown field is ignored.
@@ -522,7 +512,7 @@ mod tests {
         assert_eq!(parcours.prestations[1].date_debut, "2024-04-15");
 
         // A need whose value is null is not given.
-        assert_eq!(b.personnes[5].parcours.as_ref().unwrap().besoins, vec![besoin("SE_FORMER", "BESOIN")]);
+        assert_eq!(b.personnes[5].parcours.as_ref().unwrap().besoins, vec![besoin("5", "BESOIN")]);
 
         // The least a line may carry.
         let p = &b.personnes[6];
@@ -610,7 +600,7 @@ mod tests {
             (
                 8,
                 Some("diagnostic"),
-                "clé n° 2 : besoin inconnu (ELABORER_PROJET, CONFIRMER_PROJET, VALORISER_COMPETENCES, REUSSIR_CANDIDATURES, PREPARER_ENTRETIENS, RECHERCHER_OFFRES, SE_FORMER, COMPETENCES_NUMERIQUES, CREER_ENTREPRISE)",
+                "clé n° 2 : besoin inconnu (1 à 21, ou ELABORER_PROJET, CONFIRMER_PROJET, VALORISER_COMPETENCES, REUSSIR_CANDIDATURES, PREPARER_ENTRETIENS, RECHERCHER_OFFRES, SE_FORMER, COMPETENCES_NUMERIQUES, CREER_ENTREPRISE)",
             ),
             (8, Some("diagnostic.se-former"), "besoin déjà renseigné dans ce diagnostic"),
             (8, Some("diagnostic.ELABORER_PROJET"), "valeur du besoin inconnue (NON_EXPLORE, BESOIN, POINT_FORT)"),
@@ -618,7 +608,7 @@ mod tests {
             (
                 9,
                 Some("diagnostic[1].code"),
-                "besoin inconnu (ELABORER_PROJET, CONFIRMER_PROJET, VALORISER_COMPETENCES, REUSSIR_CANDIDATURES, PREPARER_ENTRETIENS, RECHERCHER_OFFRES, SE_FORMER, COMPETENCES_NUMERIQUES, CREER_ENTREPRISE)",
+                "besoin inconnu (1 à 21, ou ELABORER_PROJET, CONFIRMER_PROJET, VALORISER_COMPETENCES, REUSSIR_CANDIDATURES, PREPARER_ENTRETIENS, RECHERCHER_OFFRES, SE_FORMER, COMPETENCES_NUMERIQUES, CREER_ENTREPRISE)",
             ),
             (9, Some("diagnostic[2]"), "objet JSON attendu"),
             (10, Some("prestations[0].duree_jours"), duree),

@@ -69,26 +69,40 @@ impl Table {
     }
 }
 
-/// Freins périphériques (seed 004 annex 1) → `Thematique`.
+/// Freins périphériques (seed 004 annex 1) → the core's `CodeContrainte`, France Travail's
+/// contraintes 23–29 (read by SIGMA's code or label, France Travail's label, or the core's
+/// former code, first in each list).
 pub const FREINS: Table = Table {
     quoi: "frein périphérique",
     inconnu: "inconnu",
     codes: &[
-        Code { sigma: "FIN", dude: "FINANCES", libelles: &["Faire face à des difficultés financières"] },
-        Code { sigma: "LOG", dude: "LOGEMENT", libelles: &["Faire face à des difficultés de logement"] },
-        Code { sigma: "SAN", dude: "SANTE", libelles: &["Prendre en compte son état de santé"] },
+        Code { sigma: "FIN", dude: "28", libelles: &["FINANCES", "Faire face à des difficultés financières"] },
+        Code { sigma: "LOG", dude: "27", libelles: &["LOGEMENT", "Faire face à des difficultés de logement"] },
+        Code { sigma: "SAN", dude: "25", libelles: &["SANTE", "Prendre en compte son état de santé"] },
         Code {
             sigma: "ADM",
-            dude: "ADMIN_JURIDIQUE",
-            libelles: &["Faire face à des difficultés administratives ou juridiques"],
+            dude: "29",
+            libelles: &["ADMIN_JURIDIQUE", "Faire face à des difficultés administratives ou juridiques"],
         },
-        Code { sigma: "FAM", dude: "FAMILLE", libelles: &["Surmonter des contraintes familiales"] },
+        Code {
+            sigma: "FAM",
+            dude: "24",
+            libelles: &["FAMILLE", "Surmonter des contraintes familiales", "Surmonter ses contraintes familiales"],
+        },
         Code {
             sigma: "COM",
-            dude: "INSERTION_COMMUNICATION",
-            libelles: &["Développer ses capacités d'insertion et de communication"],
+            dude: "26",
+            libelles: &[
+                "INSERTION_COMMUNICATION",
+                "Développer ses capacités d'insertion et de communication",
+                "Développer ses capacités en lecture, écriture et calcul",
+            ],
         },
-        Code { sigma: "MOB", dude: "TRANSPORT", libelles: &["Accéder à un moyen de transport"] },
+        Code {
+            sigma: "MOB",
+            dude: "23",
+            libelles: &["TRANSPORT", "Accéder à un moyen de transport", "Développer sa mobilité"],
+        },
     ],
 };
 
@@ -309,10 +323,7 @@ mod tests {
     #[test]
     fn dude_codes_are_the_core_codes() {
         let dude = |t: &Table| t.codes.iter().map(|c| c.dude).collect::<Vec<_>>();
-        assert_eq!(
-            dude(&FREINS),
-            ["FINANCES", "LOGEMENT", "SANTE", "ADMIN_JURIDIQUE", "FAMILLE", "INSERTION_COMMUNICATION", "TRANSPORT"]
-        );
+        assert_eq!(dude(&FREINS), ["28", "27", "25", "29", "24", "26", "23"]);
         assert_eq!(dude(&DECISIONS), ["MAINTIEN_AXE2", "ORIENTATION_SOCIAL_EXCLUSIF", "FIN_AXE2"]);
         assert_eq!(dude(&SORTIES).len(), 9);
         assert_eq!(dude(&MOTIFS).len(), 6);
@@ -331,7 +342,7 @@ mod tests {
 
     #[test]
     fn lists() {
-        assert_eq!(FREINS.lire_liste("FIN| logement |FIN||SANTE").unwrap(), ["FINANCES", "LOGEMENT", "SANTE"]);
+        assert_eq!(FREINS.lire_liste("FIN| logement |FIN||SANTE").unwrap(), ["28", "27", "25"]);
         assert_eq!(FREINS.lire_liste("").unwrap(), Vec::<String>::new());
         let e = FREINS.lire_liste("FIN|Dupont").unwrap_err();
         assert!(e.contains("position 2") && !e.contains("Dupont"), "{e}");

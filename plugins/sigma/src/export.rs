@@ -168,7 +168,7 @@ mod tests {
             },
             accompagnement: Some(AccompagnementGlobal {
                 date_debut: Some("2024-01-15".into()),
-                freins: vec!["FINANCES".into(), "LOGEMENT".into()],
+                freins: vec!["28".into(), "27".into()],
                 motifs_non_integration: vec![],
                 bilans: vec![
                     bilan("2025-01-10", "OBJECTIF_ATTEINT", "FIN_AXE2", Some("EMPLOI_CDI")),

@@ -784,7 +784,7 @@ mod tests {
             ag(a),
             &AccompagnementGlobal {
                 date_debut: Some("2024-01-15".into()),
-                freins: vec!["FINANCES".into(), "LOGEMENT".into()],
+                freins: vec!["28".into(), "27".into()],
                 motifs_non_integration: vec![],
                 bilans: vec![
                     Bilan {
@@ -807,7 +807,7 @@ mod tests {
         // Labels instead of codes, lower-case message type.
         let lea = &b.personnes[1];
         assert_eq!(lea.identite.nom, "Lefèvre");
-        assert_eq!(ag(lea).freins, ["SANTE", "TRANSPORT"]);
+        assert_eq!(ag(lea).freins, ["25", "23"]);
         assert_eq!(
             ag(lea).bilans,
             [Bilan {
@@ -823,14 +823,14 @@ mod tests {
         assert_eq!(ag(c).date_debut, None);
         assert_eq!(ag(c).motifs_non_integration, ["NON_ADHESION_ABSENT", "FREINS_NON_IDENTIFIES"]);
         let e = &b.personnes[4];
-        assert_eq!(ag(e).freins, ["FAMILLE", "INSERTION_COMMUNICATION", "TRANSPORT", "SANTE"]);
+        assert_eq!(ag(e).freins, ["24", "26", "23", "25"]);
         assert_eq!(ag(e).motifs_non_integration, ["NON_ADHESION_REFUS_SOCIAL", "PUBLIC_NON_CONCERNE"]);
         assert_eq!(e.contact.as_ref().unwrap().adresse.as_ref().unwrap().ligne1, "", "no street line given");
         // BILAN before DIAGNOSTIC, merged.
         let g = &b.personnes[6];
         assert_eq!(g.numero, 12);
         assert_eq!(ag(g).date_debut.as_deref(), Some("2023-12-20"));
-        assert_eq!(ag(g).freins, ["FAMILLE", "INSERTION_COMMUNICATION"]);
+        assert_eq!(ag(g).freins, ["24", "26"]);
         assert_eq!(ag(g).bilans[0].sortie.as_deref(), Some("EMPLOI_CDD_CTT_MOINS_6_MOIS"));
         assert_eq!(b.personnes[11].identite.nir.as_deref(), Some("286122A00403362"), "Corsica");
         // Prolongations only, sorted.
@@ -986,7 +986,7 @@ mod tests {
         assert_eq!(numeros, [2, 16, 28], "R (line 24) and S (26-27) have no accepted line");
         let p = &b.personnes[0];
         assert_eq!(ag(p).date_debut.as_deref(), Some("2024-01-01"));
-        assert_eq!(ag(p).freins, ["LOGEMENT"]);
+        assert_eq!(ag(p).freins, ["27"]);
         assert_eq!(
             ag(p).bilans,
             [Bilan {
@@ -999,12 +999,12 @@ mod tests {
         assert_eq!(ag(p).prolongations, ["2025-01-01"]);
         let q = &b.personnes[1];
         assert_eq!(q.identite.prenom, "Alice", "identity of the first accepted line (20)");
-        assert_eq!(ag(q).freins, ["FINANCES"]);
+        assert_eq!(ag(q).freins, ["28"]);
         assert!(ag(q).bilans.is_empty() && ag(q).prolongations.is_empty());
         let t = &b.personnes[2];
         assert_eq!(t.identite.nom, "Dupuis", "line 35 differs only in case and accents: accepted");
         assert_eq!(ag(t).prolongations, ["2025-06-01"]);
-        assert_eq!(ag(t).freins, ["SANTE"]);
+        assert_eq!(ag(t).freins, ["25"]);
     }
 
     #[test]
@@ -1082,7 +1082,7 @@ mod tests {
              DIAGNOSTIC;1800177288001;Nom;Prénom;01/01/1980;77000;Melun;01/01/2024;FIN;;;;;;;123456A\n";
         let b = lire(souple.as_bytes(), &[], 10).unwrap();
         assert!(b.errors.is_empty(), "{:?}", b.errors);
-        assert_eq!(ag(&b.personnes[0]).freins, ["FINANCES"]);
+        assert_eq!(ag(&b.personnes[0]).freins, ["28"]);
         // Only the header: no person, no error.
         let b = lire(ENTETE.as_bytes(), &[], 10).unwrap();
         assert_eq!(b, Batch::default());

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::codes::coded_enum;
-use super::contraintes::Thematique;
+use super::contraintes::CodeContrainte;
 
 coded_enum!(
     ModaliteAccompagnement, "modalité d'accompagnement" {
@@ -110,9 +110,9 @@ impl BilanGlobal {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccompagnementGlobal {
-    /// Freins périphériques (the seven thématiques).
+    /// Freins périphériques (the seven contraintes 23–29 of France Travail's thématique).
     #[serde(default)]
-    pub freins: Vec<Thematique>,
+    pub freins: Vec<CodeContrainte>,
     #[serde(default)]
     pub motifs_non_integration: Vec<MotifNonIntegration>,
     #[serde(default)]
@@ -228,7 +228,7 @@ mod tests {
         let old = Accompagnement::fusionner(
             None,
             Some(AccompagnementGlobal {
-                freins: vec![Thematique::Logement],
+                freins: vec![CodeContrainte::Logement],
                 bilans: vec![bilan("2026-01-10", ResultatBilan::Partiel)],
                 ..Default::default()
             }),
@@ -251,7 +251,7 @@ mod tests {
         .unwrap();
         let g = new.global.unwrap();
         assert_eq!(g.bilans.iter().map(|b| b.date).collect::<Vec<_>>(), vec![d("2026-01-10"), d("2026-07-10")]);
-        assert_eq!(g.freins, vec![Thematique::Logement], "freins not in the file are kept");
+        assert_eq!(g.freins, vec![CodeContrainte::Logement], "freins not in the file are kept");
         assert_eq!(g.prolongations, vec![d("2027-01-10")]);
         assert_eq!(new.date_debut, d("2025-07-01"));
     }

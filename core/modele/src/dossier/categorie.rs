@@ -19,5 +19,6 @@ coded_enum!(
         ProjetsCreation => ("projets_creation", "Projets de création, reprise ou franchise"),
         AccompagnementGlobal => ("accompagnement", "Accompagnement (dont global)"),
         ContactsEchanges => ("echanges", "Contacts et échanges"),
+        RendezVous => ("rendez_vous", "Rendez-vous du parcours"),
     }
 );

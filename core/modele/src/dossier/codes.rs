@@ -19,17 +19,34 @@ pub trait Coded: Sized + Copy + 'static {
     const ALL: &'static [Self];
     fn code(self) -> &'static str;
     fn libelle(self) -> &'static str;
+    /// A value's former code, still read (stored data, partners' older clients) and
+    /// never written.
+    fn ancien(_code: &str) -> Option<Self> {
+        None
+    }
     fn from_code(code: &str) -> Result<Self, UnknownCode> {
-        Self::ALL.iter().copied().find(|v| v.code() == code).ok_or_else(|| UnknownCode {
+        Self::ALL.iter().copied().find(|v| v.code() == code).or_else(|| Self::ancien(code)).ok_or_else(|| UnknownCode {
             enumeration: Self::NAME,
             allowed: Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
         })
     }
 }
 
-/// Declares a coded enumeration: `Variant => ("CODE", "Libellé")`.
+/// Declares a coded enumeration: `Variant => ("CODE", "Libellé")`, optionally followed by
+/// `anciens { "FORMER_CODE" => Variant, … }`: former codes still read, never written.
 macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident, $label:literal { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $lib:literal)),+ $(,)? }
+        anciens { $($ancien:literal => $cible:ident),+ $(,)? }) => {
+        $crate::dossier::codes::coded_enum!(@enum $(#[$meta])* $name, $label { $($(#[$vmeta])* $variant => ($code, $lib)),+ }
+            fn ancien(code: &str) -> Option<Self> {
+                match code { $($ancien => Some(Self::$cible),)+ _ => None }
+            }
+        );
+    };
     ($(#[$meta:meta])* $name:ident, $label:literal { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $lib:literal)),+ $(,)? }) => {
+        $crate::dossier::codes::coded_enum!(@enum $(#[$meta])* $name, $label { $($(#[$vmeta])* $variant => ($code, $lib)),+ });
+    };
+    (@enum $(#[$meta:meta])* $name:ident, $label:literal { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $lib:literal)),+ } $($extra:item)*) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
@@ -39,6 +56,7 @@ macro_rules! coded_enum {
             const ALL: &'static [Self] = &[$(Self::$variant),+];
             fn code(self) -> &'static str { match self { $(Self::$variant => $code),+ } }
             fn libelle(self) -> &'static str { match self { $(Self::$variant => $lib),+ } }
+            $($extra)*
         }
 
         impl serde::Serialize for $name {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::codes::coded_enum;
+use super::codes::{Coded, coded_enum};
 
 coded_enum!(
     /// Value of a need ("cases à cocher").
@@ -16,19 +16,76 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// Needs explored in a diagnostic.
+    /// Needs explored in a diagnostic: France Travail's codes and labels (the v1 reference
+    /// lists 1–6 and 8–21; 7, the services numériques, belongs to the autonomie numérique
+    /// of v4). Former DUDE codes are still read.
     CodeBesoin, "besoin" {
-        ElaborerProjet => ("ELABORER_PROJET", "Élaborer son projet professionnel"),
-        ConfirmerProjet => ("CONFIRMER_PROJET", "Confirmer son projet professionnel"),
-        ValoriserCompetences => ("VALORISER_COMPETENCES", "Valoriser ses compétences"),
-        ReussirCandidatures => ("REUSSIR_CANDIDATURES", "Réussir ses candidatures"),
-        PreparerEntretiens => ("PREPARER_ENTRETIENS", "Préparer ses entretiens d'embauche"),
-        RechercherOffres => ("RECHERCHER_OFFRES", "Rechercher des offres et entreprises"),
-        SeFormer => ("SE_FORMER", "Se former"),
-        CompetencesNumeriques => ("COMPETENCES_NUMERIQUES", "Développer ses compétences numériques"),
-        CreerEntreprise => ("CREER_ENTREPRISE", "Créer ou reprendre une entreprise"),
+        PointsForts => ("1", "Identifier ses points forts et ses compétences"),
+        OpportunitesEmploi => ("2", "Connaître les opportunités d’emploi"),
+        DecouvrirMetier => ("3", "Découvrir un métier ou un secteur d’activité"),
+        ConfirmerMetier => ("4", "Confirmer son choix de métier"),
+        TrouverFormation => ("5", "Trouver sa formation"),
+        DossierFormation => ("6", "Monter son dossier de formation"),
+        ServicesNumeriques => ("7", "Connaître et utiliser les services numériques"),
+        ValoriserCompetences => ("8", "Valoriser ses compétences"),
+        CvLettre => ("9", "Réaliser un CV et/ou une lettre de motivation"),
+        Reseau => ("10", "Développer son réseau"),
+        OrganiserRecherche => ("11", "Organiser ses démarches de recherche d’emploi"),
+        RepondreOffres => ("12", "Répondre à des offres d’emploi"),
+        CandidaturesSpontanees => ("13", "Faire des candidatures spontanées"),
+        SuivreCandidatures => ("14", "Suivre ses candidatures et relancer les recruteurs"),
+        Entretien => ("15", "Convaincre un recruteur en entretien"),
+        DefinirCreation => ("16", "Définir son projet de création d’entreprise"),
+        StructurerCreation => ("17", "Structurer son projet de création d’entreprise"),
+        DevelopperEntreprise => ("18", "Développer son entreprise"),
+        EmploiEtranger => ("19", "Connaître les opportunités d’emploi à l’étranger"),
+        AidesEtranger => ("20", "S’informer sur les aides pour travailler à l’étranger"),
+        RetourFrance => ("21", "S’organiser suite à son retour en France"),
+    }
+    anciens {
+        "ELABORER_PROJET" => DecouvrirMetier, "CONFIRMER_PROJET" => ConfirmerMetier,
+        "VALORISER_COMPETENCES" => ValoriserCompetences, "REUSSIR_CANDIDATURES" => CvLettre,
+        "PREPARER_ENTRETIENS" => Entretien, "RECHERCHER_OFFRES" => OrganiserRecherche,
+        "SE_FORMER" => TrouverFormation, "COMPETENCES_NUMERIQUES" => ServicesNumeriques,
+        "CREER_ENTREPRISE" => DefinirCreation,
     }
 );
+
+coded_enum!(
+    /// Thématiques of the needs (v4 `thematiquesBesoins`): 1 and 2 are France Travail's
+    /// (public client fixtures); the reference gives no others, so the rest are DUDE's.
+    ThematiqueBesoin, "thématique de besoins" {
+        ChoisirMetier => ("1", "Choisir un métier"),
+        SeFormer => ("2", "Se former"),
+        Candidature => ("CANDIDATURE", "Préparer sa candidature"),
+        RechercheEmploi => ("RECHERCHE_EMPLOI", "Trouver un emploi"),
+        Creation => ("CREATION", "Créer ou développer son entreprise"),
+        International => ("INTERNATIONAL", "Travailler à l'étranger"),
+    }
+);
+
+impl CodeBesoin {
+    /// The besoins a diagnostic lists (France Travail's v1: all but 7).
+    pub fn du_diagnostic() -> impl Iterator<Item = CodeBesoin> {
+        CodeBesoin::ALL.iter().copied().filter(|b| *b != CodeBesoin::ServicesNumeriques)
+    }
+
+    /// Its thématique (`None` for 7, part of the autonomie numérique).
+    pub fn thematique(self) -> Option<ThematiqueBesoin> {
+        use CodeBesoin::*;
+        Some(match self {
+            PointsForts | OpportunitesEmploi | DecouvrirMetier | ConfirmerMetier => ThematiqueBesoin::ChoisirMetier,
+            TrouverFormation | DossierFormation => ThematiqueBesoin::SeFormer,
+            ServicesNumeriques => return None,
+            ValoriserCompetences | CvLettre | Reseau => ThematiqueBesoin::Candidature,
+            OrganiserRecherche | RepondreOffres | CandidaturesSpontanees | SuivreCandidatures | Entretien => {
+                ThematiqueBesoin::RechercheEmploi
+            }
+            DefinirCreation | StructurerCreation | DevelopperEntreprise => ThematiqueBesoin::Creation,
+            EmploiEtranger | AidesEtranger | RetourFrance => ThematiqueBesoin::International,
+        })
+    }
+}
 
 coded_enum!(
     /// Statut of a diagnostic.
@@ -40,21 +97,24 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// Typologie of a diagnostic.
+    /// Typologie of a diagnostic: `MR` and its label are France Travail's (`codeTypologie`,
+    /// `typologie`); the reference gives no other, so the two others are DUDE's.
     TypologieDiagnostic, "typologie du diagnostic" {
-        MetierRecherche => ("METIER_RECHERCHE", "Métier recherché"),
-        ProjetEvolution => ("PROJET_EVOLUTION", "Projet d'évolution professionnelle"),
-        ProjetCreation => ("PROJET_CREATION", "Projet de création ou reprise d'entreprise"),
+        MetierRecherche => ("MR", "métier recherché"),
+        ProjetEvolution => ("PROJET_EVOLUTION", "projet d'évolution professionnelle"),
+        ProjetCreation => ("PROJET_CREATION", "projet de création ou reprise d'entreprise"),
     }
+    anciens { "METIER_RECHERCHE" => MetierRecherche }
 );
 
 coded_enum!(
-    /// Levels of the pouvoir d'agir.
-    NiveauPouvoirAgir, "niveau du pouvoir d'agir" {
-        Faible => ("FAIBLE", "Faible"),
-        Moyen => ("MOYEN", "Moyen"),
-        Eleve => ("ELEVE", "Élevé"),
+    /// Answers of the pouvoir d'agir (confiance, accompagnement), France Travail's values.
+    NiveauPouvoirAgir, "réponse du pouvoir d'agir" {
+        Oui => ("OUI", "Oui"),
+        Non => ("NON", "Non"),
+        NeSaitPas => ("NE_SAIT_PAS", "Ne sait pas"),
     }
+    anciens { "FAIBLE" => Non, "MOYEN" => NeSaitPas, "ELEVE" => Oui }
 );
 
 coded_enum!(

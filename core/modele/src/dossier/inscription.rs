@@ -275,6 +275,27 @@ impl HistoriqueInscription {
             .map(|(start, _)| start)
     }
 
+    /// `m_duree_inscription_12/24/36` (France Travail's contrat-usager v2): the number of
+    /// months the person was registered within the `months` months up to `jour`, from the
+    /// same periods as `dateInscription12/24/36`. The window `]jour − months, jour]` is cut
+    /// into `months` calendar months counted back from `jour`; a month counts when the
+    /// person was registered every day of it — so a person registered throughout gets
+    /// `months`, and one registered half of it about half.
+    pub fn mois_inscrits_dans(&self, jour: NaiveDate, months: u32) -> u32 {
+        let periodes = self.periodes();
+        let inscrit_tout = |debut: NaiveDate, fin: NaiveDate| {
+            // [debut, fin] inside one period [start, end)
+            periodes.iter().any(|(start, end)| *start <= debut && end.is_none_or(|e| e > fin))
+        };
+        (0..months)
+            .filter(|k| {
+                let fin = jour.checked_sub_months(Months::new(*k));
+                let debut = jour.checked_sub_months(Months::new(k + 1)).and_then(|d| d.succ_opt());
+                matches!((debut, fin), (Some(debut), Some(fin)) if inscrit_tout(debut, fin))
+            })
+            .count() as u32
+    }
+
     /// Rechercher usager finds people registered, or whose registration ended (radiation
     /// or cessation) less than three years before `jour`.
     pub fn recherchable_au(&self, jour: NaiveDate) -> bool {
@@ -367,6 +388,22 @@ mod tests {
         assert_eq!(h.date_inscription_dans(d("2024-04-30"), 12), Some(d("2020-01-15")));
         let open = HistoriqueInscription::from_events(vec![ins("2015-03-01")]).unwrap();
         assert_eq!(open.date_inscription_dans(today, 12), Some(d("2015-03-01")));
+    }
+
+    #[test]
+    fn months_registered_within_the_last_12_24_36() {
+        let today = d("2025-06-30");
+        let h = HistoriqueInscription::from_events(vec![ins("2023-01-01")]).unwrap();
+        assert_eq!((h.mois_inscrits_dans(today, 12), h.mois_inscrits_dans(today, 24)), (12, 24));
+        assert_eq!(h.mois_inscrits_dans(today, 36), 29, "registered since January 2023: 29 whole months");
+        // registered nine months, then a closure three months ago
+        let h = HistoriqueInscription::from_events(vec![ins("2024-06-15"), cess("2025-03-31")]).unwrap();
+        assert_eq!(h.mois_inscrits_dans(today, 12), 9);
+        // a gap of one day breaks the month it falls in
+        let h = HistoriqueInscription::from_events(vec![ins("2024-01-01"), cess("2025-01-15"), reins("2025-01-16")])
+            .unwrap();
+        assert_eq!(h.mois_inscrits_dans(today, 12), 11);
+        assert_eq!(HistoriqueInscription::default().mois_inscrits_dans(today, 12), 0);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod metiers;
 pub mod nir;
 pub mod orientation;
 pub mod parcours;
+pub mod rendez_vous;
 pub mod rsa;
 
 use chrono::NaiveDate;
@@ -64,6 +65,7 @@ pub struct Dossier {
     pub projets_creation: Vec<metiers::ProjetCref>,
     pub accompagnement: Option<accompagnement::Accompagnement>,
     pub echanges: Vec<echanges::Echange>,
+    pub rendez_vous: rendez_vous::RendezVousParcours,
 }
 
 impl Dossier {
@@ -87,6 +89,7 @@ impl Dossier {
             projets_creation: Vec::new(),
             accompagnement: None,
             echanges: Vec::new(),
+            rendez_vous: Default::default(),
         }
     }
 

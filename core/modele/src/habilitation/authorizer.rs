@@ -67,6 +67,7 @@ coded_enum!(
         HorsTerritoire => ("HORS_TERRITOIRE", "Personne hors du territoire de compétence"),
         HorsPublic => ("HORS_PUBLIC", "Personne hors des publics de la convention"),
         MfaRequise => ("MFA_REQUISE", "Authentification multifacteur requise par la convention"),
+        ScopeNonAccorde => ("SCOPE_NON_ACCORDE", "Le jeton d'accès ne porte pas le scope de cette API"),
     }
 );
 

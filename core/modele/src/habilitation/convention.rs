@@ -41,6 +41,22 @@ impl Acces {
     }
 }
 
+coded_enum!(
+    /// How the callers of a convention's applications are identified (the agent headers).
+    ModeAppelants, "identification des appelants" {
+        AgentsHabilites => ("AGENTS_HABILITES", "Agents habilités seulement"),
+        DeclaresParApplication => ("DECLARES_PAR_APPLICATION", "Identité déclarée par l'application, qui en répond"),
+    }
+);
+
+// the enum is the macro's: `#[default]` cannot be put on its variant
+#[allow(clippy::derivable_impls)]
+impl Default for ModeAppelants {
+    fn default() -> Self {
+        ModeAppelants::AgentsHabilites
+    }
+}
+
 /// Direction of an exchange through an adapter: a partner file in, or a dossier event
 /// out to the partner's system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -164,9 +180,18 @@ pub struct Convention {
     pub conservation_mois: u16,
     /// Breach-notice delay in hours (48 or 36 in the seeds).
     pub delai_notification_violation_h: u16,
-    /// Agent `BATCH` allowed (automated jobs).
+    /// Agent `BATCH` allowed (automated jobs), with habilitated agents.
     #[serde(default)]
     pub batch_autorise: bool,
+    /// How callers are identified: habilitated agents only (default), or, for machine
+    /// access, the identity the application declares (`BATCH`, `BATCH-<nom>`, an agent
+    /// name it vouches for, no agent headers on the generation-1 routes).
+    #[serde(default)]
+    pub appelants: ModeAppelants,
+    /// Scopes of France Travail's live API granted to the convention's applications
+    /// (`api_rechercher-usagerv2`…; see `habilitation::scopes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
     #[serde(default)]
     pub sla: CiblesSla,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +237,12 @@ impl Convention {
             if !(w.starts_with("https://") || local) || w.len() > 500 {
                 return Err("webhookIncidents : URL https:// attendue (http:// seulement en local)".into());
             }
+        }
+        if self.scopes.iter().any(|s| super::scopes::api(s).is_none()) {
+            return Err(format!(
+                "scopes : scope inconnu (admis : {})",
+                super::scopes::SCOPES.iter().map(|s| s.nom).collect::<Vec<_>>().join(", ")
+            ));
         }
         if let Some(a) = &self.adaptateur
             && a.directions.contains(&Sens::Export)

@@ -6,10 +6,12 @@ pub mod administrateur;
 pub mod agent;
 pub mod authorizer;
 pub mod client;
+pub mod connexion;
 pub mod convention;
 pub mod organisation;
 pub mod perimetre;
 pub mod registre;
+pub mod scopes;
 
 use std::sync::Arc;
 
@@ -44,9 +46,16 @@ pub struct Appelant {
     /// The agent authenticated with several factors.
     pub mfa: bool,
     pub request_id: String,
+    /// The scopes the token carries (`habilitation::scopes`).
+    pub scopes: Vec<String>,
 }
 
 impl Appelant {
+    /// Whether the token carries `scope`.
+    pub fn a_le_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
     /// The key of the partner's identifiers (`idNational`, métier ids): its organisation.
     pub fn partenaire(&self) -> &str {
         &self.organisation.id
@@ -66,9 +75,15 @@ pub enum AuthError {
     MissingAgent(&'static str),
     #[error("en-tête {0} trop long (128 caractères au plus)")]
     AgentTooLong(&'static str),
-    #[error("agent inconnu de l'organisation de l'application, ou nom et prénom différents de l'habilitation")]
+    #[error(
+        "agent inconnu : les en-têtes pa-identifiant-agent, pa-nom-agent et pa-prenom-agent ne désignent aucun agent habilité de l'organisation de l'application"
+    )]
     UnknownAgent,
-    #[error("l'agent BATCH n'est pas autorisé par la convention")]
+    #[error("administrateur inconnu des habilitations")]
+    UnknownAdministrator,
+    #[error(
+        "agent BATCH ou BATCH-… non admis : la convention n'autorise pas cet accès machine (en-tête pa-identifiant-agent)"
+    )]
     BatchNotAllowed,
 }
 
@@ -92,39 +107,78 @@ pub fn agent_from_headers(
     })
 }
 
-/// Finds the habilitated agent behind the declared one: same organisation as the
-/// application, same name and first name (case-insensitive). `BATCH` stands for the
-/// automated jobs of a convention that allows them.
-pub fn resoudre_agent(
+/// The agent headers as received (each absent or not).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntetesAgent<'a> {
+    pub identifiant: Option<&'a str>,
+    pub nom: Option<&'a str>,
+    pub prenom: Option<&'a str>,
+}
+
+impl EntetesAgent<'_> {
+    fn absentes(&self) -> bool {
+        [self.identifiant, self.nom, self.prenom].iter().all(|v| v.is_none_or(|s| s.trim().is_empty()))
+    }
+}
+
+/// Identifies who acts behind an application's call, as its convention says
+/// (`Convention::appelants`):
+/// - a habilitated agent of the application's organisation, same name and first name
+///   (case-insensitive), always;
+/// - `BATCH`, the automated jobs of a convention that allows them (`batch_autorise`);
+/// - with `DeclaresParApplication`, the identity the application declares, which it
+///   answers for: `BATCH`, `BATCH-<nom>`, any agent name, and, where `sans_entetes` (the
+///   generation-1 routes that never carried them), no agent headers at all.
+///
+/// Declared identities act with the `BATCH` role; their identifier is journaled as sent
+/// (`APPLICATION` when there was none).
+pub fn identifier_agent(
     registre: &registre::Registre,
     client: &ApiClient,
     convention: &Convention,
-    declare: &AgentDeclare,
+    entetes: EntetesAgent<'_>,
+    sans_entetes: bool,
 ) -> Result<AgentHabilite, AuthError> {
-    if declare.identifiant == "BATCH" {
-        if !convention.batch_autorise {
+    let declares = convention.appelants == convention::ModeAppelants::DeclaresParApplication;
+    let declare = if declares && sans_entetes && entetes.absentes() {
+        AgentDeclare { identifiant: "APPLICATION".into(), nom: client.nom.clone(), prenom: client.client_id.clone() }
+    } else {
+        agent_from_headers(entetes.identifiant, entetes.nom, entetes.prenom)?
+    };
+    let pseudo = |declare: &AgentDeclare| AgentHabilite {
+        id: format!("DECLARE/{}/{}", client.client_id, declare.identifiant),
+        organisation_id: client.organisation_id.clone(),
+        identifiant: declare.identifiant.clone(),
+        nom: declare.nom.clone(),
+        prenom: declare.prenom.clone(),
+        courriel: None,
+        role: agent::Role::Batch,
+        habilitation_debut: convention.debut,
+        habilitation_fin: convention.fin,
+        certification: Some(convention.debut),
+        revoque_le: client.revoque_le,
+    };
+    let batch = declare.identifiant == "BATCH" || declare.identifiant.starts_with("BATCH-");
+    if batch && !declares {
+        if declare.identifiant != "BATCH" || !convention.batch_autorise {
             return Err(AuthError::BatchNotAllowed);
         }
-        return Ok(AgentHabilite {
-            id: format!("BATCH/{}", client.client_id),
-            organisation_id: client.organisation_id.clone(),
-            identifiant: "BATCH".into(),
-            nom: declare.nom.clone(),
-            prenom: declare.prenom.clone(),
-            courriel: None,
-            role: agent::Role::Batch,
-            habilitation_debut: convention.debut,
-            habilitation_fin: convention.fin,
-            certification: Some(convention.debut),
-            revoque_le: client.revoque_le,
-        });
+        let mut a = pseudo(&declare);
+        a.id = format!("BATCH/{}", client.client_id);
+        return Ok(a);
     }
-    let a = registre.agents.get(&declare.identifiant).ok_or(AuthError::UnknownAgent)?;
     let same = |x: &str, y: &str| x.trim().to_lowercase() == y.trim().to_lowercase();
-    if a.organisation_id != client.organisation_id || !same(&a.nom, &declare.nom) || !same(&a.prenom, &declare.prenom) {
-        return Err(AuthError::UnknownAgent);
+    match registre.agents.get(&declare.identifiant) {
+        Some(a)
+            if a.organisation_id == client.organisation_id
+                && same(&a.nom, &declare.nom)
+                && same(&a.prenom, &declare.prenom) =>
+        {
+            Ok(a.clone())
+        }
+        _ if declares => Ok(pseudo(&declare)),
+        _ => Err(AuthError::UnknownAgent),
     }
-    Ok(a.clone())
 }
 
 #[cfg(test)]

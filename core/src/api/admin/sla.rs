@@ -247,14 +247,15 @@ pub async fn annoncer_changement(
     Ok((StatusCode::CREATED, Json(sla::annoncer_changement(state.services(), &admin, c).await?)))
 }
 
-/// The API versions in service, with their deprecation and sunset dates.
+/// Every API version served — the seed-named surface and each API of France Travail's
+/// live surface — with its status, deprecation and sunset dates.
 #[utoipa::path(get, path = "/admin/v1/sla/versions", tag = "SLA",
-    responses((status = 200, body = Vec<crate::sla::regles::changement::VersionApi>)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<crate::app::sla::gestion::VersionListee>)), security(("bearer" = [])))]
 pub async fn versions(
     State(state): State<AppState>,
     Authenticated(_admin): Authenticated<Administrateur>,
-) -> Json<Vec<crate::sla::regles::changement::VersionApi>> {
-    Json(state.services().versions.liste())
+) -> Json<Vec<crate::app::sla::gestion::VersionListee>> {
+    Json(sla::versions(state.services()))
 }
 
 /// Records a version's lifetime (a deprecated version answers with Deprecation/Sunset).

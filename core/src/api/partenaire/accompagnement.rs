@@ -12,6 +12,7 @@ use crate::api::AppState;
 use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
+use crate::app::acces::Reference;
 use crate::app::accompagnement;
 use crate::app::error::Refus;
 use crate::dossier::accompagnement::{BilanGlobal, DecisionBilan, RefusBilan, ResultatBilan, SortieAccompagnement};
@@ -53,9 +54,11 @@ pub async fn enregistrer_bilan(
     };
     let bilan =
         BilanGlobal::nouveau(date, req.resultat, req.decision, req.sortie, state.clock().today()).map_err(refus)?;
-    accompagnement::enregistrer_bilan(state.services(), &appelant, &id_national, bilan).await.map_err(|e| match e {
-        Refus::Regle(r) => refus(r),
-        Refus::App(e) => ApiError::App(e),
-    })?;
+    accompagnement::enregistrer_bilan(state.services(), &appelant, Reference::IdNational(&id_national), bilan)
+        .await
+        .map_err(|e| match e {
+            Refus::Regle(r) => refus(r),
+            Refus::App(e) => ApiError::App(e),
+        })?;
     Ok(Json(ENREGISTRE))
 }

@@ -14,6 +14,7 @@ use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
 use crate::app::AppError;
+use crate::app::acces::Reference;
 use crate::app::diagnostic;
 use crate::app::error::Refus;
 use crate::dossier::codes::Coded;
@@ -30,7 +31,8 @@ pub struct CodeLibelleValeur {
     pub valeur: &'static str,
 }
 
-fn clv<C: Coded, V: Coded>(c: C, v: V) -> CodeLibelleValeur {
+/// A coded value with its label and the value recorded (both surfaces).
+pub(crate) fn clv<C: Coded, V: Coded>(c: C, v: V) -> CodeLibelleValeur {
     CodeLibelleValeur { code: c.code(), libelle: c.libelle(), valeur: v.code() }
 }
 
@@ -203,9 +205,9 @@ fn besoins_dto(appelant: &Appelant, state: &AppState, d: &Diagnostic) -> Vec<Bes
 fn thematiques_dto(c: &Contraintes) -> Vec<ThematiqueDto> {
     par_thematique(c)
         .into_iter()
-        .map(|(t, list)| ThematiqueDto {
-            code: t.code(),
-            libelle: t.libelle(),
+        .map(|((code, libelle), list)| ThematiqueDto {
+            code,
+            libelle,
             conseiller: c.conseiller.clone(),
             date_de_modification: c.date_de_modification,
             contraintes: list
@@ -236,8 +238,14 @@ pub async fn besoins(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<BesoinsReponse>>, ApiError> {
-    let l =
-        diagnostic::diagnostic(state.services(), &appelant, &id_national, "diagnostic.besoins", pq.provenance).await?;
+    let l = diagnostic::diagnostic(
+        state.services(),
+        &appelant,
+        Reference::IdNational(&id_national),
+        "diagnostic.besoins",
+        pq.provenance,
+    )
+    .await?;
     Ok(repondre(l, |d| BesoinsReponse { besoins_par_diagnostic: besoins_dto(&appelant, &state, &d) }))
 }
 
@@ -254,8 +262,14 @@ pub async fn diagnostics(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<DiagnosticsReponse>>, ApiError> {
-    let l = diagnostic::diagnostic(state.services(), &appelant, &id_national, "diagnostic.diagnostics", pq.provenance)
-        .await?;
+    let l = diagnostic::diagnostic(
+        state.services(),
+        &appelant,
+        Reference::IdNational(&id_national),
+        "diagnostic.diagnostics",
+        pq.provenance,
+    )
+    .await?;
     Ok(repondre(l, |d| DiagnosticsReponse {
         liste_diagnostics: d
             .diagnostics
@@ -305,24 +319,30 @@ pub async fn enregistrer_diagnostic(
             structure: c.structure.clone(),
         }),
     };
-    diagnostic::modifier_diagnostic(state.services(), &appelant, &id_national, &m.id_metier_chiffre, &modification)
-        .await
-        .map_err(|e| match e {
-            Refus::App(AppError::IdNational(e)) => {
-                ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
-            }
-            Refus::Regle(r @ RefusDiagnostic::ConseillerAutre) => ApiError::invalid(
-                "diagnostic[0].conseiller",
-                format!("diagnostic[0].conseiller : {r} (en-têtes pa-nom-agent, pa-prenom-agent)"),
-            ),
-            Refus::Regle(r @ RefusDiagnostic::NomMetierChange) => {
-                ApiError::invalid("diagnostic[0].nomMetier", format!("diagnostic[0].nomMetier : {r}"))
-            }
-            Refus::Regle(RefusDiagnostic::MetierInconnu) => {
-                ApiError::App(AppError::Inconnu("aucun diagnostic pour cet idMetierChiffre".into()))
-            }
-            Refus::App(e) => ApiError::App(e),
-        })?;
+    diagnostic::modifier_diagnostic(
+        state.services(),
+        &appelant,
+        Reference::IdNational(&id_national),
+        &m.id_metier_chiffre,
+        &modification,
+    )
+    .await
+    .map_err(|e| match e {
+        Refus::App(AppError::IdNational(e)) => {
+            ApiError::invalid("diagnostic[0].idMetierChiffre", format!("diagnostic[0].idMetierChiffre : {e}"))
+        }
+        Refus::Regle(r @ RefusDiagnostic::ConseillerAutre) => ApiError::invalid(
+            "diagnostic[0].conseiller",
+            format!("diagnostic[0].conseiller : {r} (en-têtes pa-nom-agent, pa-prenom-agent)"),
+        ),
+        Refus::Regle(r @ RefusDiagnostic::NomMetierChange) => {
+            ApiError::invalid("diagnostic[0].nomMetier", format!("diagnostic[0].nomMetier : {r}"))
+        }
+        Refus::Regle(RefusDiagnostic::MetierInconnu) => {
+            ApiError::App(AppError::Inconnu("aucun diagnostic pour cet idMetierChiffre".into()))
+        }
+        Refus::App(e) => ApiError::App(e),
+    })?;
     Ok(Json(ENREGISTRE))
 }
 
@@ -339,7 +359,8 @@ pub async fn contraintes(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<ContraintesReponse>>, ApiError> {
-    let l = diagnostic::contraintes(state.services(), &appelant, &id_national, pq.provenance).await?;
+    let l = diagnostic::contraintes(state.services(), &appelant, Reference::IdNational(&id_national), pq.provenance)
+        .await?;
     Ok(repondre(l, |c| ContraintesReponse { contraintes_individus: thematiques_dto(&c) }))
 }
 
@@ -361,7 +382,7 @@ pub async fn enregistrer_contraintes(
     diagnostic::enregistrer_contraintes(
         state.services(),
         &appelant,
-        &id_national,
+        Reference::IdNational(&id_national),
         &req.contraintes,
         date_exploration,
         &req.id_conseiller,
@@ -377,6 +398,13 @@ pub async fn enregistrer_contraintes(
         Refus::Regle(RefusContraintes::EnDouble(i)) => ApiError::invalid(
             format!("contraintes[{i}].code"),
             format!("contraintes[{i}].code : contrainte {} en double", req.contraintes[i].code.code()),
+        ),
+        Refus::Regle(RefusContraintes::AutreContrainte(i)) => ApiError::invalid(
+            format!("contraintes[{i}]"),
+            format!(
+                "contraintes[{i}] : situations et objectifs de la contrainte {} seulement (voir /openapi.json)",
+                req.contraintes[i].code.code()
+            ),
         ),
         Refus::App(e) => ApiError::App(e),
     })?;
@@ -396,7 +424,8 @@ pub async fn dossier(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<DossierReponse>>, ApiError> {
-    let l = diagnostic::dossier(state.services(), &appelant, &id_national, pq.provenance).await?;
+    let l =
+        diagnostic::dossier(state.services(), &appelant, Reference::IdNational(&id_national), pq.provenance).await?;
     let p = appelant.partenaire();
     Ok(repondre(l, |x| {
         let dtos = x.diagnostic.as_ref().map(|d| {
@@ -438,7 +467,8 @@ pub async fn pouvoir_agir(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<PouvoirAgirReponse>>, ApiError> {
-    let l = diagnostic::pouvoir_agir(state.services(), &appelant, &id_national, pq.provenance).await?;
+    let l = diagnostic::pouvoir_agir(state.services(), &appelant, Reference::IdNational(&id_national), pq.provenance)
+        .await?;
     Ok(repondre(l, |p| PouvoirAgirReponse {
         pouvoir_agir: p.map(|p| PouvoirAgirDto {
             confiance: p.confiance.code(),

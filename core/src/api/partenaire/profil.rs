@@ -11,6 +11,7 @@ use super::{AvecProvenance, ProvenanceQuery, repondre};
 use crate::api::AppState;
 use crate::api::authenticated::Authenticated;
 use crate::api::problem::{ApiError, Problem};
+use crate::app::acces::Reference;
 use crate::app::acces::lire_section;
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;
@@ -137,7 +138,7 @@ pub async fn metiers_recherches(
     let l = lire_section::<Vec<MetierRecherche>>(
         state.services(),
         &appelant,
-        &id_national,
+        Reference::IdNational(&id_national),
         "metiers-recherches",
         Categorie::MetiersRecherches,
         pq.provenance,
@@ -203,7 +204,7 @@ pub async fn projets_creation(
     let l = lire_section::<Vec<ProjetCref>>(
         state.services(),
         &appelant,
-        &id_national,
+        Reference::IdNational(&id_national),
         "projets-creation-entreprise",
         Categorie::ProjetsCreation,
         pq.provenance,

@@ -10,6 +10,7 @@ use crate::api::AppState;
 use crate::api::authenticated::Authenticated;
 use crate::api::extract::Body;
 use crate::api::problem::{ApiError, Problem};
+use crate::app::acces::Reference;
 use crate::app::usagers::{self, Recherche};
 use crate::dossier::Nir;
 use crate::dossier::codes::Coded;
@@ -65,9 +66,15 @@ pub async fn rechercher_usager(
 ) -> Result<Json<RechercheUsagerReponse>, ApiError> {
     let nir = Nir::parse(&req.nir).map_err(|e| ApiError::invalid("nir", e.to_string()))?;
     let date = parse_date("dateNaissance", &req.date_naissance)?;
-    let r = usagers::rechercher(state.services(), &appelant, &nir, date).await?;
+    let r = usagers::rechercher(
+        state.services(),
+        &appelant,
+        usagers::Critere::NirEtNaissance(&nir, date),
+        usagers::Forme::IdNational,
+    )
+    .await?;
     let (code_retour, id_national, certifiee) = match r {
-        Recherche::Trouve { id_national, identite_certifiee } => ("S001", Some(id_national), Some(identite_certifiee)),
+        Recherche::Trouve { reference, identite_certifiee } => ("S001", Some(reference), Some(identite_certifiee)),
         Recherche::Aucun => ("S002", None, None),
         Recherche::Plusieurs => ("S003", None, None),
     };
@@ -134,7 +141,7 @@ pub async fn statut_usager(
     Path(id_national): Path<String>,
     Query(pq): Query<ProvenanceQuery>,
 ) -> Result<Json<AvecProvenance<StatutUsager>>, ApiError> {
-    let l = usagers::statut(state.services(), &appelant, &id_national, pq.provenance).await?;
+    let l = usagers::statut(state.services(), &appelant, Reference::IdNational(&id_national), pq.provenance).await?;
     Ok(repondre(l, |s| {
         let ouv = s.courant.ouverture.as_ref();
         let (mi_c, mi_l) = pair(ouv.and_then(|e| e.motif_inscription));

@@ -202,6 +202,11 @@ pub async fn notifier_violation(
     Ok(v)
 }
 
+/// Every API version served, with its status.
+pub fn versions(s: &Services) -> Vec<super::gestion::VersionListee> {
+    s.versions.catalogue(s.clock.now())
+}
+
 /// The change calendar.
 pub async fn changements(s: &Services) -> Result<Vec<ChangementEnregistre>, AppError> {
     Ok(gestion::changements(s).await?)
@@ -237,7 +242,8 @@ pub async fn enregistrer_version(
     }
     let now = s.clock.now();
     for autre in s.versions.liste() {
-        if autre.mise_en_production > v.mise_en_production
+        if autre.famille() == v.famille()
+            && autre.mise_en_production > v.mise_en_production
             && let Err(e) = v.verifier_fin_de_vie(autre.mise_en_production)
         {
             return Err(GestionError::from(e).into());

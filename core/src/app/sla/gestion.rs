@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::Services;
 use crate::dossier::codes::Coded;
 use crate::habilitation::convention::Convention;
-use crate::sla::regles::changement::{Changement, ChangementError, VersionApi, VersionApiError};
+use crate::sla::regles::changement::{Changement, ChangementError, StatutVersion, VersionApi, VersionApiError};
 use crate::sla::regles::incident::{
     Depassement, Echeances, EtapeIncident, Incident, IncidentError, OrigineIncident, TypeIncident,
 };
@@ -426,6 +426,39 @@ pub async fn changements(services: &Services) -> Result<Vec<ChangementEnregistre
         .collect()
 }
 
+/// The API versions DUDE serves: the seed-named surface (`v1`) and each API of France
+/// Travail's live surface (`<api>.<vN>`, as `api::version_de` names them), with what they
+/// are.
+pub const VERSIONS_SERVIES: &[(&str, &str)] = &[
+    ("v1", "API partenaires, noms de la convention de 2022 (/partenaire/v1)"),
+    ("rechercher-usager.v1", "France Travail : rechercher-usager v1 (identifiant)"),
+    ("rechercher-usager.v2", "France Travail : rechercher-usager v2 (jeton usager)"),
+    ("contrat-usager.v2", "France Travail : contrat-usager v2 (statut)"),
+    ("diagnosticargumente.v1", "France Travail : diagnosticargumente v1 (individus)"),
+    ("diagnosticargumente.v4", "France Travail : diagnosticargumente v4 (dossiers)"),
+    ("informations-administratives.v1", "France Travail : informations-administratives v1"),
+    ("donnees-rqth.v1", "France Travail : donnees-rqth v1"),
+    ("orientationusager.v1", "France Travail : orientationusager v1"),
+    ("rendez-vous-partenaire.v1", "France Travail : rendez-vous-partenaire v1"),
+];
+
+/// When DUDE first served its versions (the default production date of a version whose
+/// lifetime was not recorded).
+fn premiere_mise_en_production(version: &str) -> DateTime<Utc> {
+    let jour = if version == "v1" { "2026-11-22T00:00:00Z" } else { "2026-12-03T00:00:00Z" };
+    jour.parse().expect("constant date")
+}
+
+/// A version as the change calendar lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionListee {
+    #[serde(flatten)]
+    pub version: VersionApi,
+    pub libelle: String,
+    pub statut: StatutVersion,
+}
+
 /// The API versions, as the partner routes answer them (Deprecation/Sunset headers).
 #[derive(Clone, Default)]
 pub struct Versions(Arc<RwLock<HashMap<String, VersionApi>>>);
@@ -441,10 +474,37 @@ impl Versions {
         Ok(())
     }
 
+    /// The lifetimes recorded.
     pub fn liste(&self) -> Vec<VersionApi> {
         let mut v: Vec<VersionApi> = self.0.read().unwrap_or_else(|p| p.into_inner()).values().cloned().collect();
         v.sort_by_key(|a| a.mise_en_production);
         v
+    }
+
+    /// Every version served (and any other recorded), with its status at `maintenant`.
+    pub fn catalogue(&self, maintenant: DateTime<Utc>) -> Vec<VersionListee> {
+        let enregistrees = self.0.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut out: Vec<VersionListee> = VERSIONS_SERVIES
+            .iter()
+            .map(|(id, libelle)| {
+                let version = enregistrees.get(*id).cloned().unwrap_or_else(|| VersionApi {
+                    version: id.to_string(),
+                    mise_en_production: premiere_mise_en_production(id),
+                    depreciee_le: None,
+                    fin_de_vie: None,
+                });
+                (version, libelle.to_string())
+            })
+            .chain(
+                enregistrees
+                    .values()
+                    .filter(|v| !VERSIONS_SERVIES.iter().any(|(id, _)| *id == v.version))
+                    .map(|v| (v.clone(), v.version.clone())),
+            )
+            .map(|(version, libelle)| VersionListee { statut: version.statut(maintenant), version, libelle })
+            .collect();
+        out.sort_by(|a, b| a.version.version.cmp(&b.version.version));
+        out
     }
 
     /// `Deprecation` and `Sunset` values for a deprecated version.

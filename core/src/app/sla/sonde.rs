@@ -61,6 +61,8 @@ pub async fn preparer(store: &Store) -> Result<(), StoreError> {
             conservation_mois: 13,
             delai_notification_violation_h: 48,
             batch_autorise: false,
+            appelants: Default::default(),
+            scopes: vec![],
             sla: CiblesSla::default(),
             adaptateur: None,
             webhook_incidents: None,
@@ -95,6 +97,7 @@ pub async fn preparer(store: &Store) -> Result<(), StoreError> {
                 sexe: crate::dossier::identite::Sexe::Homme,
                 nationalite: None,
                 identite_certifiee: false,
+                numero_france_travail: None,
             },
         );
         d.contact = Some(crate::dossier::contact::Contact {

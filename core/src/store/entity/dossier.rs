@@ -10,6 +10,7 @@ pub struct Model {
     pub date_naissance: Date,
     pub departement: Option<String>,
     pub rsa_beneficiaire: bool,
+    pub numero_ft_index: Option<String>,
     pub cree_le: DateTimeUtc,
     pub maj_le: DateTimeUtc,
 }

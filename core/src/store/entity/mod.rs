@@ -10,6 +10,7 @@ pub mod import_fichier;
 pub mod inscription_evenement;
 pub mod journal;
 pub mod organisation;
+pub mod session_portail;
 pub mod sla_battement;
 pub mod sla_fenetre;
 pub mod sla_minute;

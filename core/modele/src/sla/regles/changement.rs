@@ -162,6 +162,15 @@ pub struct VersionApi {
     pub fin_de_vie: Option<DateTime<Utc>>,
 }
 
+coded_enum!(
+    /// Where a version is in its lifetime.
+    StatutVersion, "statut de version" {
+        EnService => ("EN_SERVICE", "En service"),
+        Depreciee => ("DEPRECIEE", "Dépréciée : fin de vie annoncée"),
+        Retiree => ("RETIREE", "Retirée"),
+    }
+);
+
 /// A version whose lifetime does not make sense or breaks the n−1 rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionApiError {
@@ -270,6 +279,21 @@ impl VersionApi {
     /// header values, once the version is deprecated at `now` and has a sunset; `None`
     /// otherwise. A retired version still gets them: answering it (or 410) is the caller's
     /// choice.
+    /// Where the version is at `now`.
+    pub fn statut(&self, now: DateTime<Utc>) -> StatutVersion {
+        match (self.depreciee_le, self.fin_de_vie) {
+            (_, Some(f)) if f <= now => StatutVersion::Retiree,
+            (Some(d), _) if d <= now => StatutVersion::Depreciee,
+            _ => StatutVersion::EnService,
+        }
+    }
+
+    /// The API a version belongs to (`rechercher-usager` of `rechercher-usager.v2`; the
+    /// seed-named surface for `v1`): the n−1 rule holds within one.
+    pub fn famille(&self) -> &str {
+        self.version.rsplit_once('.').map_or("", |(f, _)| f)
+    }
+
     pub fn entetes(&self, now: DateTime<Utc>) -> Option<(String, String)> {
         let depreciee_le = self.depreciee_le.filter(|d| *d <= now)?;
         let fin_de_vie = self.fin_de_vie?;

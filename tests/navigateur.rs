@@ -1,0 +1,178 @@
+//! The portal in a real browser: Debian's Chromium driven through ChromeDriver (installed
+//! by the test command, `tests/run.sh`), against the server in-process with the demo
+//! identity provider. Each page is checked by axe-core (zero serious or critical
+//! violation) and its screenshot written to `target/captures/`.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::Value;
+
+/// ChromeDriver on a free port, ended with the test.
+struct Pilote {
+    processus: Child,
+    url: String,
+}
+
+impl Drop for Pilote {
+    fn drop(&mut self) {
+        let _ = self.processus.kill();
+        let _ = self.processus.wait();
+    }
+}
+
+async fn pilote() -> Pilote {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let processus = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian: chromium-driver), installed by tests/run.sh");
+    // held first, so that the process is ended whatever happens next
+    let p = Pilote { processus, url: format!("http://127.0.0.1:{port}") };
+    for _ in 0..100 {
+        if reqwest::get(format!("{}/status", p.url)).await.is_ok_and(|r| r.status().is_success()) {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver ne répond pas");
+}
+
+async fn navigateur(p: &Pilote) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1280,1024", "--lang=fr-FR"]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&p.url)
+        .await
+        .expect("a Chromium session")
+}
+
+fn captures() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/captures");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const AXE: &str = include_str!("../core/portail/node_modules/axe-core/axe.min.js");
+
+/// axe-core on the page: its serious and critical violations (WCAG 2.1 A and AA, the
+/// RGAA's basis), and the page's screenshot under `nom`.
+async fn verifier_page(c: &Client, nom: &str) {
+    c.execute(AXE, vec![]).await.expect("axe-core injected");
+    let v = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               axe.run(document, { resultTypes: ['violations'],
+                                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                  .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                                   .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                                nodes: v.nodes.map(n => n.target.join(' ')) }))))
+                  .catch(e => done({ error: String(e) }));"#,
+            vec![],
+        )
+        .await
+        .expect("axe-core ran");
+    assert_eq!(v, Value::Array(vec![]), "{nom}: axe-core violations");
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(captures().join(format!("{nom}.png")), png).unwrap();
+}
+
+/// Clicks, then waits for the next page to be loaded (a mark left on the page before the
+/// click is gone, the document complete).
+async fn cliquer(c: &Client, l: Locator<'_>) {
+    c.execute("window.__dudeAvant = true;", vec![]).await.unwrap();
+    c.find(l).await.unwrap().click().await.unwrap();
+    for _ in 0..200 {
+        let charge = c
+            .execute("return window.__dudeAvant === undefined && document.readyState === 'complete';", vec![])
+            .await
+            .unwrap_or(Value::Bool(false));
+        if charge == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("la page suivante ne s'est pas chargée");
+}
+
+async fn chemin(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_string()
+}
+
+#[tokio::test]
+async fn an_agent_signs_in_in_chromium_and_every_page_is_accessible() {
+    let s = common::TestServer::start_demo().await;
+    let p = pilote().await;
+    let c = navigateur(&p).await;
+
+    c.goto(&s.url("/")).await.unwrap();
+    assert_eq!(
+        c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(),
+        "Le dossier unique du demandeur d'emploi"
+    );
+    verifier_page(&c, "portail-accueil").await;
+
+    // the keyboard reaches the skip link first
+    let premier: Value = c
+        .execute(
+            "document.body.focus(); return document.querySelector('.fr-skiplinks a').getAttribute('href');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(premier, "#contenu");
+
+    // the API reference, from the footer: DUDE's own page of its OpenAPI document
+    cliquer(&c, Locator::LinkText("Référence de l'API")).await;
+    assert_eq!(chemin(&c).await, "/api");
+    assert!(c.source().await.unwrap().contains("/partenaire/contrat-usager/v2/contrat"));
+    verifier_page(&c, "portail-api").await;
+    c.goto(&s.url("/")).await.unwrap();
+
+    cliquer(&c, Locator::LinkText("Se connecter avec ProConnect")).await;
+    assert_eq!(chemin(&c).await, "/demo-oidc/authorize");
+    verifier_page(&c, "portail-fournisseur-demo").await;
+
+    cliquer(&c, Locator::XPath("//input[@name='courriel'][@value='ag001@cd77.test']/ancestor::form//button")).await;
+    if chemin(&c).await == "/convention" {
+        verifier_page(&c, "portail-convention").await;
+        c.find(Locator::Css("input[name='convention']")).await.unwrap().click().await.unwrap();
+        cliquer(&c, Locator::Css("form[action='/convention'] button[type='submit']")).await;
+    }
+    assert_eq!(chemin(&c).await, "/");
+    let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert!(h1.starts_with("Bonjour"), "{h1}");
+    verifier_page(&c, "portail-connecte").await;
+
+    // sign-out through the header's form, back to the anonymous home
+    cliquer(&c, Locator::XPath("//form[@action='/deconnexion']//button")).await;
+    assert_eq!(chemin(&c).await, "/");
+    assert!(c.find(Locator::LinkText("Se connecter avec ProConnect")).await.is_ok(), "signed out");
+
+    // a refused sign-in's page: an agent revoked meanwhile
+    let mut a = s.state.services().gardien.courant().registre.agents["AG001"].clone();
+    a.revoque_le = Some(dude_core::clock::Clock::now(&s.clock) - chrono::Duration::minutes(1));
+    s.store.enregistrer_agent(&a).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    c.goto(&s.url("/connexion")).await.unwrap();
+    cliquer(&c, Locator::XPath("//input[@name='courriel'][@value='ag001@cd77.test']/ancestor::form//button")).await;
+    let titre = c.wait().for_element(Locator::XPath("//h1[. = 'Connexion refusée']")).await.expect("the refusal page");
+    assert_eq!(titre.text().await.unwrap(), "Connexion refusée");
+    assert!(c.source().await.unwrap().contains("révoquée"), "the reason given");
+    verifier_page(&c, "portail-refus").await;
+    c.close().await.unwrap();
+}

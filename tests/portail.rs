@@ -1,0 +1,248 @@
+//! The agents' portal over HTTP, against the real binary in demo mode (its demo identity
+//! provider speaks OpenID Connect as ProConnect does): sign-in, the convention chosen,
+//! CSRF on every form, sign-out, the pages' headers and the DSFR's assets served by DUDE.
+
+mod common;
+
+use reqwest::StatusCode;
+
+/// A browser without JavaScript: cookies kept, redirections followed.
+fn navigateur() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
+}
+
+/// The value of the form field `name` in a page.
+fn champ(page: &str, name: &str) -> String {
+    let i = page.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("{name} in {page}"));
+    let reste = &page[i + name.len() + 15..];
+    reste[..reste.find('"').unwrap()].to_string()
+}
+
+/// Signs in through the demo provider as `courriel` (with MFA when asked): the final
+/// status, path and page.
+async fn se_connecter(b: &reqwest::Client, base: &str, courriel: &str, mfa: bool) -> (StatusCode, String, String) {
+    let page = b.get(format!("{base}/connexion")).send().await.unwrap().text().await.unwrap();
+    let demande = champ(&page, "demande");
+    let mut f = vec![("demande", demande.as_str()), ("courriel", courriel)];
+    if mfa {
+        f.push(("mfa", "oui"));
+    }
+    let r = b.post(format!("{base}/demo-oidc/authorize")).form(&f).send().await.unwrap();
+    (r.status(), r.url().path().to_string(), r.text().await.unwrap())
+}
+
+const ANNE: &str = "anne.dupont@cd77.demo.dude.invalid";
+
+#[tokio::test]
+async fn a_demo_agent_signs_in_chooses_a_convention_and_signs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(dir.path(), 50, &[]);
+    let b = navigateur();
+
+    // the home page, anonymous: French, the DSFR served by DUDE, a strict CSP
+    let r = b.get(s.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<html lang=\"fr\""), "{page}");
+    assert!(page.contains("/static/dsfr/dsfr.min.css"));
+    assert!(page.contains("Se connecter avec ProConnect"));
+    assert!(!page.contains("<script>") && !page.contains(" onclick="), "no inline script");
+    let css = b.get(s.url("/static/dsfr/dsfr.min.css")).send().await.unwrap();
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.bytes().await.unwrap().len() > 100_000, "the DSFR's stylesheet");
+    let police = b.get(s.url("/static/dsfr/fonts/Marianne-Regular.woff2")).send().await.unwrap();
+    assert_eq!(police.status(), StatusCode::OK);
+
+    // sign-in: to the provider, which lists the demo agents
+    let r = b.get(s.url("/connexion")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.url().path(), "/demo-oidc/authorize");
+    let q: std::collections::HashMap<String, String> = r.url().query_pairs().into_owned().collect();
+    assert!(q["state"].len() >= 32 && q["nonce"].len() >= 32, "{q:?}");
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["scope"], "openid given_name usual_name email uid siret idp_id");
+    let page = r.text().await.unwrap();
+    assert!(page.contains(ANNE), "{page}");
+    let demande = champ(&page, "demande");
+
+    // Anne DUPONT of the 77: two conventions, so the choice comes first
+    let r = b
+        .post(s.url("/demo-oidc/authorize"))
+        .form(&[("demande", demande.as_str()), ("courriel", ANNE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.url().path(), "/convention");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Choisir la convention") && page.contains("conv-cd77-rsa"), "{page}");
+    let csrf = champ(&page, "csrf");
+
+    // a form without its CSRF token, or with another, is refused
+    for jeton in [None, Some("faux")] {
+        let mut f = vec![("convention", "conv-cd77-rsa")];
+        if let Some(j) = jeton {
+            f.push(("csrf", j));
+        }
+        let r = b.post(s.url("/convention")).form(&f).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("Formulaire expiré ou falsifié"));
+    }
+    // another organisation's convention is not offered, nor accepted
+    let r = b
+        .post(s.url("/convention"))
+        .form(&[("csrf", csrf.as_str()), ("convention", "conv-cd93-rsa")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().path(), "/convention");
+    let r = b
+        .post(s.url("/convention"))
+        .form(&[("csrf", csrf.as_str()), ("convention", "conv-cd77-rsa")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().path(), "/");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Bonjour Anne DUPONT"), "{page}");
+    assert!(page.contains("Vous agissez au titre de la convention"), "shown on every page");
+
+    // sign-out: the session ends here and at the provider
+    let r = b.post(s.url("/deconnexion")).form(&[("csrf", "faux")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = b.post(s.url("/deconnexion")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.url().path(), "/");
+    assert!(r.url().query().is_some_and(|q| q.contains("state=")), "back from the provider's end of session");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Se connecter avec ProConnect"), "signed out");
+    // the old session opens nothing
+    let r = b.get(s.url("/convention")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/demo-oidc/authorize", "back to sign-in");
+}
+
+#[tokio::test]
+async fn a_convention_requiring_mfa_refuses_a_single_factor_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(dir.path(), 20, &[]);
+    // France Travail's national convention now requires MFA (through the admin API)
+    let http = reqwest::Client::new();
+    let mut c: serde_json::Value = http
+        .get(s.url("/admin/v1/conventions/conv-ft-national"))
+        .bearer_auth(&s.admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    c["mfaRequise"] = serde_json::json!(true);
+    let r =
+        http.put(s.url("/admin/v1/conventions/conv-ft-national")).bearer_auth(&s.admin).json(&c).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let sophie = "sophie.leroy@ft-national.demo.dude.invalid";
+    let (status, _, page) = se_connecter(&navigateur(), &s.base, sophie, false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("Connexion refusée") && page.contains("plusieurs facteurs"), "{page}");
+    // with two factors (acr eidas1-mfa): in, to choose among France Travail's conventions
+    let (status, chemin, page) = se_connecter(&navigateur(), &s.base, sophie, true).await;
+    assert_eq!((status, chemin.as_str()), (StatusCode::OK, "/convention"), "{page}");
+    assert!(page.contains("Sophie LEROY"), "{page}");
+}
+
+/// In-process, with the test clock: a session idle for longer than the setting (30 min)
+/// goes back to sign-in; one used within it stays; a revoked agent is out at the next page.
+#[tokio::test]
+async fn sessions_end_when_idle_and_when_the_agent_is_revoked() {
+    let s = common::TestServer::start_demo().await;
+    let b = navigateur();
+    let (status, chemin, _) = se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(chemin == "/" || chemin == "/convention", "{chemin}");
+    let signe = |b: &reqwest::Client| {
+        let b = b.clone();
+        let s = &s;
+        async move { b.get(s.url("/")).send().await.unwrap().text().await.unwrap().contains("Se déconnecter") }
+    };
+    assert!(signe(&b).await);
+    // 29 minutes later: still in, and the use counts
+    s.clock.set(dude_core::clock::Clock::now(&s.clock) + chrono::Duration::minutes(29));
+    assert!(signe(&b).await);
+    s.clock.set(dude_core::clock::Clock::now(&s.clock) + chrono::Duration::minutes(29));
+    assert!(signe(&b).await, "29 minutes after the last page");
+    // 31 minutes idle: out, and a page that needs the session goes back to sign-in
+    s.clock.set(dude_core::clock::Clock::now(&s.clock) + chrono::Duration::minutes(31));
+    assert!(!signe(&b).await, "idle too long");
+    let r = b.get(s.url("/convention")).send().await.unwrap();
+    assert_eq!(r.url().path(), "/demo-oidc/authorize");
+    // revoked while signed in: out at the next page
+    se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    assert!(signe(&b).await);
+    let mut a = s.state.services().gardien.courant().registre.agents["AG001"].clone();
+    a.revoque_le = Some(dude_core::clock::Clock::now(&s.clock) - chrono::Duration::minutes(1));
+    s.store.enregistrer_agent(&a).await.unwrap();
+    s.state.services().gardien.recharger(&s.store).await.unwrap();
+    assert!(!signe(&b).await, "revoked");
+    // and cannot sign in again: the refusal says why
+    let (status, _, page) = se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("révoquée"));
+}
+
+/// An operator that is not a State service: the same pages with DUDE's own stylesheet and
+/// no State brand (`DUDE_PORTAIL_THEME=neutre`).
+#[tokio::test]
+async fn the_neutral_theme_serves_the_same_pages_without_the_state_brand() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(dir.path(), 10, &[("DUDE_PORTAIL_THEME", "neutre")]);
+    let b = navigateur();
+    let page = b.get(s.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/static/neutre.css") && page.contains("Se connecter avec ProConnect"), "{page}");
+    assert!(!page.contains("dsfr") && !page.contains("République"), "no DSFR, no Marianne: {page}");
+    let css = b.get(s.url("/static/neutre.css")).send().await.unwrap();
+    assert_eq!(css.status(), StatusCode::OK);
+    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+}
+
+/// Integrators: `/api` renders every operation of `/openapi.json` with DUDE's own assets.
+#[tokio::test]
+async fn the_api_reference_page_lists_every_operation_of_the_openapi_document() {
+    let s = common::TestServer::start_demo().await;
+    let b = navigateur();
+    let doc: serde_json::Value = b.get(s.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let r = b.get(s.url("/api")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    let page = r.text().await.unwrap();
+    let mut n = 0;
+    for (chemin, item) in doc["paths"].as_object().unwrap() {
+        for m in ["get", "post", "put", "patch", "delete"] {
+            if item.get(m).is_some() {
+                n += 1;
+                let echappe = chemin.replace('\'', "&#x27;");
+                assert!(page.contains(&format!("<code>{echappe}</code>")), "{m} {chemin}");
+            }
+        }
+    }
+    assert!(n > 40, "{n} operations");
+    assert!(!page.contains("src=\"http") && !page.contains("href=\"http"), "no third-party resource or link out");
+}
+
+/// An unknown address: a page for a browser, the problem document for an API client.
+#[tokio::test]
+async fn an_unknown_address_answers_a_page_to_a_browser_and_a_problem_to_a_client() {
+    let s = common::TestServer::start_demo().await;
+    let b = navigateur();
+    let r = b.get(s.url("/nulle-part")).header("accept", "text/html,application/xhtml+xml").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains("Page introuvable"));
+    let r = b.get(s.url("/nulle-part")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
