@@ -246,3 +246,142 @@ async fn an_unknown_address_answers_a_page_to_a_browser_and_a_problem_to_a_clien
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
 }
+
+/// Posts the search form with the session's CSRF token; the status and page.
+async fn chercher(b: &reqwest::Client, base: &str, champs: &[(&str, &str)]) -> (StatusCode, String) {
+    let page = b.get(format!("{base}/recherche")).send().await.unwrap().text().await.unwrap();
+    let csrf = champ(&page, "csrf");
+    let mut f = vec![("csrf", csrf.as_str())];
+    f.extend_from_slice(champs);
+    let r = b.post(format!("{base}/recherche")).form(&f).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The search page (seed 002 annex 3 §2): by name (folded), by NIR, by identifiant; only
+/// people of the agent's perimeter; the columns of the annex; each person shown journaled.
+#[tokio::test]
+async fn the_search_lists_only_the_people_of_the_agents_perimeter() {
+    recherche(&common::TestServer::start_demo().await).await;
+}
+
+#[tokio::test]
+async fn the_search_lists_only_the_people_of_the_agents_perimeter_on_postgresql() {
+    let pg = common::pg::PgServer::start();
+    recherche(&common::TestServer::start_demo_sur(Some(pg.database("recherche"))).await).await;
+}
+
+async fn recherche(s: &common::TestServer) {
+    let b = navigateur();
+    let (status, chemin, _) = se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    assert_eq!((status, chemin.as_str()), (StatusCode::OK, "/"));
+    let avant = s.store.journal_page(0, 10_000).await.unwrap().len();
+
+    // by name: case, accents and hyphens folded; the columns of the annex
+    let (status, page) = chercher(&b, &s.base, &[("critere", "nom"), ("nom", "Älpha"), ("prenom", "tést")]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("1 personne — page 1 sur 1"), "{page}");
+    for attendu in ["ALPHA", "Test", "15/01/1985", "Inscrit", common::NUMERO_INSCRITE, "77000 Ville", ">2850177<"] {
+        assert!(page.contains(attendu), "{attendu} in {page}");
+    }
+    assert!(!page.contains("2850177000001"), "the NIR shown as its first 7 characters only");
+    assert!(page.contains("href=\"/dossiers/"), "a link to the dossier");
+    // two people of the same name and birth date: both listed
+    let (_, page) = chercher(
+        &b,
+        &s.base,
+        &[("critere", "nom"), ("nom", "foxtrot"), ("prenom", "TEST"), ("date_naissance", "1985-01-15")],
+    )
+    .await;
+    assert!(page.contains("2 personnes"), "{page}");
+    // another birth date: nobody
+    let (_, page) = chercher(
+        &b,
+        &s.base,
+        &[("critere", "nom"), ("nom", "foxtrot"), ("prenom", "TEST"), ("date_naissance", "1985-01-16")],
+    )
+    .await;
+    assert!(page.contains("Aucune personne de votre périmètre"), "{page}");
+    // outside the perimeter: HOTEL lives in the 93, GOLF does not receive the RSA
+    for nom in ["HOTEL", "GOLF"] {
+        let (_, page) = chercher(&b, &s.base, &[("critere", "nom"), ("nom", nom), ("prenom", "Test")]).await;
+        assert!(page.contains("Aucune personne de votre périmètre") && !page.contains("<td>"), "{nom}: {page}");
+    }
+    // by NIR (13 or 15 characters) and by identifiant
+    let (_, page) = chercher(&b, &s.base, &[("critere", "nir"), ("nir", common::who::INSCRITE)]).await;
+    assert!(page.contains("ALPHA") && page.contains("1 personne"), "{page}");
+    let (_, page) =
+        chercher(&b, &s.base, &[("critere", "identifiant"), ("identifiant", common::NUMERO_INSCRITE)]).await;
+    assert!(page.contains("ALPHA") && page.contains("1 personne"), "{page}");
+    let (_, page) = chercher(&b, &s.base, &[("critere", "nir"), ("nir", common::who::INSCRITE_OCT_93)]).await;
+    assert!(page.contains("Aucune personne de votre périmètre"), "{page}");
+
+    // bad input: the field is named, the value typed never echoed in the message
+    let (status, page) = chercher(&b, &s.base, &[("critere", "nir"), ("nir", "28501770000ZZ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("NIR : caractère non admis") && page.contains("fr-input-group--error"), "{page}");
+    let (status, page) = chercher(&b, &s.base, &[("critere", "nom"), ("nom", "ALPHA"), ("prenom", " - ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("le nom et le prénom sont tous deux nécessaires"), "{page}");
+    // no CSRF token: refused
+    let r = b
+        .post(s.url("/recherche"))
+        .form(&[("critere", "nom"), ("nom", "ALPHA"), ("prenom", "Test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // journaled: one entry per person shown, under the agent's convention; one for each
+    // search that showed nobody
+    let entrees = s.store.journal_page(0, 10_000).await.unwrap();
+    let recherches: Vec<_> = entrees[avant..].iter().filter(|e| e.entree.action == "portail.recherche").collect();
+    assert_eq!(recherches.iter().filter(|e| e.entree.dossier.is_some()).count(), 1 + 2 + 1 + 1, "{recherches:#?}");
+    assert_eq!(recherches.iter().filter(|e| e.entree.dossier.is_none()).count(), 4);
+    assert!(
+        recherches
+            .iter()
+            .all(|e| e.entree.convention.as_deref() == Some("conv-cd77") && e.entree.agent.as_deref() == Some("AG001"))
+    );
+
+    // the 93's agent finds HOTEL, not ALPHA
+    let b93 = navigateur();
+    se_connecter(&b93, &s.base, "ag093@cd93.test", false).await;
+    let (_, page) = chercher(&b93, &s.base, &[("critere", "nom"), ("nom", "hotel"), ("prenom", "test")]).await;
+    assert!(page.contains("HOTEL") && page.contains("93000 Ville"), "{page}");
+    let (_, page) = chercher(&b93, &s.base, &[("critere", "nom"), ("nom", "alpha"), ("prenom", "test")]).await;
+    assert!(page.contains("Aucune personne de votre périmètre"), "{page}");
+
+    // dossiers stored before the name indexes existed get theirs at start-up
+    use sea_orm::ConnectionTrait;
+    s.store.connection().execute_unprepared("UPDATE dossier SET nom_index = NULL, prenom_index = NULL").await.unwrap();
+    let (_, page) = chercher(&b93, &s.base, &[("critere", "nom"), ("nom", "hotel"), ("prenom", "test")]).await;
+    assert!(page.contains("Aucune personne de votre périmètre"), "not indexed: {page}");
+    assert_eq!(s.store.indexer_identites(5).await.unwrap(), 5);
+    while s.store.indexer_identites(5).await.unwrap() > 0 {}
+    let (_, page) = chercher(&b93, &s.base, &[("critere", "nom"), ("nom", "hotel"), ("prenom", "test")]).await;
+    assert!(page.contains("HOTEL"), "indexed again: {page}");
+
+    // paginated (20 a page), bounded (past 200 dossiers, the agent narrows the search)
+    let homonymes = |n: usize, from: usize| -> Vec<dude_core::dossier::Dossier> {
+        (from..from + n)
+            .map(|i| {
+                let nir = format!("18501770{:05}", 100 + i);
+                let mut p =
+                    common::person(&nir, "ZULU", common::who::BIRTH, "77", true, vec![common::ins("2025-01-10")]);
+                p.identite.prenom = "Léa".into();
+                p
+            })
+            .collect()
+    };
+    let prov = dude_core::store::Provenance::new("test:homonymes", None);
+    s.store.inserer_dossiers(&homonymes(45, 0), &prov).await.unwrap();
+    let nom = [("critere", "nom"), ("nom", "Zulu"), ("prenom", "LEA")];
+    let (_, page) = chercher(&b, &s.base, &nom).await;
+    assert!(page.contains("45 personnes — page 1 sur 3") && page.matches("<td><a href").count() == 20, "{page}");
+    assert!(page.contains("Page suivante") && !page.contains("Page précédente"), "{page}");
+    let (_, page) = chercher(&b, &s.base, &[&nom[..], &[("page", "3")]].concat()).await;
+    assert!(page.contains("page 3 sur 3") && page.matches("<td><a href").count() == 5, "{page}");
+    s.store.inserer_dossiers(&homonymes(156, 45), &prov).await.unwrap();
+    let (_, page) = chercher(&b, &s.base, &nom).await;
+    assert!(page.contains("Trop de personnes correspondent") && !page.contains("<td>"), "{page}");
+}

@@ -12,6 +12,7 @@ mod m20261122_000006_sla_registre;
 mod m20261203_000007_sla_battement;
 mod m20261203_000008_numero_france_travail;
 mod m20261203_000009_session_portail;
+mod m20261204_000010_recherche_par_nom;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_sla_battement::Migration),
             Box::new(m20261203_000008_numero_france_travail::Migration),
             Box::new(m20261203_000009_session_portail::Migration),
+            Box::new(m20261204_000010_recherche_par_nom::Migration),
         ]
     }
 }

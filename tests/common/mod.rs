@@ -575,6 +575,11 @@ impl TestServer {
         Self::start_complet(None, None, Default::default(), true).await
     }
 
+    /// [`TestServer::start_demo`] on the database given (PostgreSQL), SQLite otherwise.
+    pub async fn start_demo_sur(database_url: Option<String>) -> Self {
+        Self::start_complet(database_url, None, Default::default(), true).await
+    }
+
     async fn start_complet(
         database_url: Option<String>,
         catalogue: Option<Arc<dude_core::adaptateur::catalogue::Catalogue>>,

@@ -72,6 +72,18 @@ impl<'a> Gate<'a> {
         Ok(())
     }
 
+    /// Journals one granted access per person (a list shown), committed together.
+    pub async fn journal_tous(&self, acces: &[(Uuid, Vec<Categorie>)]) -> Result<(), AppError> {
+        let ok = Decision { autorise: true, motif: Motif::Autorise };
+        let now = self.s.clock.now();
+        let entrees = acces
+            .iter()
+            .map(|(id, cats)| Entree::acces(self.appelant, self.action, Some(*id), cats, ok, now))
+            .collect();
+        self.s.journal.ecrire_tous(entrees).await?;
+        Ok(())
+    }
+
     async fn refuser(&self, dossier: Option<Uuid>, cats: &[Categorie], d: Decision) -> AppError {
         if let Err(e) = self.journal(dossier, cats, d).await {
             return e;
@@ -109,7 +121,8 @@ impl<'a> Gate<'a> {
         Ok(self.s.store.personne(id, accomp).await?)
     }
 
-    /// Whether a found person is within the caller's perimeter (territory and public).
+    /// Whether `cat` of a found person is readable for the caller: within its perimeter
+    /// (territory and public), its role and its convention. Not journaled.
     pub fn dans_perimetre(&self, p: &Personne, cat: Categorie) -> Result<bool, AppError> {
         Ok(self.decider(cat, Action::Lire, Some(p))?.autorise)
     }

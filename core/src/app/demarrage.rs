@@ -217,10 +217,25 @@ fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey) -> Ve
             }
         }
     });
+    // dossiers stored before the name indexes existed get theirs, a thousand at a time
+    let s_index = s.clone();
+    let index = tokio::spawn(async move {
+        loop {
+            match s_index.store.indexer_identites(1000).await {
+                Ok(0) => break,
+                Ok(n) => tracing::info!(dossiers = n, "index de recherche par nom"),
+                Err(e) => {
+                    tracing::error!(erreur = %e, "index de recherche par nom");
+                    break;
+                }
+            }
+        }
+    });
     vec![
         rechargement,
         points,
         purge,
+        index,
         super::sla::collecte::demarrer_ecriture(s.clone()),
         super::sla::collecte::demarrer_battements(s.clone()),
         super::sla::collecte::demarrer_echeances(s),

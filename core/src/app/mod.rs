@@ -16,6 +16,7 @@ pub mod listes;
 pub mod orientation;
 pub mod portail;
 pub mod rapport;
+pub mod recherche;
 pub mod rendez_vous;
 pub mod settings;
 pub mod sla;

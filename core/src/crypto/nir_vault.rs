@@ -52,6 +52,16 @@ impl NirVault {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// The keyed look-up index of a name (hex) once folded (`nom_plie`: case, accents,
+    /// hyphens and apostrophes), `genre` keeping the nom's apart from the prénom's.
+    pub fn index_nom(&self, genre: &str, nom: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).expect("any key size");
+        mac.update(genre.as_bytes());
+        mac.update(b":");
+        mac.update(dude_modele::dossier::identite::nom_plie(nom).as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     /// `base64(nonce ‖ ciphertext)`.
     pub fn encrypt(&self, nir: &Nir) -> String {
         let mut nonce = [0u8; 12];

@@ -597,6 +597,7 @@ impl Controle<'_> {
             identite.identite_certifiee |= a.identite.identite_certifiee;
         }
         let section = IdentiteSection { identite, situation: ancienne.map(|a| a.situation).unwrap_or_default() };
+        let index_identite = self.store.index_identite(&section.identite);
         let mut push = |cat: Categorie, json: Result<String, serde_json::Error>| {
             if let Ok(j) = json
                 && stored.get(&cat) != Some(&j)
@@ -626,11 +627,13 @@ impl Controle<'_> {
         if sections.is_empty() {
             return Ok(Devenir::Inchange);
         }
+        let identite_changee = sections.iter().any(|(c, _)| *c == Categorie::Identite);
         Ok(Devenir::MiseAJour(MiseAJour {
             id,
             sections,
             departement: e.contact.as_ref().map(|c| c.departement.to_string()),
             rsa_beneficiaire: e.rsa.as_ref().map(|r| r.beneficiaire),
+            index_identite: identite_changee.then_some(index_identite),
         }))
     }
 }

@@ -51,6 +51,21 @@ impl Journal {
         rx.await.map_err(|_| arrete())?
     }
 
+    /// Appends entries, queued together so that they commit in one batch; returns once
+    /// all are committed.
+    pub async fn ecrire_tous(&self, entrees: Vec<Entree>) -> Result<(), JournalError> {
+        let mut attentes = Vec::with_capacity(entrees.len());
+        for e in entrees {
+            let (tx, rx) = oneshot::channel();
+            self.tx.send(Message::Entree(e, tx)).await.map_err(|_| arrete())?;
+            attentes.push(rx);
+        }
+        for rx in attentes {
+            rx.await.map_err(|_| arrete())??;
+        }
+        Ok(())
+    }
+
     /// Takes the chain: entries of others wait until the returned [`Exclusivite`] is
     /// released (after the caller's commit) or dropped (rolled back).
     pub async fn exclusif(&self) -> Result<Exclusivite, JournalError> {

@@ -66,7 +66,7 @@ pub async fn accueil(State(state): State<AppState>, v: Visiteur) -> Response {
     page(StatusCode::OK, &Accueil { cadre: Cadre::new(&state, titre, agent) })
 }
 
-fn refus(state: &AppState, status: StatusCode, motif: String, conseil: &'static str) -> Response {
+pub fn refus(state: &AppState, status: StatusCode, motif: String, conseil: &'static str) -> Response {
     // the reasons are phrases to compose ("votre habilitation…"): a title starts upper-case
     let mut c = motif.chars();
     let motif = c.next().map(|p| p.to_uppercase().chain(c).collect()).unwrap_or_default();
@@ -215,7 +215,7 @@ pub async fn retour(State(state): State<AppState>, v: Visiteur, Query(q): Query<
     }
 }
 
-fn conseil_de(m: RefusConnexion) -> &'static str {
+pub fn conseil_de(m: RefusConnexion) -> &'static str {
     match m {
         RefusConnexion::MfaRequise => {
             "Reconnectez-vous en choisissant la double authentification chez votre fournisseur d'identité."
@@ -257,7 +257,7 @@ pub struct FormConvention {
     convention: Option<String>,
 }
 
-fn formulaire_refuse(state: &AppState) -> Response {
+pub fn formulaire_refuse(state: &AppState) -> Response {
     refus(
         state,
         StatusCode::FORBIDDEN,

@@ -12,6 +12,7 @@ pub mod actifs;
 pub mod connexion;
 pub mod fournisseur_demo;
 pub mod oidc;
+pub mod recherche;
 pub mod reference;
 pub mod session;
 
@@ -74,6 +75,43 @@ struct Introuvable {
     cadre: Cadre,
 }
 
+#[derive(Template)]
+#[template(path = "portail/erreur.html")]
+struct PageErreur {
+    cadre: Cadre,
+    titre: &'static str,
+    message: String,
+}
+
+/// The page answering a use case's error, mapped once here as the API maps it to a
+/// problem document: an unknown or foreign person is "inconnu" (like S002), a refusal
+/// gives its reason, a store or journal failure is logged and shown without detail.
+pub fn erreur(state: &AppState, c: &session::Connecte, e: crate::app::AppError) -> Response {
+    use crate::app::AppError as E;
+    use crate::dossier::codes::Coded;
+    let (status, titre, message) = match &e {
+        E::HorsPerimetre | E::IdNational(_) | E::IdNonReconnu(_) | E::JetonUsager(_) => (
+            StatusCode::NOT_FOUND,
+            "Personne inconnue",
+            "Aucune personne de votre périmètre ne correspond à cette adresse.".to_string(),
+        ),
+        E::Refus(m) => (StatusCode::FORBIDDEN, "Accès refusé", format!("Accès refusé : {}.", m.libelle())),
+        E::Interdit(m) => (StatusCode::FORBIDDEN, "Accès refusé", m.clone()),
+        E::Invalide { message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Saisie invalide", message.clone()),
+        E::Conflit(m) => (StatusCode::CONFLICT, "Modification impossible", m.clone()),
+        E::Inconnu(m) => (StatusCode::NOT_FOUND, "Introuvable", m.clone()),
+        _ => {
+            tracing::error!(erreur = %e, "portail");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service indisponible",
+                "Le service n'a pas pu répondre ; réessayez dans un instant.".to_string(),
+            )
+        }
+    };
+    page(status, &PageErreur { cadre: Cadre::new(state, titre, Some(c.agent.clone())), titre, message })
+}
+
 /// The answer to an unknown address for a browser (one that accepts `text/html`): a page,
 /// with the portal's headers; the API answers its problem document to the others.
 pub fn introuvable(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Response> {
@@ -99,6 +137,7 @@ pub fn router(state: &AppState, openapi: reference::DocumentOpenApi) -> Router<A
         .route("/connexion", get(connexion::connexion))
         .route("/connexion/retour", get(connexion::retour))
         .route("/convention", get(connexion::choix_convention).post(connexion::choisir_convention))
+        .route("/recherche", get(recherche::formulaire).post(recherche::rechercher))
         .route("/deconnexion", axum::routing::post(connexion::deconnexion))
         .layer(axum::middleware::from_fn(entetes_de_page))
         .merge(actifs::router());

@@ -65,6 +65,51 @@ impl FromRequestParts<AppState> for Visiteur {
     }
 }
 
+/// A signed-in agent acting under a convention: who the pages about people serve. Any
+/// other visitor is answered instead: an anonymous or expired session goes back to
+/// sign-in, a convention still to choose to its choice, a habilitation ended since
+/// sign-in to the refusal page (the session ended).
+pub struct Connecte {
+    pub session: Session,
+    pub appelant: crate::habilitation::Appelant,
+    pub agent: super::AgentAffiche,
+}
+
+impl FromRequestParts<AppState> for Connecte {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::{IntoResponse, Redirect};
+        let Ok(v) = Visiteur::from_request_parts(parts, state).await;
+        let Some(session) = v.session else {
+            return Err(Redirect::to("/connexion").into_response());
+        };
+        let request_id =
+            parts.headers.get("x-request-id").and_then(|h| h.to_str().ok()).unwrap_or("").chars().take(64).collect();
+        match portail::appelant(state.services(), &session, request_id) {
+            Ok(appelant) => {
+                let Some(agent) = super::connexion::agent_affiche(state, &session) else {
+                    return Err(Redirect::to("/connexion").into_response());
+                };
+                Ok(Connecte { session, appelant, agent })
+            }
+            Err(portail::Etat::Anonyme) => Err(Redirect::to("/connexion").into_response()),
+            Err(portail::Etat::ConventionAChoisir) => Err(Redirect::to("/convention").into_response()),
+            Err(portail::Etat::Refusee(m)) => {
+                let _ = portail::fermer(state.services(), &session).await;
+                let mut r = super::connexion::refus(
+                    state,
+                    axum::http::StatusCode::FORBIDDEN,
+                    m.to_string(),
+                    super::connexion::conseil_de(m),
+                );
+                r.headers_mut().insert(header::SET_COOKIE, cookie_efface(v.sur));
+                Err(r)
+            }
+        }
+    }
+}
+
 /// The `Set-Cookie` that gives the browser the session `jeton`.
 pub fn cookie(jeton: &str, sur: bool) -> HeaderValue {
     let v = if sur {

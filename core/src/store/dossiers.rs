@@ -57,6 +57,23 @@ pub struct CandidatListe {
     pub historique: HistoriqueInscription,
 }
 
+/// The keyed look-up indexes an identity gives its dossier (the values stay in the
+/// identity section): folded nom and prénom, numéro France Travail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexIdentite {
+    pub nom: String,
+    pub prenom: String,
+    pub numero_france_travail: Option<String>,
+}
+
+/// How a person is looked for by the portal's search.
+#[derive(Debug, Clone, Copy)]
+pub enum CritereRecherche<'a> {
+    Nir(&'a Nir),
+    Nom { nom: &'a str, prenom: &'a str, date_naissance: Option<NaiveDate> },
+    NumeroFranceTravail(&'a str),
+}
+
 /// The `inscription` section stores what the events do not: the last monthly update.
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -257,6 +274,7 @@ impl Store {
             lignes.evenements.push(event_values(&id, i + 1, e));
         }
         let nir_index = nir_index.unwrap_or_else(|| self.nir_vault().index(&d.nir));
+        let ix = self.index_identite(&d.identite);
         lignes.dossiers.push(vec![
             id.into(),
             nir_index.into(),
@@ -264,7 +282,9 @@ impl Store {
             d.identite.date_naissance.into(),
             d.departement().map(|x| x.as_str().to_string()).into(),
             d.beneficiaire_rsa().into(),
-            d.identite.numero_france_travail.as_deref().map(|n| self.nir_vault().index_numero_france_travail(n)).into(),
+            ix.numero_france_travail.into(),
+            ix.nom.into(),
+            ix.prenom.into(),
         ]);
         Ok(())
     }
@@ -272,8 +292,17 @@ impl Store {
     /// Inserts prepared rows on `db` (the caller's transaction).
     pub async fn inserer_lignes(&self, db: &impl ConnectionTrait, lignes: LignesDossiers) -> Result<(), StoreError> {
         use super::masse::{Table, inserer};
-        let cols =
-            ["id", "nir_index", "nir_chiffre", "date_naissance", "departement", "rsa_beneficiaire", "numero_ft_index"];
+        let cols = [
+            "id",
+            "nir_index",
+            "nir_chiffre",
+            "date_naissance",
+            "departement",
+            "rsa_beneficiaire",
+            "numero_ft_index",
+            "nom_index",
+            "prenom_index",
+        ];
         let t = Table::new("dossier", &cols)
             .constante("cree_le", lignes.maj_le.valeur())
             .constante("maj_le", lignes.maj_le.valeur());
@@ -283,6 +312,84 @@ impl Store {
             ["dossier_id", "seq", "date", "evenement", "categorie", "motif_inscription", "situation", "motif_cloture"];
         inserer(db, &Table::new("inscription_evenement", &cols), lignes.evenements).await?;
         Ok(())
+    }
+
+    /// The look-up indexes of an identity.
+    pub fn index_identite(&self, i: &Identite) -> IndexIdentite {
+        let v = self.nir_vault();
+        IndexIdentite {
+            nom: v.index_nom("nom", &i.nom),
+            prenom: v.index_nom("prenom", &i.prenom),
+            numero_france_travail: i.numero_france_travail.as_deref().map(|n| v.index_numero_france_travail(n)),
+        }
+    }
+
+    /// Gives up to `lot` dossiers stored before the name indexes existed theirs; returns
+    /// how many it did (0: none left).
+    pub async fn indexer_identites(&self, lot: u64) -> Result<usize, StoreError> {
+        let ids: Vec<String> = dossier::Entity::find()
+            .select_only()
+            .column(dossier::Column::Id)
+            .filter(dossier::Column::NomIndex.is_null())
+            .limit(lot)
+            .into_tuple()
+            .all(self.connection())
+            .await?;
+        let sections = dossier_section::Entity::find()
+            .filter(dossier_section::Column::DossierId.is_in(ids.iter().cloned()))
+            .filter(dossier_section::Column::Categorie.eq(Categorie::Identite.code()))
+            .all(self.connection())
+            .await?;
+        let txn = self.connection().begin().await?;
+        for s in &sections {
+            let ident: IdentiteSection = parse_section(&s.dossier_id, Categorie::Identite, &s.donnees)?;
+            let ix = self.index_identite(&ident.identite);
+            dossier::Entity::update_many()
+                .col_expr(dossier::Column::NomIndex, Expr::value(ix.nom))
+                .col_expr(dossier::Column::PrenomIndex, Expr::value(ix.prenom))
+                .col_expr(dossier::Column::NumeroFtIndex, Expr::value(ix.numero_france_travail))
+                .filter(dossier::Column::Id.eq(s.dossier_id.as_str()))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        if sections.len() < ids.len() {
+            return Err(corrupt(&ids[0], "section identite absente"));
+        }
+        Ok(ids.len())
+    }
+
+    /// Dossiers a search finds, residing in one of `departements` when given (the
+    /// caller's territory), at most `limite`, in a stable order.
+    pub async fn rechercher_dossiers(
+        &self,
+        critere: CritereRecherche<'_>,
+        departements: Option<&[String]>,
+        limite: u64,
+    ) -> Result<Vec<DossierId>, StoreError> {
+        let v = self.nir_vault();
+        let mut q = dossier::Entity::find().select_only().column(dossier::Column::Id);
+        q = match critere {
+            CritereRecherche::Nir(nir) => q.filter(dossier::Column::NirIndex.eq(v.index(nir))),
+            CritereRecherche::NumeroFranceTravail(n) => {
+                q.filter(dossier::Column::NumeroFtIndex.eq(v.index_numero_france_travail(n)))
+            }
+            CritereRecherche::Nom { nom, prenom, date_naissance } => {
+                let q = q
+                    .filter(dossier::Column::NomIndex.eq(v.index_nom("nom", nom)))
+                    .filter(dossier::Column::PrenomIndex.eq(v.index_nom("prenom", prenom)));
+                match date_naissance {
+                    Some(d) => q.filter(dossier::Column::DateNaissance.eq(d)),
+                    None => q,
+                }
+            }
+        };
+        if let Some(ds) = departements {
+            q = q.filter(dossier::Column::Departement.is_in(ds.iter().cloned()));
+        }
+        let rows: Vec<String> =
+            q.order_by_asc(dossier::Column::Id).limit(limite).into_tuple().all(self.connection()).await?;
+        rows.iter().map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e))).collect()
     }
 
     /// Number of dossiers.

@@ -24,6 +24,8 @@ pub struct MiseAJour {
     pub sections: Vec<(Categorie, String)>,
     pub departement: Option<String>,
     pub rsa_beneficiaire: Option<bool>,
+    /// The look-up indexes of the identity, when it changed.
+    pub index_identite: Option<super::dossiers::IndexIdentite>,
 }
 
 /// The record of an imported file.
@@ -171,6 +173,12 @@ impl EcritureImport {
             }
             if let Some(r) = m.rsa_beneficiaire {
                 u = u.col_expr(dossier::Column::RsaBeneficiaire, Expr::value(r));
+            }
+            if let Some(ix) = m.index_identite {
+                u = u
+                    .col_expr(dossier::Column::NomIndex, Expr::value(ix.nom))
+                    .col_expr(dossier::Column::PrenomIndex, Expr::value(ix.prenom))
+                    .col_expr(dossier::Column::NumeroFtIndex, Expr::value(ix.numero_france_travail));
             }
             u.filter(dossier::Column::Id.eq(m.id.to_string())).exec(&self.txn).await?;
         }

@@ -20,7 +20,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use crate::crypto::keys::MasterKey;
 use crate::crypto::nir_vault::{NirVault, VaultError};
 
-pub use dossiers::{CandidatListe, LignesDossiers, Provenance, SectionStockee};
+pub use dossiers::{CandidatListe, CritereRecherche, IndexIdentite, LignesDossiers, Provenance, SectionStockee};
 pub use masse::Horodatage;
 
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::Appelant;
 use super::authorizer::{Attributs, Demande, b, jour};
-use super::convention::{Action, Public};
+use super::convention::{Action, Public, Territoire};
 use crate::dossier::Categorie;
 use crate::dossier::contact::Departement;
 use crate::dossier::inscription::{HistoriqueInscription, StatutDe};
@@ -29,6 +29,19 @@ impl Personne {
         appelant.convention.territoire.couvre(d)
             && (appelant.organisation.type_organisation.portee_nationale()
                 || appelant.organisation.departements.contains(d))
+    }
+
+    /// The départements of `appelant`'s territory, `None` when it is national: what
+    /// [`Personne::dans_territoire`] accepts, as a list a search can filter on.
+    pub fn departements_du_territoire(appelant: &Appelant) -> Option<Vec<Departement>> {
+        let org = &appelant.organisation;
+        let nationale = org.type_organisation.portee_nationale();
+        match &appelant.convention.territoire {
+            Territoire::National if nationale => None,
+            Territoire::National => Some(org.departements.clone()),
+            Territoire::Departements(l) if nationale => Some(l.clone()),
+            Territoire::Departements(l) => Some(l.iter().filter(|d| org.departements.contains(d)).cloned().collect()),
+        }
     }
 
     /// Belongs to public `p` on `jour` — the one definition: "inscrits" are those whose

@@ -11,6 +11,8 @@ pub struct Model {
     pub departement: Option<String>,
     pub rsa_beneficiaire: bool,
     pub numero_ft_index: Option<String>,
+    pub nom_index: Option<String>,
+    pub prenom_index: Option<String>,
     pub cree_le: DateTimeUtc,
     pub maj_le: DateTimeUtc,
 }
