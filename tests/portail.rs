@@ -385,3 +385,79 @@ async fn recherche(s: &common::TestServer) {
     let (_, page) = chercher(&b, &s.base, &nom).await;
     assert!(page.contains("Trop de personnes correspondent") && !page.contains("<td>"), "{page}");
 }
+
+/// The link to ALPHA's dossier from a search by name (of the agent signed in on `b`).
+async fn lien_du_dossier(b: &reqwest::Client, base: &str, nom: &str) -> String {
+    let (_, page) = chercher(b, base, &[("critere", "nom"), ("nom", nom), ("prenom", "Test")]).await;
+    let i = page.find("href=\"/dossiers/").unwrap_or_else(|| panic!("a dossier link in {page}"));
+    let reste = &page[i + 6..];
+    reste[..reste.find('"').unwrap()].to_string()
+}
+
+/// The dossier page (seed 002 annex 3 §2): the annex's sections in order, only what the
+/// habilitation allows, each part's provenance; journaled as the API's reads; a tampered
+/// or another organisation's address is an unknown person.
+#[tokio::test]
+async fn the_dossier_page_shows_what_the_habilitation_allows() {
+    let s = common::TestServer::start_demo().await;
+    let b = navigateur();
+    se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    let lien = lien_du_dossier(&b, &s.base, "ALPHA").await;
+    let avant = s.store.journal_page(0, 10_000).await.unwrap().len();
+    let r = b.get(s.url(&lien)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    // the annex's order
+    let ordre = [
+        ("essentiel", "L&#39;essentiel"),
+        ("personnel", "Informations personnelles et situation"),
+        ("profil", "Profil de compétences"),
+        ("diagnostic", "Diagnostic et actions"),
+    ];
+    let positions: Vec<usize> = ordre
+        .iter()
+        .map(|(id, t)| page.find(&format!("id=\"{id}-titre\">{t}</h2>")).unwrap_or_else(|| panic!("{t}: {page}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    for attendu in [
+        "Dossier de Test ALPHA",
+        ">2850177<",
+        "1 rue de la Paix, 77000 Ville",
+        "Commis / Commise de cuisine",
+        "Source : test:fixtures",
+        "Compléter le diagnostic",
+    ] {
+        assert!(page.contains(attendu), "{attendu} in {page}");
+    }
+    assert!(!page.contains("2850177000001"), "never the whole NIR");
+    // the 77's convention grants the appointments, not the exchanges nor the
+    // accompaniment: only what it grants is shown
+    assert!(page.contains("Rendez-vous du parcours"), "{page}");
+    assert!(!page.contains("Contacts et relations avec France Travail"), "{page}");
+    assert!(!page.contains("id=\"accompagnement\""), "{page}");
+    // journaled like the API's reads: one entry, the categories granted
+    let entrees = s.store.journal_page(0, 10_000).await.unwrap();
+    let lus: Vec<_> = entrees[avant..].iter().filter(|e| e.entree.action == "portail.dossier").collect();
+    assert_eq!(lus.len(), 1, "{lus:#?}");
+    assert!(lus[0].entree.dossier.is_some() && lus[0].entree.categories.contains("diagnostic"));
+    assert!(!lus[0].entree.categories.contains("echanges"), "{}", lus[0].entree.categories);
+
+    // tampered: an unknown person
+    let mut falsifie = lien.clone();
+    let dernier = falsifie.pop().unwrap();
+    falsifie.push(if dernier == 'A' { 'B' } else { 'A' });
+    let r = b.get(s.url(&falsifie)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("Personne inconnue"));
+    // the 93's agent with the 77's address: unknown too, and nothing of the person shown
+    let b93 = navigateur();
+    se_connecter(&b93, &s.base, "ag093@cd93.test", false).await;
+    let r = b93.get(s.url(&lien)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Personne inconnue") && !page.contains("ALPHA"), "{page}");
+    // signed out: back to sign-in
+    let r = navigateur().get(s.url(&lien)).send().await.unwrap();
+    assert_eq!(r.url().path(), "/demo-oidc/authorize");
+}

@@ -124,7 +124,12 @@ impl<'a> Gate<'a> {
     /// Whether `cat` of a found person is readable for the caller: within its perimeter
     /// (territory and public), its role and its convention. Not journaled.
     pub fn dans_perimetre(&self, p: &Personne, cat: Categorie) -> Result<bool, AppError> {
-        Ok(self.decider(cat, Action::Lire, Some(p))?.autorise)
+        self.permis(p, cat, Action::Lire)
+    }
+
+    /// Whether the caller may `act` on `cat` of a person it has reached. Not journaled.
+    pub fn permis(&self, p: &Personne, cat: Categorie, act: Action) -> Result<bool, AppError> {
+        Ok(self.decider(cat, act, Some(p))?.autorise)
     }
 
     /// Decodes the caller's reference to the person, checks every category asked for this person and

@@ -7,6 +7,7 @@
 pub mod acces;
 pub mod accompagnement;
 pub mod adaptateurs;
+pub mod consultation;
 pub mod demarrage;
 pub mod diagnostic;
 pub mod error;

@@ -10,6 +10,7 @@
 
 pub mod actifs;
 pub mod connexion;
+pub mod dossier;
 pub mod fournisseur_demo;
 pub mod oidc;
 pub mod recherche;
@@ -138,6 +139,7 @@ pub fn router(state: &AppState, openapi: reference::DocumentOpenApi) -> Router<A
         .route("/connexion/retour", get(connexion::retour))
         .route("/convention", get(connexion::choix_convention).post(connexion::choisir_convention))
         .route("/recherche", get(recherche::formulaire).post(recherche::rechercher))
+        .route("/dossiers/{id}", get(dossier::consulter))
         .route("/deconnexion", axum::routing::post(connexion::deconnexion))
         .layer(axum::middleware::from_fn(entetes_de_page))
         .merge(actifs::router());
