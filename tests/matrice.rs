@@ -83,13 +83,17 @@ fn role_permet(role: Role, cat: Categorie, act: Action) -> bool {
             Orientation,
             Diagnostic,
             Contraintes,
+            PouvoirAgir,
             MetiersRecherches,
             AccompagnementGlobal,
             ContactsEchanges,
             RendezVous,
         ],
         // the département's orientation decision (seed 002 §2), sent by its system
-        Role::TravailleurSocial => &[Orientation, Diagnostic, Contraintes, AccompagnementGlobal, RendezVous],
+        // and the diagnostic they fill in, pouvoir d'agir included (seed 002 annex 3 §1.2)
+        Role::TravailleurSocial => {
+            &[Orientation, Diagnostic, Contraintes, PouvoirAgir, AccompagnementGlobal, RendezVous]
+        }
         Role::Batch => &[Orientation, RendezVous],
         _ => &[],
     };

@@ -461,3 +461,166 @@ async fn the_dossier_page_shows_what_the_habilitation_allows() {
     let r = navigateur().get(s.url(&lien)).send().await.unwrap();
     assert_eq!(r.url().path(), "/demo-oidc/authorize");
 }
+
+/// The value of the hidden field `name` of the form whose `partie` is `partie`.
+fn champ_du_formulaire(page: &str, partie: &str, name: &str) -> String {
+    let i = page.find(&format!("name=\"partie\" value=\"{partie}\"")).unwrap_or_else(|| panic!("{partie} in {page}"));
+    champ(&page[i..], name)
+}
+
+/// The diagnostic by check boxes only (seed 002 annex 3 §1.2): needs, contraintes and
+/// pouvoir d'agir saved through the use cases, visible at once through the partner API,
+/// journaled with the agent; no free-text field; bad values named, nothing written.
+#[tokio::test]
+async fn the_diagnostic_is_filled_in_by_check_boxes_and_read_back_through_the_api() {
+    let s = common::TestServer::start_demo().await;
+    let b = navigateur();
+    se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    let lien = lien_du_dossier(&b, &s.base, "ALPHA").await;
+    let id_national = lien.trim_start_matches("/dossiers/").to_string();
+    let r = b.get(s.url(&format!("{lien}/diagnostic"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Diagnostic « Commis / Commise de cuisine »"), "{page}");
+    assert!(page.contains("Développer sa mobilité") && page.contains("<h2>Pouvoir d'agir</h2>"), "{page}");
+    // check boxes, radio buttons and lists only: no free text anywhere
+    let principal = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
+    assert!(!principal.contains("<textarea") && !principal.contains("type=\"text\""), "{principal}");
+    let csrf = champ(&page, "csrf");
+    let metier = champ_du_formulaire(&page, "besoins", "metier");
+    let avant = s.store.journal_page(0, 10_000).await.unwrap().len();
+
+    // needs of the diagnostic
+    let r = b
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("partie", "besoins"),
+            ("metier", metier.as_str()),
+            ("besoin:9", "BESOIN"),
+            ("besoin:3", "POINT_FORT"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.url().query(), Some("enregistre=besoins"));
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Les besoins du diagnostic sont enregistrés."), "{page}");
+    assert!(page.contains("name=\"besoin:9\" value=\"BESOIN\" checked"), "shown ticked: {page}");
+    let besoins =
+        s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/besoins")).await;
+    let liste = besoins["besoinsParDiagnostic"][0]["besoins"].as_array().unwrap().clone();
+    let valeur = |code: &str| liste.iter().find(|x| x["code"] == code).map(|x| x["valeur"].clone());
+    assert_eq!(valeur("9"), Some(serde_json::json!("BESOIN")), "{besoins}");
+    assert_eq!(valeur("3"), Some(serde_json::json!("POINT_FORT")), "{besoins}");
+    assert_eq!(valeur("5"), Some(serde_json::json!("POINT_FORT")), "the others stay: {besoins}");
+
+    // contraintes: 23 lifted with another situation and objectif; 24 left "non abordée"
+    let r = b
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("partie", "contraintes"),
+            ("deja:23", "1"),
+            ("contrainte:23", "CLOTUREE"),
+            ("situation:6", "OUI"),
+            ("objectif:26", "REALISE"),
+            ("objectif:25", ""),
+            ("contrainte:24", "NON_ABORDEE"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let requete = r.url().query().map(str::to_string);
+    assert_eq!(requete.as_deref(), Some("enregistre=contraintes"), "{}", r.text().await.unwrap());
+    let c = s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/contraintes")).await;
+    let t = &c["contraintesIndividus"][0];
+    assert_eq!(t["conseiller"], "AG001", "{c}");
+    let k = t["contraintes"].as_array().unwrap();
+    assert_eq!(k.len(), 1, "24 not recorded: {c}");
+    assert_eq!(k[0]["id"], "23");
+    assert_eq!(k[0]["valeur"], "CLOTUREE");
+    assert_eq!(k[0]["situations"][0]["code"], "6");
+    assert_eq!(k[0]["objectifs"][0]["valeur"], "REALISE");
+
+    // pouvoir d'agir
+    let r = b
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("partie", "pouvoir_agir"),
+            ("confiance", "OUI"),
+            ("accompagnement", "NON"),
+            ("resultat", "A_ACCOMPAGNER"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().query(), Some("enregistre=pouvoir_agir"));
+    let p =
+        s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/pouvoir-agir")).await;
+    assert!(p.to_string().contains("A_ACCOMPAGNER"), "{p}");
+
+    // journaled with the agent and the convention; the provenance names the portal
+    let entrees = s.store.journal_page(0, 10_000).await.unwrap();
+    let ecrits: Vec<&str> = entrees[avant..]
+        .iter()
+        .filter(|e| e.entree.agent.as_deref() == Some("AG001") && e.entree.convention.as_deref() == Some("conv-cd77"))
+        .map(|e| e.entree.action.as_str())
+        .collect();
+    for a in ["diagnostic.besoins.ecrire", "diagnostic.contraintes.ecrire", "diagnostic.pouvoir-agir.ecrire"] {
+        assert!(ecrits.contains(&a), "{a} in {ecrits:?}");
+    }
+    let page = b.get(s.url(&lien)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Source : partenaire:cd77/portail, par AG001"), "{page}");
+
+    // a value outside the list: named, never echoed, nothing written
+    let r = b
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[("csrf", csrf.as_str()), ("partie", "besoins"), ("metier", metier.as_str()), ("besoin:9", "<b>X</b>")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Rien n'a été enregistré") && page.contains("valeur du besoin"), "{page}");
+    assert!(!page.contains("<b>X</b>") && !page.contains("&lt;b&gt;X"), "{page}");
+    let besoins =
+        s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/besoins")).await;
+    assert!(
+        besoins.to_string().contains(
+            "\"code\":\"9\",\"libelle\":\"Réaliser un CV et/ou une lettre de motivation\",\"valeur\":\"BESOIN\""
+        ),
+        "{besoins}"
+    );
+    // without its CSRF token: refused
+    let r = b
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[("partie", "pouvoir_agir"), ("confiance", "NON"), ("accompagnement", "NON"), ("resultat", "AUTONOME")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // the 93's agent cannot write to the 77's person
+    let b93 = navigateur();
+    se_connecter(&b93, &s.base, "ag093@cd93.test", false).await;
+    let page = b93.get(s.url("/recherche")).send().await.unwrap().text().await.unwrap();
+    let csrf93 = champ(&page, "csrf");
+    let r = b93
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[
+            ("csrf", csrf93.as_str()),
+            ("partie", "pouvoir_agir"),
+            ("confiance", "NON"),
+            ("accompagnement", "NON"),
+            ("resultat", "AUTONOME"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let p =
+        s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/pouvoir-agir")).await;
+    assert!(p.to_string().contains("A_ACCOMPAGNER"), "unchanged: {p}");
+}

@@ -313,10 +313,10 @@ pub const SECRET: &str = "secret-de-test-0123456789abcdef";
 pub fn cd_categories() -> std::collections::BTreeMap<dude_core::dossier::Categorie, Acces> {
     use dude_core::dossier::Categorie::*;
     let mut m = std::collections::BTreeMap::new();
-    for c in [Identite, Nir, Contact, Inscription, Rsa, PouvoirAgir, MetiersRecherches, ProjetsCreation] {
+    for c in [Identite, Nir, Contact, Inscription, Rsa, MetiersRecherches, ProjetsCreation] {
         m.insert(c, Acces::Lecture);
     }
-    for c in [Diagnostic, Contraintes, Orientation, RendezVous] {
+    for c in [Diagnostic, Contraintes, PouvoirAgir, Orientation, RendezVous] {
         m.insert(c, Acces::Ecriture);
     }
     m

@@ -51,12 +51,47 @@ pub struct Consultation {
     pub modifiables: Vec<Categorie>,
 }
 
-/// Reads what the caller may of the person it designates by `usager` (its `idNational`):
-/// an unknown, tampered or foreign reference, or a person outside its perimeter, is
-/// [`AppError::HorsPerimetre`] (journaled when a person was concerned).
-pub async fn consulter(s: &Services, appelant: &Appelant, usager: Reference<'_>) -> Result<Consultation, AppError> {
-    let gate = Gate::new(s, appelant, "portail.dossier");
-    let asked: Vec<(Categorie, Action)> = Categorie::ALL.iter().map(|c| (*c, Action::Lire)).collect();
+/// What a page asks to read: the whole dossier, or what the diagnostic's form needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vue {
+    Dossier,
+    Diagnostic,
+}
+
+impl Vue {
+    fn action(self) -> &'static str {
+        match self {
+            Vue::Dossier => "portail.dossier",
+            Vue::Diagnostic => "portail.diagnostic",
+        }
+    }
+
+    fn categories(self) -> &'static [Categorie] {
+        match self {
+            Vue::Dossier => Categorie::ALL,
+            Vue::Diagnostic => &[
+                Categorie::Identite,
+                Categorie::Diagnostic,
+                Categorie::Contraintes,
+                Categorie::PouvoirAgir,
+                Categorie::AccompagnementGlobal,
+            ],
+        }
+    }
+}
+
+/// Reads what the caller may, of what `vue` asks, of the person it designates by
+/// `usager` (its `idNational`): an unknown, tampered or foreign reference, or a person
+/// outside its perimeter, is [`AppError::HorsPerimetre`] (journaled when a person was
+/// concerned).
+pub async fn consulter(
+    s: &Services,
+    appelant: &Appelant,
+    usager: Reference<'_>,
+    vue: Vue,
+) -> Result<Consultation, AppError> {
+    let gate = Gate::new(s, appelant, vue.action());
+    let asked: Vec<(Categorie, Action)> = vue.categories().iter().map(|c| (*c, Action::Lire)).collect();
     let acces = gate.acceder(usager, &asked, true).await?;
     let d = s.store.charger_dossier(acces.id).await?.ok_or(AppError::HorsPerimetre)?;
     let l = |c: Categorie| acces.categories.contains(&c);

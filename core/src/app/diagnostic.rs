@@ -9,7 +9,9 @@ use super::error::Refus;
 use super::{AppError, Services};
 use crate::dossier::Categorie;
 use crate::dossier::contraintes::{ContrainteSaisie, Contraintes, RefusContraintes};
-use crate::dossier::diagnostic::{Conseiller, Diagnostic, ModificationDiagnostic, PouvoirAgir, RefusDiagnostic};
+use crate::dossier::diagnostic::{
+    Besoin, Conseiller, Diagnostic, ModificationDiagnostic, PouvoirAgir, RefusDiagnostic,
+};
 use crate::habilitation::Appelant;
 use crate::habilitation::convention::Action;
 
@@ -182,4 +184,47 @@ pub async fn enregistrer_contraintes(
         .ok_or(AppError::HorsPerimetre)?
         .map(|_| ())
         .map_err(Refus::Regle)
+}
+
+/// Records the values of needs of the diagnostic of métier `id_metier_chiffre` (the
+/// caller's encrypted id), check boxes only (`Diagnostic::enregistrer_besoins`).
+pub async fn enregistrer_besoins(
+    s: &Services,
+    appelant: &Appelant,
+    usager: Reference<'_>,
+    id_metier_chiffre: &str,
+    besoins: &[Besoin],
+) -> Result<(), Refus<RefusDiagnostic>> {
+    let gate = Gate::new(s, appelant, "diagnostic.besoins.ecrire");
+    let id = gate.acceder(usager, &[(Categorie::Diagnostic, Action::Ecrire)], false).await?.id;
+    let id_metier = s.ids.decode_metier(appelant.partenaire(), id_metier_chiffre).map_err(AppError::from)?;
+    s.store
+        .modifier_section(id, Categorie::Diagnostic, &provenance_partenaire(appelant), |d: Option<Diagnostic>| {
+            let mut d = d.unwrap_or_default();
+            d.enregistrer_besoins(&id_metier, besoins).map(|()| d)
+        })
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::HorsPerimetre)?
+        .map(|_| ())
+        .map_err(Refus::Regle)
+}
+
+/// Records the pouvoir d'agir (its three answers, by check box).
+pub async fn enregistrer_pouvoir_agir(
+    s: &Services,
+    appelant: &Appelant,
+    usager: Reference<'_>,
+    pouvoir_agir: PouvoirAgir,
+) -> Result<(), AppError> {
+    let gate = Gate::new(s, appelant, "diagnostic.pouvoir-agir.ecrire");
+    let id = gate.acceder(usager, &[(Categorie::PouvoirAgir, Action::Ecrire)], false).await?.id;
+    s.store
+        .modifier_section(id, Categorie::PouvoirAgir, &provenance_partenaire(appelant), |_: Option<PouvoirAgir>| {
+            Ok::<_, std::convert::Infallible>(pouvoir_agir)
+        })
+        .await?
+        .ok_or(AppError::HorsPerimetre)?
+        .map(|_| ())
+        .map_err(|e| match e {})
 }

@@ -41,7 +41,6 @@ pub fn categories_cd() -> BTreeMap<Categorie, Acces> {
         Contact,
         Inscription,
         Rsa,
-        PouvoirAgir,
         MetiersRecherches,
         ProjetsCreation,
         AccompagnementGlobal,
@@ -51,6 +50,9 @@ pub fn categories_cd() -> BTreeMap<Categorie, Acces> {
     }
     m.insert(Diagnostic, Acces::Ecriture);
     m.insert(Contraintes, Acces::Ecriture);
+    // the pouvoir d'agir is part of the diagnostic the département's agents fill in
+    // (seed 002 annex 3 §1.2)
+    m.insert(PouvoirAgir, Acces::Ecriture);
     m.insert(Orientation, Acces::Ecriture);
     m.insert(RendezVous, Acces::Ecriture);
     m

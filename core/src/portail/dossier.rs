@@ -15,7 +15,7 @@ use super::session::Connecte;
 use super::{Cadre, erreur, page};
 use crate::app::AppState;
 use crate::app::acces::{Origine, Reference};
-use crate::app::consultation::{self, Consultation, DossierLisible};
+use crate::app::consultation::{self, Consultation, DossierLisible, Vue};
 use crate::dossier::Categorie;
 use crate::dossier::codes::Coded;
 
@@ -425,7 +425,8 @@ fn sections(c: &Consultation) -> Vec<Section> {
 
 /// `GET /dossiers/{id}`.
 pub async fn consulter(State(state): State<AppState>, c: Connecte, Path(reference): Path<String>) -> Response {
-    match consultation::consulter(state.services(), &c.appelant, Reference::IdNational(&reference)).await {
+    match consultation::consulter(state.services(), &c.appelant, Reference::IdNational(&reference), Vue::Dossier).await
+    {
         Ok(x) => {
             let personne = x
                 .dossier

@@ -10,6 +10,7 @@
 
 pub mod actifs;
 pub mod connexion;
+pub mod diagnostic;
 pub mod dossier;
 pub mod fournisseur_demo;
 pub mod oidc;
@@ -140,6 +141,7 @@ pub fn router(state: &AppState, openapi: reference::DocumentOpenApi) -> Router<A
         .route("/convention", get(connexion::choix_convention).post(connexion::choisir_convention))
         .route("/recherche", get(recherche::formulaire).post(recherche::rechercher))
         .route("/dossiers/{id}", get(dossier::consulter))
+        .route("/dossiers/{id}/diagnostic", get(diagnostic::formulaire).post(diagnostic::enregistrer))
         .route("/deconnexion", axum::routing::post(connexion::deconnexion))
         .layer(axum::middleware::from_fn(entetes_de_page))
         .merge(actifs::router());

@@ -201,6 +201,10 @@ pub enum RefusDiagnostic {
     MetierInconnu,
     #[error("le nom du métier ne peut pas changer ; texte libre non admis")]
     NomMetierChange,
+    #[error("besoin hors du diagnostic (les services numériques relèvent de l'autonomie numérique)")]
+    BesoinHorsDiagnostic,
+    #[error("besoin en double")]
+    BesoinEnDouble,
 }
 
 impl Diagnostic {
@@ -230,6 +234,39 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// Records the values of needs explored in the diagnostic of métier `id_metier` (one
+    /// value per need, by check box): each need given replaces the stored one; the others
+    /// stay.
+    pub fn enregistrer_besoins(&mut self, id_metier: &str, besoins: &[Besoin]) -> Result<(), RefusDiagnostic> {
+        if !self.diagnostics.iter().any(|x| x.id_metier == id_metier)
+            && !self.besoins_par_diagnostic.iter().any(|x| x.id_metier == id_metier)
+        {
+            return Err(RefusDiagnostic::MetierInconnu);
+        }
+        if besoins.iter().any(|b| b.code.thematique().is_none()) {
+            return Err(RefusDiagnostic::BesoinHorsDiagnostic);
+        }
+        if (0..besoins.len()).any(|i| besoins[..i].iter().any(|o| o.code == besoins[i].code)) {
+            return Err(RefusDiagnostic::BesoinEnDouble);
+        }
+        let cible = match self.besoins_par_diagnostic.iter().position(|x| x.id_metier == id_metier) {
+            Some(i) => &mut self.besoins_par_diagnostic[i],
+            None => {
+                self.besoins_par_diagnostic.push(BesoinsParDiagnostic { id_metier: id_metier.into(), besoins: vec![] });
+                self.besoins_par_diagnostic.last_mut().expect("just pushed")
+            }
+        };
+        for b in besoins {
+            match cible.besoins.iter_mut().find(|x| x.code == b.code) {
+                Some(x) => x.valeur = b.valeur,
+                None => cible.besoins.push(b.clone()),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Pouvoir d'agir.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -237,4 +274,56 @@ pub struct PouvoirAgir {
     pub confiance: NiveauPouvoirAgir,
     pub accompagnement: NiveauPouvoirAgir,
     pub resultat_analyse: ResultatPouvoirAgir,
+}
+
+#[cfg(test)]
+mod tests_besoins {
+    use super::*;
+
+    fn diagnostic() -> Diagnostic {
+        Diagnostic {
+            besoins_par_diagnostic: vec![],
+            diagnostics: vec![DiagnosticMetier {
+                id_metier: "M1".into(),
+                nom_metier: "Commis de cuisine".into(),
+                statut: StatutDiagnostic::EnCours,
+                typologie: TypologieDiagnostic::MetierRecherche,
+                est_prioritaire: true,
+                conseiller: Conseiller { nom: "N".into(), prenom: "P".into(), structure: "S".into() },
+                date_mise_a_jour: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            }],
+        }
+    }
+
+    #[test]
+    fn needs_are_recorded_per_diagnostic_one_value_each() {
+        let mut d = diagnostic();
+        let b = |code, valeur| Besoin { code, valeur };
+        d.enregistrer_besoins("M1", &[b(CodeBesoin::CvLettre, ValeurBesoin::Besoin)]).unwrap();
+        d.enregistrer_besoins(
+            "M1",
+            &[b(CodeBesoin::CvLettre, ValeurBesoin::PointFort), b(CodeBesoin::Reseau, ValeurBesoin::Besoin)],
+        )
+        .unwrap();
+        assert_eq!(d.besoins_par_diagnostic.len(), 1);
+        assert_eq!(
+            d.besoins_par_diagnostic[0].besoins,
+            vec![b(CodeBesoin::CvLettre, ValeurBesoin::PointFort), b(CodeBesoin::Reseau, ValeurBesoin::Besoin)]
+        );
+        assert_eq!(
+            d.enregistrer_besoins("M2", &[b(CodeBesoin::CvLettre, ValeurBesoin::Besoin)]),
+            Err(RefusDiagnostic::MetierInconnu)
+        );
+        assert_eq!(
+            d.enregistrer_besoins("M1", &[b(CodeBesoin::ServicesNumeriques, ValeurBesoin::Besoin)]),
+            Err(RefusDiagnostic::BesoinHorsDiagnostic)
+        );
+        assert_eq!(
+            d.enregistrer_besoins(
+                "M1",
+                &[b(CodeBesoin::Reseau, ValeurBesoin::Besoin), b(CodeBesoin::Reseau, ValeurBesoin::PointFort)]
+            ),
+            Err(RefusDiagnostic::BesoinEnDouble)
+        );
+    }
 }

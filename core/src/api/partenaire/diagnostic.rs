@@ -341,6 +341,10 @@ pub async fn enregistrer_diagnostic(
         Refus::Regle(RefusDiagnostic::MetierInconnu) => {
             ApiError::App(AppError::Inconnu("aucun diagnostic pour cet idMetierChiffre".into()))
         }
+        // rules of the needs' recording, which this change does not make
+        Refus::Regle(r @ (RefusDiagnostic::BesoinHorsDiagnostic | RefusDiagnostic::BesoinEnDouble)) => {
+            ApiError::invalid("diagnostic[0]", format!("diagnostic[0] : {r}"))
+        }
         Refus::App(e) => ApiError::App(e),
     })?;
     Ok(Json(ENREGISTRE))
