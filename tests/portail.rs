@@ -624,3 +624,81 @@ async fn the_diagnostic_is_filled_in_by_check_boxes_and_read_back_through_the_ap
         s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/pouvoir-agir")).await;
     assert!(p.to_string().contains("A_ACCOMPAGNER"), "unchanged: {p}");
 }
+
+/// For a person in accompagnement global (seed 004): the seven freins and the motifs de
+/// non-intégration by check box, and the bilan, through the use cases; the model's rules
+/// refuse a bilan without its sortie, naming it.
+#[tokio::test]
+async fn the_accompagnement_global_is_filled_in_by_check_boxes() {
+    use dude_core::dossier::accompagnement::{Accompagnement, AccompagnementGlobal, ModaliteAccompagnement};
+    let s = common::TestServer::start_demo().await;
+    let mut p =
+        common::person("2850177000099", "OSCAR", common::who::BIRTH, "77", true, vec![common::ins("2025-01-10")]);
+    p.accompagnement = Some(Accompagnement {
+        modalite: Some(ModaliteAccompagnement::Global),
+        date_debut: common::d("2026-05-01"),
+        date_fin_prevue: None,
+        structure: None,
+        global: Some(AccompagnementGlobal::default()),
+        parcours: None,
+    });
+    let id = p.id;
+    s.store.inserer_dossiers(&[p], &dude_core::store::Provenance::new("test:global", None)).await.unwrap();
+    // France Travail's agent, whose convention covers the accompagnement global
+    let b = navigateur();
+    let (_, chemin, page) = se_connecter(&b, &s.base, "ft001@ft.test", false).await;
+    assert_eq!(chemin, "/convention");
+    let csrf = champ(&page, "csrf");
+    b.post(s.url("/convention")).form(&[("csrf", csrf.as_str()), ("convention", "conv-ft")]).send().await.unwrap();
+    let lien = lien_du_dossier(&b, &s.base, "OSCAR").await;
+    let page = b.get(s.url(&format!("{lien}/diagnostic"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("<h2>Accompagnement global</h2>") && page.contains("Freins périphériques identifiés"),
+        "{page}"
+    );
+    assert_eq!(page.matches("name=\"frein:").count(), 7, "the seven freins");
+    let csrf = champ(&page, "csrf");
+    let poster = |f: Vec<(&'static str, &'static str)>| {
+        let b = b.clone();
+        let url = s.url(&format!("{lien}/diagnostic"));
+        let csrf = csrf.clone();
+        async move {
+            let mut form = vec![("csrf", csrf.as_str())];
+            form.extend(f);
+            let r = b.post(url).form(&form).send().await.unwrap();
+            (r.status(), r.url().query().map(str::to_string), r.text().await.unwrap())
+        }
+    };
+    let (_, q, _) =
+        poster(vec![("partie", "freins"), ("frein:25", "1"), ("frein:27", "1"), ("motif:PUBLIC_NON_CONCERNE", "1")])
+            .await;
+    assert_eq!(q.as_deref(), Some("enregistre=freins"));
+    let (_, q, _) = poster(vec![
+        ("partie", "bilan"),
+        ("date", "2026-11-01"),
+        ("resultat", "OBJECTIF_ATTEINT"),
+        ("decision", "MAINTIEN_AXE2"),
+        ("sortie", ""),
+    ])
+    .await;
+    assert_eq!(q.as_deref(), Some("enregistre=bilan"));
+    let (status, _, page) = poster(vec![
+        ("partie", "bilan"),
+        ("date", "2026-11-02"),
+        ("resultat", "OBJECTIF_ATTEINT"),
+        ("decision", "FIN_AXE2"),
+        ("sortie", ""),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Bilan : sortie obligatoire quand la décision est FIN_AXE2."), "{page}");
+    let a: Accompagnement =
+        s.store.charger_section(id, dude_core::dossier::Categorie::AccompagnementGlobal).await.unwrap().unwrap();
+    let g = a.global.unwrap();
+    let codes: Vec<&str> = g.freins.iter().map(|f| dude_core::dossier::codes::Coded::code(*f)).collect();
+    assert_eq!(codes, ["25", "27"]);
+    assert_eq!(g.motifs_non_integration.len(), 1);
+    assert_eq!(g.bilans.len(), 1, "the refused bilan was not recorded");
+    let page = b.get(s.url(&lien)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Prendre en compte son état de santé ; Faire face à des difficultés de logement"), "{page}");
+}

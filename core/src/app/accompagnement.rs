@@ -6,7 +6,8 @@ use super::acces::{Gate, Reference, provenance_partenaire};
 use super::error::Refus;
 use super::{AppError, Services};
 use crate::dossier::Categorie;
-use crate::dossier::accompagnement::{Accompagnement, BilanGlobal, RefusBilan};
+use crate::dossier::accompagnement::{Accompagnement, BilanGlobal, MotifNonIntegration, RefusBilan};
+use crate::dossier::contraintes::CodeContrainte;
 use crate::habilitation::Appelant;
 use crate::habilitation::convention::Action;
 
@@ -51,4 +52,32 @@ pub async fn enregistrer_bilan(
     .await
     .map_err(AppError::from)?;
     Ok(())
+}
+
+/// Records the freins périphériques and the motifs de non-intégration of a person in
+/// accompagnement global (check boxes, seed 004).
+pub async fn enregistrer_freins(
+    s: &Services,
+    appelant: &Appelant,
+    usager: Reference<'_>,
+    freins: &[CodeContrainte],
+    motifs: &[MotifNonIntegration],
+) -> Result<(), Refus<RefusBilan>> {
+    let gate = Gate::new(s, appelant, "accompagnement.freins.ecrire");
+    let id = gate.acceder(usager, &[(Categorie::AccompagnementGlobal, Action::Ecrire)], false).await?.id;
+    s.store
+        .modifier_section(
+            id,
+            Categorie::AccompagnementGlobal,
+            &provenance_partenaire(appelant),
+            |a: Option<Accompagnement>| {
+                let mut a = a.ok_or(RefusBilan::HorsAccompagnementGlobal)?;
+                a.enregistrer_freins(freins, motifs).map(|()| a)
+            },
+        )
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::HorsPerimetre)?
+        .map(|_| ())
+        .map_err(Refus::Regle)
 }

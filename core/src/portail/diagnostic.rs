@@ -1,6 +1,8 @@
 //! `/dossiers/{id}/diagnostic`: the socio-professional diagnostic filled in by check boxes
 //! only (seed 002 annex 3 §1.2, "aucun champ de texte libre"): the needs of each
-//! diagnostic, the contraintes with their situations and objectifs, the pouvoir d'agir.
+//! diagnostic, the contraintes with their situations and objectifs, the pouvoir d'agir,
+//! and for a person in accompagnement global (seed 004) the freins périphériques, the
+//! motifs de non-intégration and the bilan.
 //! Each part is its own form, saved by the application's use case (its checks, journal
 //! and provenance), then the page again with what was recorded.
 
@@ -17,10 +19,13 @@ use super::session::{Connecte, csrf_valide};
 use super::{Cadre, erreur, page};
 use crate::app::acces::Reference;
 use crate::app::consultation::{self, Vue};
-use crate::app::diagnostic;
 use crate::app::error::Refus;
 use crate::app::{AppError, AppState};
+use crate::app::{accompagnement, diagnostic};
 use crate::dossier::Categorie;
+use crate::dossier::accompagnement::{
+    BilanGlobal, DecisionBilan, MotifNonIntegration, ResultatBilan, SortieAccompagnement,
+};
 use crate::dossier::codes::Coded;
 use crate::dossier::contraintes::{
     CodeContrainte, CodeObjectif, CodeSituation, ContrainteSaisie, ObjectifContrainte, SituationContrainte,
@@ -80,6 +85,16 @@ struct ContrainteVue {
     objectifs: Vec<ObjectifVue>,
 }
 
+/// The accompagnement global's check boxes (seed 004).
+struct GlobalVue {
+    freins: Vec<SituationVue>,
+    motifs: Vec<SituationVue>,
+    /// Résultat and décision: field, question, choices.
+    questions: [(&'static str, &'static str, Vec<Choix>); 2],
+    sorties: Vec<Choix>,
+    aujourdhui: String,
+}
+
 #[derive(Template)]
 #[template(path = "portail/diagnostic.html")]
 struct PageDiagnostic {
@@ -93,6 +108,7 @@ struct PageDiagnostic {
     diagnostics: Option<Vec<DiagnosticVue>>,
     contraintes: Option<Vec<ContrainteVue>>,
     pouvoir: Option<[(&'static str, &'static str, Vec<Choix>); 3]>,
+    global: Option<GlobalVue>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +127,8 @@ pub async fn formulaire(
         Some("besoins") => Some("Les besoins du diagnostic sont enregistrés."),
         Some("contraintes") => Some("Les contraintes sont enregistrées."),
         Some("pouvoir_agir") => Some("Le pouvoir d'agir est enregistré."),
+        Some("freins") => Some("Les freins et les motifs de non-intégration sont enregistrés."),
+        Some("bilan") => Some("Le bilan est enregistré."),
         _ => None,
     };
     rendre(&state, &c, reference, succes, None).await
@@ -214,6 +232,28 @@ async fn rendre(
             ("resultat", "Analyse du pouvoir d'agir", choix(p.map(|x| x.resultat_analyse))),
         ]
     });
+    let global = match &d.accompagnement {
+        Some(Some(a)) if modifiable(Categorie::AccompagnementGlobal) => a.global.as_ref().map(|g| GlobalVue {
+            freins: CodeContrainte::de_la_thematique()
+                .map(|k| SituationVue { code: k.code(), libelle: k.libelle(), coche: g.freins.contains(&k) })
+                .collect(),
+            motifs: MotifNonIntegration::ALL
+                .iter()
+                .map(|m| SituationVue {
+                    code: m.code(),
+                    libelle: m.libelle(),
+                    coche: g.motifs_non_integration.contains(m),
+                })
+                .collect(),
+            questions: [
+                ("resultat", "Résultat", choix::<ResultatBilan>(None)),
+                ("decision", "Décision", choix::<DecisionBilan>(None)),
+            ],
+            sorties: choix::<SortieAccompagnement>(None),
+            aujourdhui: state.services().clock.today().to_string(),
+        }),
+        _ => None,
+    };
     let status = if refus.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     page(
         status,
@@ -227,6 +267,7 @@ async fn rendre(
             diagnostics,
             contraintes,
             pouvoir,
+            global,
         },
     )
 }
@@ -295,6 +336,53 @@ pub async fn enregistrer(
             match lu {
                 Err(m) => Ok(Err(m)),
                 Ok(p) => diagnostic::enregistrer_pouvoir_agir(s, &c.appelant, usager, p).await.map(Ok),
+            }
+        }
+        "freins" => {
+            let lu = (|| -> Result<(Vec<CodeContrainte>, Vec<MotifNonIntegration>), String> {
+                let mut freins = Vec::new();
+                let mut motifs = Vec::new();
+                for (n, _) in &champs {
+                    if let Some(k) = n.strip_prefix("frein:") {
+                        freins.push(code::<CodeContrainte>("frein", k)?);
+                    } else if let Some(k) = n.strip_prefix("motif:") {
+                        motifs.push(code::<MotifNonIntegration>("motif de non-intégration", k)?);
+                    }
+                }
+                Ok((freins, motifs))
+            })();
+            match lu {
+                Err(m) => Ok(Err(m)),
+                Ok((freins, motifs)) => {
+                    match accompagnement::enregistrer_freins(s, &c.appelant, usager, &freins, &motifs).await {
+                        Ok(()) => Ok(Ok(())),
+                        Err(Refus::Regle(r)) => Ok(Err(format!("Freins : {r}."))),
+                        Err(Refus::App(e)) => Err(e),
+                    }
+                }
+            }
+        }
+        "bilan" => {
+            let today = s.clock.today();
+            let lu = (|| -> Result<BilanGlobal, String> {
+                let date = valeur("date")
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .ok_or_else(|| "Champ « date du bilan » : date attendue au format AAAA-MM-JJ.".to_string())?;
+                let resultat = code::<ResultatBilan>("résultat", valeur("resultat").unwrap_or(""))?;
+                let decision = code::<DecisionBilan>("décision", valeur("decision").unwrap_or(""))?;
+                let sortie = match valeur("sortie").unwrap_or("") {
+                    "" => None,
+                    v => Some(code::<SortieAccompagnement>("sortie", v)?),
+                };
+                BilanGlobal::nouveau(date, resultat, decision, sortie, today).map_err(|r| format!("Bilan : {r}."))
+            })();
+            match lu {
+                Err(m) => Ok(Err(m)),
+                Ok(bilan) => match accompagnement::enregistrer_bilan(s, &c.appelant, usager, bilan).await {
+                    Ok(()) => Ok(Ok(())),
+                    Err(Refus::Regle(r)) => Ok(Err(format!("Bilan : {r}."))),
+                    Err(Refus::App(e)) => Err(e),
+                },
             }
         }
         _ => Ok(Err(champ_invalide("partie"))),

@@ -81,8 +81,10 @@ pub enum RefusBilan {
     SortieManquante,
     #[error("sortie seulement quand la décision est FIN_AXE2")]
     SortieEnTrop,
-    #[error("cette personne n'est pas en accompagnement global : pas de bilan")]
+    #[error("cette personne n'est pas en accompagnement global")]
     HorsAccompagnementGlobal,
+    #[error("frein hors des sept freins périphériques de l'accompagnement global")]
+    FreinInconnu,
 }
 
 impl BilanGlobal {
@@ -149,6 +151,27 @@ impl Accompagnement {
         g.bilans.retain(|b| b.date != bilan.date);
         g.bilans.push(bilan);
         g.bilans.sort_by_key(|b| b.date);
+        Ok(())
+    }
+
+    /// Records the freins périphériques identified (among the seven of seed 004, France
+    /// Travail's contraintes 23–29) and the motifs de non-intégration, by check box: both
+    /// lists replace the stored ones.
+    pub fn enregistrer_freins(
+        &mut self,
+        freins: &[super::contraintes::CodeContrainte],
+        motifs: &[MotifNonIntegration],
+    ) -> Result<(), RefusBilan> {
+        let g = self.global.as_mut().ok_or(RefusBilan::HorsAccompagnementGlobal)?;
+        if freins.contains(&super::contraintes::CodeContrainte::Numerique) {
+            return Err(RefusBilan::FreinInconnu);
+        }
+        let mut f = freins.to_vec();
+        f.dedup();
+        g.freins = f;
+        let mut m = motifs.to_vec();
+        m.dedup();
+        g.motifs_non_integration = m;
         Ok(())
     }
 

@@ -51,6 +51,8 @@ pub async fn enregistrer_bilan(
         RefusBilan::DateFuture => ApiError::invalid("date", format!("date : {r}")),
         RefusBilan::SortieManquante | RefusBilan::SortieEnTrop => ApiError::invalid("sortie", format!("sortie : {r}")),
         RefusBilan::HorsAccompagnementGlobal => ApiError::invalid("idNational", r.to_string()),
+        // a rule of the freins' recording, which a bilan does not make
+        RefusBilan::FreinInconnu => ApiError::invalid("freins", format!("freins : {r}")),
     };
     let bilan =
         BilanGlobal::nouveau(date, req.resultat, req.decision, req.sortie, state.clock().today()).map_err(refus)?;
