@@ -87,7 +87,12 @@ async fn verifier_page(c: &Client, nom: &str) {
         .await
         .expect("axe-core ran");
     assert_eq!(v, Value::Array(vec![]), "{nom}: axe-core violations");
+    // the whole page: the window as tall as the document, then back
+    let hauteur = c.execute("return document.documentElement.scrollHeight;", vec![]).await.unwrap();
+    let hauteur = hauteur.as_u64().unwrap_or(1024).clamp(1024, 12_000) as u32;
+    c.set_window_size(1280, hauteur).await.expect("window size");
     let png = c.screenshot().await.expect("screenshot");
+    c.set_window_size(1280, 1024).await.expect("window size");
     std::fs::write(captures().join(format!("{nom}.png")), png).unwrap();
 }
 
@@ -174,5 +179,90 @@ async fn an_agent_signs_in_in_chromium_and_every_page_is_accessible() {
     assert_eq!(titre.text().await.unwrap(), "Connexion refusée");
     assert!(c.source().await.unwrap().contains("révoquée"), "the reason given");
     verifier_page(&c, "portail-refus").await;
+    c.close().await.unwrap();
+}
+
+/// Signs in through the demo provider's page as `courriel` (its convention chosen when
+/// several apply).
+async fn se_connecter(c: &Client, s: &common::TestServer, courriel: &str) {
+    c.goto(&s.url("/connexion")).await.unwrap();
+    cliquer(c, Locator::XPath(&format!("//input[@name='courriel'][@value='{courriel}']/ancestor::form//button"))).await;
+    if chemin(c).await == "/convention" {
+        c.find(Locator::Css("input[name='convention']")).await.unwrap().click().await.unwrap();
+        cliquer(c, Locator::Css("form[action='/convention'] button[type='submit']")).await;
+    }
+    assert_eq!(chemin(c).await, "/");
+}
+
+/// Issue 16's scenario in Chromium: sign in, search, open the dossier, tick a need and
+/// save; the change read back through the partner API and found in the journal; another
+/// département's agent cannot open the dossier; a form without its CSRF token is refused;
+/// an expired session goes back to sign-in. Every page checked by axe-core.
+#[tokio::test]
+async fn an_agent_searches_opens_a_dossier_and_fills_in_the_diagnostic_in_chromium() {
+    let s = common::TestServer::start_demo().await;
+    let p = pilote().await;
+    let c = navigateur(&p).await;
+    se_connecter(&c, &s, "ag001@cd77.test").await;
+
+    cliquer(&c, Locator::LinkText("Rechercher une personne")).await;
+    assert_eq!(chemin(&c).await, "/recherche");
+    verifier_page(&c, "portail-recherche").await;
+    c.find(Locator::Id("nom")).await.unwrap().send_keys("Alpha").await.unwrap();
+    c.find(Locator::Id("prenom")).await.unwrap().send_keys("test").await.unwrap();
+    cliquer(&c, Locator::XPath("//button[. = 'Rechercher par nom']")).await;
+    assert!(c.source().await.unwrap().contains("1 personne — page 1 sur 1"));
+    verifier_page(&c, "portail-resultats").await;
+
+    cliquer(&c, Locator::LinkText("ALPHA")).await;
+    let lien = chemin(&c).await;
+    assert!(lien.starts_with("/dossiers/"), "{lien}");
+    assert_eq!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Dossier de Test ALPHA");
+    verifier_page(&c, "portail-dossier").await;
+
+    cliquer(&c, Locator::LinkText("Compléter le diagnostic")).await;
+    assert_eq!(chemin(&c).await, format!("{lien}/diagnostic"));
+    verifier_page(&c, "portail-diagnostic").await;
+    // "Réaliser un CV et/ou une lettre de motivation": a need (the radio's label, as a
+    // person clicks it), then the form's own button
+    c.find(Locator::Css("label[for='b1-9-BESOIN']")).await.unwrap().click().await.unwrap();
+    cliquer(&c, Locator::XPath("//button[. = 'Enregistrer les besoins de ce diagnostic']")).await;
+    assert!(c.source().await.unwrap().contains("Les besoins du diagnostic sont enregistrés."));
+    let coche: Value = c.execute("return document.getElementById('b1-9-BESOIN').checked;", vec![]).await.unwrap();
+    assert_eq!(coche, Value::Bool(true));
+    verifier_page(&c, "portail-diagnostic-enregistre").await;
+
+    // read back through the partner API (the 77's application), and in the journal
+    let id_national = lien.trim_start_matches("/dossiers/");
+    let besoins =
+        s.get_json(common::TOKEN_77, &format!("/partenaire/v1/usagers/{id_national}/diagnostic/besoins")).await;
+    let liste = besoins["besoinsParDiagnostic"][0]["besoins"].as_array().unwrap();
+    assert!(liste.iter().any(|b| b["code"] == "9" && b["valeur"] == "BESOIN"), "{besoins}");
+    let journal = s.store.journal_page(0, 10_000).await.unwrap();
+    assert!(journal.iter().any(|e| e.entree.action == "diagnostic.besoins.ecrire"
+        && e.entree.agent.as_deref() == Some("AG001")
+        && e.entree.convention.as_deref() == Some("conv-cd77")));
+
+    // a form without its CSRF token (removed from the page) is refused
+    c.execute(
+        "document.querySelector('input[name=partie][value=besoins]').form.querySelector('input[name=csrf]').remove();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    cliquer(&c, Locator::XPath("//button[. = 'Enregistrer les besoins de ce diagnostic']")).await;
+    assert!(c.source().await.unwrap().contains("Formulaire expiré ou falsifié"));
+
+    // an expired session (31 minutes idle) goes back to sign-in
+    s.clock.set(dude_core::clock::Clock::now(&s.clock) + chrono::Duration::minutes(31));
+    c.goto(&s.url(&lien)).await.unwrap();
+    assert_eq!(chemin(&c).await, "/demo-oidc/authorize");
+
+    // the 93's agent, with the same address: an unknown person
+    se_connecter(&c, &s, "ag093@cd93.test").await;
+    c.goto(&s.url(&lien)).await.unwrap();
+    assert_eq!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Personne inconnue");
+    assert!(!c.source().await.unwrap().contains("ALPHA"));
+    verifier_page(&c, "portail-personne-inconnue").await;
     c.close().await.unwrap();
 }
