@@ -266,3 +266,37 @@ async fn an_agent_searches_opens_a_dossier_and_fills_in_the_diagnostic_in_chromi
     verifier_page(&c, "portail-personne-inconnue").await;
     c.close().await.unwrap();
 }
+
+/// The monthly lists, the DPO's pages and the SLA page in Chromium, checked by axe-core.
+#[tokio::test]
+async fn the_lists_the_access_history_and_the_sla_pages_are_accessible() {
+    let s = common::TestServer::start_demo().await;
+    let p = pilote().await;
+    let c = navigateur(&p).await;
+    se_connecter(&c, &s, "ag001@cd77.test").await;
+    cliquer(&c, Locator::LinkText("Listes mensuelles")).await;
+    verifier_page(&c, "portail-listes").await;
+    c.find(Locator::Id("mois")).await.unwrap().clear().await.unwrap();
+    c.execute("document.getElementById('mois').value = '2026-10';", vec![]).await.unwrap();
+    cliquer(&c, Locator::XPath("//button[. = 'Afficher la liste']")).await;
+    assert!(c.source().await.unwrap().contains("INDIA"));
+    verifier_page(&c, "portail-liste-affichee").await;
+
+    c.delete_all_cookies().await.unwrap();
+    se_connecter(&c, &s, "dpo77@cd77.test").await;
+    cliquer(&c, Locator::LinkText("Droit d'accès d'une personne")).await;
+    verifier_page(&c, "portail-dpo").await;
+    c.find(Locator::Id("nir")).await.unwrap().send_keys(&common::nir(common::who::INSCRITE)).await.unwrap();
+    c.execute("document.getElementById('date_naissance').value = '1985-01-15';", vec![]).await.unwrap();
+    cliquer(&c, Locator::XPath("//button[. = 'Rechercher les dossiers']")).await;
+    cliquer(&c, Locator::Css("a[href^='/dpo/dossiers/']")).await;
+    assert_eq!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Historique des accès");
+    verifier_page(&c, "portail-historique-acces").await;
+
+    c.delete_all_cookies().await.unwrap();
+    se_connecter(&c, &s, "adm77@cd77.test").await;
+    cliquer(&c, Locator::LinkText("Niveaux de service")).await;
+    assert_eq!(chemin(&c).await, "/sla");
+    verifier_page(&c, "portail-sla").await;
+    c.close().await.unwrap();
+}

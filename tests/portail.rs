@@ -702,3 +702,80 @@ async fn the_accompagnement_global_is_filled_in_by_check_boxes() {
     let page = b.get(s.url(&lien)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Prendre en compte son état de santé ; Faire face à des difficultés de logement"), "{page}");
 }
+
+/// The other pages agents need (issue 16 item 6): the monthly lists for the département's
+/// agents and administrators (table, CSV, journaled, another département refused); the
+/// DPO's access history of a dossier (page and CSV); the SLA page for an administrator.
+#[tokio::test]
+async fn lists_access_history_and_sla_pages_for_those_whose_role_it_is() {
+    let s = common::TestServer::start_demo().await;
+    let b = navigateur();
+    se_connecter(&b, &s.base, "ag001@cd77.test", false).await;
+    let accueil = b.get(s.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(accueil.contains("href=\"/listes\"") && !accueil.contains("href=\"/sla\""), "{accueil}");
+    // a dossier read, for the history below
+    let lien = lien_du_dossier(&b, &s.base, "ALPHA").await;
+    b.get(s.url(&lien)).send().await.unwrap();
+
+    let r = b.get(s.url("/listes?departement=77&mois=2026-10&liste=inscrits")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("INDIA") && !page.contains("HOTEL") && !page.contains("GOLF"), "{page}");
+    assert!(page.contains("/listes/csv?departement=77&#38;mois=2026-10&#38;liste=inscrits"), "{page}");
+    let r = b.get(s.url("/listes/csv?departement=77&mois=2026-10&liste=inscrits")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("liste-77-2026-10-inscrits.csv"));
+    assert!(r.text().await.unwrap().contains("INDIA"));
+    // another département: refused, and journaled as refused
+    let r = b.get(s.url("/listes?departement=93&mois=2026-10&liste=inscrits")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let journal = s.store.journal_page(0, 10_000).await.unwrap();
+    let listes: Vec<_> = journal.iter().filter(|e| e.entree.action.starts_with("listes-mensuelles:")).collect();
+    assert!(listes.iter().any(|e| e.entree.action == "listes-mensuelles:77:2026-10:inscrits"
+        && e.entree.agent.as_deref() == Some("AG001")
+        && e.entree.decision.code() == "ACCEPTE"));
+    assert!(
+        listes.iter().any(
+            |e| e.entree.action == "listes-mensuelles:93:2026-10:inscrits" && e.entree.decision.code() != "ACCEPTE"
+        )
+    );
+    // the DPO's page is not an agent's
+    assert_eq!(b.get(s.url("/dpo")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // the administrator: the lists, and the SLA page (its inline stylesheet allowed by hash)
+    let adm = navigateur();
+    se_connecter(&adm, &s.base, "adm77@cd77.test", false).await;
+    let accueil = adm.get(s.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(accueil.contains("href=\"/sla\""), "{accueil}");
+    let r = adm.get(s.url("/listes?departement=77&mois=2026-10&liste=inscrits")).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("INDIA"));
+    let r = adm.get(s.url("/sla?mois=2026-11")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("style-src 'self' 'sha256-") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(r.text().await.unwrap().contains("<html lang=\"fr\">"));
+    assert_eq!(adm.get(s.url("/dpo")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // the DPO: the person's dossiers by NIR, the history of accesses, as a page and a CSV
+    let dpo = navigateur();
+    se_connecter(&dpo, &s.base, "dpo77@cd77.test", false).await;
+    let page = dpo.get(s.url("/dpo")).send().await.unwrap().text().await.unwrap();
+    let csrf = champ(&page, "csrf");
+    let nir = common::nir(common::who::INSCRITE);
+    let r = dpo
+        .post(s.url("/dpo"))
+        .form(&[("csrf", csrf.as_str()), ("nir", nir.as_str()), ("date_naissance", "1985-01-15")])
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    let i = page.find("href=\"/dpo/dossiers/").unwrap_or_else(|| panic!("{page}"));
+    let rapport = page[i + 6..][..page[i + 6..].find('"').unwrap()].to_string();
+    let page = dpo.get(s.url(&rapport)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Historique des accès") && page.contains("portail.dossier"), "{page}");
+    assert!(page.contains("AG001") && page.contains("conv-cd77"), "{page}");
+    let r = dpo.get(s.url(&format!("{rapport}/acces.csv"))).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("horodatage;organisation;agent") && csv.contains("portail.dossier"), "{csv}");
+}

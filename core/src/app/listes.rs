@@ -124,6 +124,10 @@ pub enum Demandeur<'a> {
     /// The operator, on the command line.
     Commande,
     Administrateur(&'a crate::habilitation::administrateur::Administrateur),
+    /// An agent of the département in the portal, under a convention whose territory
+    /// holds the département, whose publics include the RSA beneficiaries, and that lets
+    /// it read what the lists show.
+    Agent(&'a crate::habilitation::Appelant),
 }
 
 /// The list of `departement` for `mois`, checked and journaled.
@@ -136,7 +140,12 @@ pub async fn liste_mensuelle(
 ) -> Result<ListeMensuelle, super::AppError> {
     use crate::journal::{Entree, Verdict};
     let action = format!("listes-mensuelles:{departement}:{mois}:{}", liste.code());
-    if let Demandeur::Administrateur(a) = &demandeur
+    let demandeur = match demandeur {
+        Demandeur::Agent(a) => return liste_pour_agent(s, a, departement, mois, liste, &action).await,
+        Demandeur::Administrateur(a) => Some(a),
+        Demandeur::Commande => None,
+    };
+    if let Some(a) = demandeur
         && !a.competent_pour(departement)
     {
         return Err(super::habilitations::interdit(s, a, &action, &departement.to_string()).await);
@@ -144,8 +153,8 @@ pub async fn liste_mensuelle(
     let l = calculer(&s.store, departement, mois, liste).await?;
     let operateur;
     let admin = match demandeur {
-        Demandeur::Administrateur(a) => a,
-        Demandeur::Commande => {
+        Some(a) => a,
+        None => {
             operateur = crate::habilitation::administrateur::Administrateur {
                 identifiant: "operateur".into(),
                 organisation: None,
@@ -167,4 +176,36 @@ pub async fn liste_mensuelle(
     );
     s.journal.ecrire(e).await?;
     Ok(l)
+}
+
+/// A list for an agent: what the lists show must be readable under its convention, the
+/// département within its territory, the RSA beneficiaries among its publics; journaled
+/// as an access of the agent, accepted or refused.
+async fn liste_pour_agent(
+    s: &super::Services,
+    a: &crate::habilitation::Appelant,
+    departement: &Departement,
+    mois: Mois,
+    liste: Liste,
+    action: &str,
+) -> Result<ListeMensuelle, super::AppError> {
+    use crate::dossier::Categorie;
+    use crate::habilitation::authorizer::{Decision, Motif};
+    use crate::habilitation::convention::{Action, Public};
+    use crate::habilitation::perimetre::Personne;
+    use crate::journal::Entree;
+    let cats = [Categorie::Identite, Categorie::Contact, Categorie::Rsa, Categorie::Inscription];
+    let lire: Vec<_> = cats.iter().map(|c| (*c, Action::Lire)).collect();
+    super::acces::Gate::new(s, a, "listes-mensuelles").sans_personne(&lire).await?;
+    let couvre = Personne::departements_du_territoire(a).is_none_or(|l| l.contains(departement))
+        && a.convention.publics.iter().any(|p| matches!(p, Public::BeneficiairesRsa | Public::Tous));
+    let decision = match couvre {
+        true => Decision { autorise: true, motif: Motif::Autorise },
+        false => Decision { autorise: false, motif: Motif::HorsTerritoire },
+    };
+    s.journal.ecrire(Entree::acces(a, action, None, &cats, decision, s.clock.now())).await?;
+    if !couvre {
+        return Err(super::AppError::Refus(Motif::HorsTerritoire));
+    }
+    Ok(calculer(&s.store, departement, mois, liste).await?)
 }

@@ -55,6 +55,8 @@ pub fn agent_affiche(state: &AppState, session: &Session) -> Option<AgentAffiche
         organisation: a.organisation.nom.clone(),
         convention,
         plusieurs_conventions: a.conventions.len() > 1,
+        administrateur: a.agent.role == crate::habilitation::agent::Role::Administrateur,
+        dpo: a.agent.role == crate::habilitation::agent::Role::AuditeurDpo,
         csrf: session.csrf.clone(),
     })
 }

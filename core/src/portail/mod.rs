@@ -9,10 +9,12 @@
 //! same as the API's), and renders; it never reaches the store.
 
 pub mod actifs;
+pub mod administration;
 pub mod connexion;
 pub mod diagnostic;
 pub mod dossier;
 pub mod fournisseur_demo;
+pub mod listes;
 pub mod oidc;
 pub mod recherche;
 pub mod reference;
@@ -46,6 +48,9 @@ pub struct AgentAffiche {
     /// The convention acted under (its label), when chosen.
     pub convention: Option<String>,
     pub plusieurs_conventions: bool,
+    /// An administrator (the SLA page) or a data protection officer (access reports).
+    pub administrateur: bool,
+    pub dpo: bool,
     /// The session's CSRF token, for the sign-out form.
     pub csrf: String,
 }
@@ -141,6 +146,12 @@ pub fn router(state: &AppState, openapi: reference::DocumentOpenApi) -> Router<A
         .route("/convention", get(connexion::choix_convention).post(connexion::choisir_convention))
         .route("/recherche", get(recherche::formulaire).post(recherche::rechercher))
         .route("/dossiers/{id}", get(dossier::consulter))
+        .route("/listes", get(listes::page_listes))
+        .route("/listes/csv", get(listes::csv))
+        .route("/dpo", get(administration::dpo).post(administration::dpo_rechercher))
+        .route("/dpo/dossiers/{id}", get(administration::rapport_acces))
+        .route("/dpo/dossiers/{id}/acces.csv", get(administration::rapport_acces_csv))
+        .route("/sla", get(administration::sla))
         .route("/dossiers/{id}/diagnostic", get(diagnostic::formulaire).post(diagnostic::enregistrer))
         .route("/deconnexion", axum::routing::post(connexion::deconnexion))
         .layer(axum::middleware::from_fn(entetes_de_page))
@@ -162,7 +173,8 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 async fn entetes_de_page(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let mut r = next.run(req).await;
     let h = r.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    // a page may narrow it further or allow one inline block by its hash (the SLA page)
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -73,6 +73,8 @@ pub struct Connecte {
     pub session: Session,
     pub appelant: crate::habilitation::Appelant,
     pub agent: super::AgentAffiche,
+    /// The administrator or data protection officer the agent is, if it is one.
+    pub admin: Option<crate::habilitation::administrateur::Administrateur>,
 }
 
 impl FromRequestParts<AppState> for Connecte {
@@ -84,14 +86,15 @@ impl FromRequestParts<AppState> for Connecte {
         let Some(session) = v.session else {
             return Err(Redirect::to("/connexion").into_response());
         };
-        let request_id =
+        let request_id: String =
             parts.headers.get("x-request-id").and_then(|h| h.to_str().ok()).unwrap_or("").chars().take(64).collect();
-        match portail::appelant(state.services(), &session, request_id) {
+        match portail::appelant(state.services(), &session, request_id.clone()) {
             Ok(appelant) => {
                 let Some(agent) = super::connexion::agent_affiche(state, &session) else {
                     return Err(Redirect::to("/connexion").into_response());
                 };
-                Ok(Connecte { session, appelant, agent })
+                let admin = portail::agent(state.services(), &session).ok().and_then(|a| a.administrateur(request_id));
+                Ok(Connecte { session, appelant, agent, admin })
             }
             Err(portail::Etat::Anonyme) => Err(Redirect::to("/connexion").into_response()),
             Err(portail::Etat::ConventionAChoisir) => Err(Redirect::to("/convention").into_response()),

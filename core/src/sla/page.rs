@@ -38,7 +38,7 @@ const MOIS: &str = "janvier février mars avril mai juin juillet août septembre
 /// Narrow no-break space: thousands separator and before units.
 const FINE: char = '\u{202f}';
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a;\
+pub const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a;\
 max-width:72rem;margin:0 auto;padding:1rem 1.5rem;line-height:1.45}\
 h1{font-size:1.6rem;margin-bottom:.3rem}h2{margin-top:2rem;border-bottom:2px solid #333}h3{margin-bottom:.3rem}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.88rem}\

@@ -119,6 +119,19 @@ pub fn agent_de_la_personne(
 }
 
 impl AgentConnecte {
+    /// The administrator (or data protection officer) this agent is, for the portal's
+    /// administration pages; `None` for the other roles.
+    pub fn administrateur(&self, request_id: String) -> Option<super::administrateur::Administrateur> {
+        matches!(self.agent.role, Role::Administrateur | Role::AuditeurDpo).then(|| {
+            super::administrateur::Administrateur {
+                identifiant: self.agent.identifiant.clone(),
+                organisation: Some(self.organisation.clone()),
+                role: self.agent.role,
+                request_id,
+            }
+        })
+    }
+
     /// The call of this agent through the portal, under `convention` (one of theirs).
     pub fn appelant(&self, convention: &Arc<Convention>, request_id: String) -> Appelant {
         Appelant {
