@@ -39,6 +39,56 @@ async fn health_and_openapi(s: &TestServer) {
     assert!(doc["components"]["schemas"]["StatutUsager"].is_object());
 }
 
+/// France Travail's live routes (core/src/api/openapi.rs, the `francetravail` and `oauth`
+/// handlers): each documented under its path and method; those reading the jeton say so.
+async fn the_live_routes_are_in_openapi(s: &TestServer) {
+    let doc: Value = s.client.get(s.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let paths = doc["paths"].as_object().expect("paths");
+    let jeton = Some("ft-jeton-usager");
+    let live: [(&str, &str, Option<&str>); 15] = [
+        ("post", "/connexion/oauth2/access_token", None),
+        ("post", "/partenaire/rechercher-usager/v1/usagers/recherche", None),
+        ("post", "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir", None),
+        ("post", "/partenaire/rechercher-usager/v2/usagers/par-numero-francetravail", None),
+        ("get", "/partenaire/contrat-usager/v2/contrat", jeton),
+        ("get", "/partenaire/diagnosticargumente/v1/individus/{identifiant}", None),
+        ("get", "/partenaire/diagnosticargumente/v1/individus/{identifiant}/contraintes", None),
+        ("get", "/partenaire/diagnosticargumente/v4/dossiers", jeton),
+        ("get", "/partenaire/informations-administratives/v1/usager", jeton),
+        ("get", "/partenaire/donnees-rqth/v1/rqth", jeton),
+        ("get", "/partenaire/orientationusager/v1/lectureOrientation", jeton),
+        ("post", "/partenaire/orientationusager/v1/orientation", jeton),
+        ("post", "/partenaire/rendez-vous-partenaire/v1/rendez-vous", jeton),
+        ("put", "/partenaire/rendez-vous-partenaire/v1/rendez-vous", jeton),
+        ("delete", "/partenaire/rendez-vous-partenaire/v1/rendez-vous/{id}", jeton),
+    ];
+    for (methode, chemin, entete) in live {
+        let op = &doc["paths"][chemin][methode];
+        assert!(op.is_object(), "OpenAPI lacks {methode} {chemin}");
+        assert_eq!(op["tags"][0], "France Travail", "{methode} {chemin}");
+        let succes = ["200", "201", "204"].iter().any(|c| op["responses"][*c].is_object());
+        assert!(succes, "{methode} {chemin}: a success documented in {op}");
+        if let Some(nom) = entete {
+            let params = op["parameters"].as_array().unwrap_or_else(|| panic!("{methode} {chemin}: parameters"));
+            assert!(
+                params.iter().any(|p| p["name"] == nom && p["in"] == "header"),
+                "{methode} {chemin}: the {nom} header in {params:?}"
+            );
+        }
+    }
+    // and no live route documented that the list above does not know
+    let methodes = ["get", "put", "post", "delete", "patch"];
+    for (chemin, item) in paths {
+        let vivant = chemin.starts_with("/partenaire/") && !chemin.starts_with("/partenaire/v1/");
+        if !vivant {
+            continue;
+        }
+        for m in methodes.iter().filter(|m| item.get(**m).is_some()) {
+            assert!(live.iter().any(|(lm, lc, _)| *lm == *m && *lc == chemin.as_str()), "{m} {chemin} not in the list");
+        }
+    }
+}
+
 async fn rechercher_usager(s: &TestServer) {
     use who::*;
     // S001, stable per partner, different between partners
@@ -604,6 +654,7 @@ async fn slow_clients_get_408() {
 scenarios!(
     rejections_are_problem_documents,
     health_and_openapi,
+    the_live_routes_are_in_openapi,
     rechercher_usager,
     statut_usager,
     diagnostic_reads,

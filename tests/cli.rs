@@ -104,12 +104,13 @@ async fn serve_demo_answers_a_search() {
 
 /// A client written against France Travail's live API, given the demo server's base URL
 /// and one printed application's credentials: token with realm and scopes, both
-/// generations of the search, the status and the diagnostic, every answer parsed.
+/// generations of the search, the status and the diagnostic, every answer parsed — for a
+/// demo person of the sample who has a status and a diagnostic to read.
 #[tokio::test]
 async fn a_live_api_client_reads_a_demo_person() {
+    use reqwest::Method;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo::DemoServer::start(dir.path(), 300, &[]);
-    let p = s.personne_rsa_77();
     let app = s.app("cd77-sigma").clone();
     let scope = "api_rechercher-usagerv1 api_rechercher-usagerv2 rechercheusager profil_accedant \
                  api_contrat-usagerv2 statutcontratusager api_diagnosticargumentev1 api_diagnosticargumentev4 \
@@ -132,7 +133,7 @@ async fn a_live_api_client_reads_a_demo_person() {
     assert_eq!(token["token_type"], "Bearer", "{token}");
     assert!(token["expires_in"].as_u64().unwrap() > 0);
     let acces = token["access_token"].as_str().unwrap().to_string();
-    let appel = |m: reqwest::Method, chemin: &str| {
+    let appel = |m: Method, chemin: &str| {
         s.http
             .request(m, s.url(chemin))
             .header("authorization", format!("Bearer {acces}"))
@@ -140,18 +141,109 @@ async fn a_live_api_client_reads_a_demo_person() {
             .header("pa-nom-agent", &app.agent.1)
             .header("pa-prenom-agent", &app.agent.2)
     };
-    // generation 2, by NIR and birth date then by numéro France Travail
-    let v: Value = appel(reqwest::Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir")
-        .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
-        .send()
-        .await
+    // the sample's people of the 77 on the RSA (the application's perimeter), in order
+    let sample = s.commande().args(["demo", "--sample", "200"]).output().unwrap();
+    assert!(sample.status.success(), "{}", String::from_utf8_lossy(&sample.stderr));
+    let gens: Vec<Value> = String::from_utf8(sample.stdout)
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((v["codeRetour"].as_str(), v["topIdentiteCertifiee"].is_string()), (Some("S001"), true), "{v}");
-    let jeton = v["jetonUsager"].as_str().unwrap().to_string();
-    let v: Value = appel(reqwest::Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-numero-francetravail")
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|p| p["departement"] == "77" && p["rsa"] == true)
+        .collect();
+    assert!(!gens.is_empty(), "RSA beneficiaries of the 77 in the sample");
+    // the first one found whose status and v4 diagnostic both answer 200, with a diagnostic
+    let mut trouves = 0;
+    let mut lu = None;
+    for p in &gens {
+        // generation 2, by NIR and birth date
+        let r = appel(Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir")
+            .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let v: Value = r.json().await.unwrap();
+        if v["codeRetour"] != "S001" {
+            // a sample person beyond the server's 300 dossiers
+            assert_eq!(v["codeRetour"], "S002", "{v}");
+            continue;
+        }
+        trouves += 1;
+        assert!(matches!(v["topIdentiteCertifiee"].as_str(), Some("O" | "N")), "{v}");
+        let jeton = v["jetonUsager"].as_str().unwrap().to_string();
+        let r = appel(Method::GET, "/partenaire/contrat-usager/v2/contrat")
+            .header("ft-jeton-usager", &jeton)
+            .send()
+            .await
+            .unwrap();
+        let contrat: Value = match r.status().as_u16() {
+            200 => r.json().await.unwrap(),
+            204 => continue,
+            status => panic!("contrat: {status} {}", r.text().await.unwrap_or_default()),
+        };
+        let r = appel(Method::GET, "/partenaire/diagnosticargumente/v4/dossiers")
+            .header("ft-jeton-usager", &jeton)
+            .send()
+            .await
+            .unwrap();
+        let dossier: Value = match r.status().as_u16() {
+            200 => r.json().await.unwrap(),
+            204 => continue,
+            status => panic!("v4: {status} {}", r.text().await.unwrap_or_default()),
+        };
+        if dossier["besoinsParDiagnostic"].as_array().is_none_or(|b| b.is_empty()) {
+            continue;
+        }
+        lu = Some((p.clone(), contrat, dossier));
+        break;
+    }
+    let Some((p, c, d)) = lu else {
+        let n = gens.len();
+        panic!("none of the {trouves} people found (of {n} in the sample) answers 200 to the status and to v4");
+    };
+    // the status: every m_ field, parsed
+    let m = c["m_contrat"].as_object().unwrap_or_else(|| panic!("m_contrat in {c}"));
+    for k in [
+        "m_statut",
+        "m_date_effet_statut",
+        "m_duree_inscription_12",
+        "m_duree_inscription_24",
+        "m_duree_inscription_36",
+        "m_motif_inscription_code",
+        "m_motif_inscription_lib",
+        "m_categ_inscription_code",
+        "m_categ_inscription_lib",
+        "m_situation_reg_emp_code",
+        "m_situation_reg_emp_lib",
+        "m_motif_cloture_code",
+        "m_motif_cloture_lib",
+    ] {
+        assert!(m.contains_key(k), "{k} in {c}");
+    }
+    assert!(matches!(m["m_statut"].as_str(), Some("Inscrit" | "Cessé" | "Radié")), "{c}");
+    let date = m["m_date_effet_statut"].as_str().unwrap_or_else(|| panic!("a date: {c}"));
+    assert!(date.parse::<chrono::NaiveDate>().is_ok(), "{c}");
+    let mois: Vec<u64> = ["m_duree_inscription_12", "m_duree_inscription_24", "m_duree_inscription_36"]
+        .iter()
+        .map(|k| m[*k].as_u64().unwrap_or_else(|| panic!("{k}: a number in {c}")))
+        .collect();
+    assert!(mois[0] <= 12 && mois[0] <= mois[1] && mois[1] <= 24 && mois[1] <= mois[2] && mois[2] <= 36, "{c}");
+    // the diagnostic v4: each métier's diagnostic object, the other parts present
+    let b = &d["besoinsParDiagnostic"][0];
+    let diagnostic = b["diagnostic"].as_object().unwrap_or_else(|| panic!("diagnostic in {d}"));
+    for k in ["idDiagnostic", "idMetierChiffre", "nomMetier", "typologie", "codeTypologie", "statut"] {
+        assert!(diagnostic.contains_key(k), "{k} in {d}");
+    }
+    assert!(diagnostic["idDiagnostic"].as_str().is_some_and(|x| !x.is_empty()), "{d}");
+    assert!(diagnostic["statut"].is_string() && diagnostic["estPrioritaire"].is_boolean(), "estPrioritaire in {d}");
+    let thematiques = b["thematiquesBesoins"].as_array().unwrap_or_else(|| panic!("thematiquesBesoins in {d}"));
+    assert!(!thematiques.is_empty(), "{d}");
+    assert!(thematiques.iter().all(|t| t["code"].is_string() && t["besoins"].is_array()), "{d}");
+    for k in ["thematiqueContrainte", "pouvoirAgir", "autonomieNumerique"] {
+        assert!(d.get(k).is_some(), "{k} in {d}");
+    }
+    // the same person by numéro France Travail
+    let v: Value = appel(Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-numero-francetravail")
         .json(&serde_json::json!({"numeroFranceTravail": p["numeroFranceTravail"]}))
         .send()
         .await
@@ -160,57 +252,26 @@ async fn a_live_api_client_reads_a_demo_person() {
         .await
         .unwrap();
     assert_eq!(v["codeRetour"], "S001", "{v}");
-    // the status: every m_ field, or 204 for a person never registered
-    let r = appel(reqwest::Method::GET, "/partenaire/contrat-usager/v2/contrat")
-        .header("ft-jeton-usager", &jeton)
-        .send()
-        .await
-        .unwrap();
-    match r.status().as_u16() {
-        200 => {
-            let c: Value = r.json().await.unwrap();
-            let m = c["m_contrat"].as_object().expect("m_contrat");
-            for k in ["m_statut", "m_date_effet_statut", "m_duree_inscription_12", "m_motif_cloture_code"] {
-                assert!(m.contains_key(k), "{k} in {c}");
-            }
-        }
-        status => assert_eq!(status, 204),
-    }
-    // the diagnostic dossier, v4 (the jeton) and v1 (generation 1's identifiant)
-    let r = appel(reqwest::Method::GET, "/partenaire/diagnosticargumente/v4/dossiers")
-        .header("ft-jeton-usager", &jeton)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    if status == 200 {
-        let d: Value = r.json().await.unwrap();
-        assert!(d["besoinsParDiagnostic"].is_array(), "{d}");
-        for k in ["thematiqueContrainte", "pouvoirAgir", "autonomieNumerique"] {
-            assert!(d.get(k).is_some(), "{k} in {d}");
-        }
-    } else {
-        assert_eq!(status, 204);
-    }
-    let v: Value = appel(reqwest::Method::POST, "/partenaire/rechercher-usager/v1/usagers/recherche")
+    // generation 1: the identifiant, then the diagnostic by it (there is one: 200)
+    let r = appel(Method::POST, "/partenaire/rechercher-usager/v1/usagers/recherche")
         .json(&serde_json::json!({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
     assert_eq!(v["codeRetour"], "S001", "{v}");
     let id = v["identifiant"].as_str().unwrap();
-    let r = appel(reqwest::Method::GET, &format!("/partenaire/diagnosticargumente/v1/individus/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert!(matches!(r.status().as_u16(), 200 | 204), "{}", r.status());
-    if r.status() == 200 {
-        let d: Value = r.json().await.unwrap();
-        assert!(d.get("besoinsParDiagnosticIndividuDtos").is_some(), "{d}");
+    let r = appel(Method::GET, &format!("/partenaire/diagnosticargumente/v1/individus/{id}")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let d1: Value = r.json().await.unwrap();
+    let dtos = d1["besoinsParDiagnosticIndividuDtos"].as_array().unwrap_or_else(|| panic!("dtos in {d1}"));
+    assert!(!dtos.is_empty(), "{d1}");
+    for k in ["idMetierChiffre", "statut", "estPrioritaire", "besoins"] {
+        assert!(dtos[0].get(k).is_some(), "{k} in {d1}");
     }
+    assert!(dtos[0]["besoins"].as_array().is_some_and(|b| b.iter().all(|x| x["code"].is_string())), "{d1}");
+    assert!(d1.get("contraintesIndividusDto").is_some(), "{d1}");
 }
 
 /// Valid NIRs, names and an address that no answer or log line may ever contain: sent in

@@ -146,7 +146,12 @@ async fn a_live_client_obtains_a_token_finds_a_person_and_reads_the_status(s: &m
     assert_eq!((aucun["codeRetour"].as_str(), &aucun["jetonUsager"]), (Some("S002"), &Value::Null), "{aucun}");
     assert_eq!(aucun["message"], "Aucun usager trouvé");
     let plusieurs = chercher_v2(s, acces, who::DOUBLON).await;
-    assert_eq!(plusieurs["codeRetour"], "S003");
+    assert_eq!(
+        (plusieurs["codeRetour"].as_str(), plusieurs["message"].as_str()),
+        (Some("S003"), Some("Plusieurs usagers trouvés")),
+        "{plusieurs}"
+    );
+    assert_eq!((&plusieurs["jetonUsager"], &plusieurs["topIdentiteCertifiee"]), (&Value::Null, &Value::Null));
 
     // the status, jeton in its header, on the fixed path
     let r = appel(s, Method::GET, "/partenaire/contrat-usager/v2/contrat", acces, Some(&jeton)).send().await.unwrap();
@@ -204,8 +209,10 @@ async fn generation_1_answers_the_seed_identifiant_with_the_live_messages(s: &mu
     let ko_ref = reference("rechercher-usager-v1.pe_api_recherche_usagers_result_ko_mock.json");
     assert_eq!(ko, ko_ref, "exactly the reference's answer");
     let r = chercher(who::DOUBLON).await.unwrap();
+    assert_eq!(r.status(), 200, "S003 is an answer, not an error");
     let v: Value = r.json().await.unwrap();
     assert_eq!((v["codeRetour"].as_str(), v["message"].as_str()), (Some("S003"), Some("Plusieurs usagers trouvés")));
+    assert_eq!((&v["identifiant"], &v["topIdentiteCertifiee"]), (&Value::Null, &Value::Null), "{v}");
     // a malformed body: 400 R997 naming the field, never echoing it
     let r = appel(s, Method::POST, "/partenaire/rechercher-usager/v1/usagers/recherche", &acces, None)
         .json(&json!({"nir": "12345", "dateNaissance": who::BIRTH}))
@@ -226,6 +233,7 @@ async fn the_numero_france_travail_finds_the_person(s: &mut TestServer) {
             .send()
     };
     let r = chercher(NUMERO_INSCRITE).await.unwrap();
+    assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["codeRetour"], "S001", "{v}");
     let jeton = v["jetonUsager"].as_str().unwrap();
@@ -237,12 +245,52 @@ async fn the_numero_france_travail_finds_the_person(s: &mut TestServer) {
         .await
         .unwrap();
     assert_eq!(c["m_contrat"]["m_date_effet_statut"], "2025-03-03");
-    let v: Value = chercher("99999999999").await.unwrap().json().await.unwrap();
-    assert_eq!(v["codeRetour"], "S002");
+    let r = chercher("99999999999").await.unwrap();
+    assert_eq!(r.status(), 200, "S002 is an answer, not an error");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!((v["codeRetour"].as_str(), v["message"].as_str()), (Some("S002"), Some("Aucun usager trouvé")), "{v}");
+    assert_eq!(v["jetonUsager"], Value::Null);
     let r = chercher("12-34").await.unwrap();
     assert_eq!(r.status(), 400);
     let p: Value = r.json().await.unwrap();
     assert_eq!(p["champ"], "numeroFranceTravail");
+}
+
+/// The NIR body of a person found but whose identity is not certified (no fixture has it).
+const NON_CERTIFIEE: &str = "2850177000077";
+
+async fn a_person_whose_identity_is_not_certified_is_found_as_such(s: &mut TestServer) {
+    let mut p = person(NON_CERTIFIEE, "LIMA", who::BIRTH, "77", true, vec![ins("2025-01-10")]);
+    p.identite.identite_certifiee = false;
+    s.store.inserer_dossiers(&[p], &dude_core::store::Provenance::new("test", None)).await.unwrap();
+    let acces = jeton_cd77(s, "api_rechercher-usagerv1 api_rechercher-usagerv2").await;
+    // generation 2: found, with a jeton, the identity said not certified
+    let v = chercher_v2(s, &acces, NON_CERTIFIEE).await;
+    assert_eq!(
+        (v["codeRetour"].as_str(), v["topIdentiteCertifiee"].as_str(), v["message"].as_str()),
+        (Some("S001"), Some("N"), Some("Usager trouvé non certifié")),
+        "{v}"
+    );
+    assert!(v["jetonUsager"].as_str().is_some_and(|j| !j.is_empty()), "{v}");
+    // generation 1: found, its identifiant the idNational, the same certification
+    let r = appel(s, Method::POST, "/partenaire/rechercher-usager/v1/usagers/recherche", &acces, None)
+        .json(&json!({"nir": nir(NON_CERTIFIEE), "dateNaissance": who::BIRTH}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        (v["codeRetour"].as_str(), v["topIdentiteCertifiee"].as_str(), v["message"].as_str()),
+        (Some("S001"), Some("N"), Some("Approchant trouvé")),
+        "{v}"
+    );
+    assert_eq!(v["identifiant"].as_str().unwrap(), s.id_national(TOKEN_77, NON_CERTIFIEE).await);
+    // the seed-named surface says the same
+    assert_eq!(s.rechercher(TOKEN_77, NON_CERTIFIEE, who::BIRTH).await["topIdentiteCertifiee"], "Non");
+    // a certified person is still "O"
+    let v = chercher_v2(s, &acces, who::INSCRITE).await;
+    assert_eq!((v["topIdentiteCertifiee"].as_str(), v["message"].as_str()), (Some("O"), Some("Usager trouvé")));
 }
 
 async fn scopes_mean_something(s: &mut TestServer) {
@@ -286,11 +334,57 @@ async fn scopes_mean_something(s: &mut TestServer) {
     assert_eq!((status, v["error"].as_str()), (400, Some("invalid_scope")));
 }
 
+/// The scopes of every live route that reads the `ft-jeton-usager`, and the search.
+const SCOPES_DU_JETON: &str = "api_rechercher-usagerv2 api_contrat-usagerv2 api_diagnosticargumentev4 \
+                               api_informations-administrativesv1 api_donnees-rqthv1 api_orientationusagerv1 \
+                               api_rendez-vous-partenairev1";
+
+/// Every live route that reads the `ft-jeton-usager` (core/src/api/francetravail/mod.rs),
+/// with a body it accepts: only the jeton can make the call fail.
+fn routes_du_jeton() -> Vec<(Method, &'static str, Option<Value>)> {
+    const RDV: &str = "/partenaire/rendez-vous-partenaire/v1/rendez-vous";
+    vec![
+        (Method::GET, "/partenaire/contrat-usager/v2/contrat", None),
+        (Method::GET, "/partenaire/diagnosticargumente/v4/dossiers", None),
+        (Method::GET, "/partenaire/informations-administratives/v1/usager", None),
+        (Method::GET, "/partenaire/donnees-rqth/v1/rqth", None),
+        (Method::GET, "/partenaire/orientationusager/v1/lectureOrientation", None),
+        (
+            Method::POST,
+            "/partenaire/orientationusager/v1/orientation",
+            Some(json!({"parcours": "PSP", "organisme": "CD", "origine": "INSCRIPTION_AUTO_CAF"})),
+        ),
+        (Method::POST, RDV, Some(rendez_vous(None, 30, "PRIS"))),
+        (Method::PUT, RDV, Some(rendez_vous(Some("rdv-inconnu"), 45, "MODIFIE"))),
+        (Method::DELETE, "/partenaire/rendez-vous-partenaire/v1/rendez-vous/rdv-inconnu", None),
+    ]
+}
+
+/// Sends, with the body when there is one; the status and the JSON answer (null if none).
+async fn envoyer(r: reqwest::RequestBuilder, corps: &Option<Value>) -> (u16, Value) {
+    let r = match corps {
+        Some(c) => r.json(c),
+        None => r,
+    };
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// A live call of the 93's application, as its agent.
+fn appel_cd93(s: &TestServer, m: Method, chemin: &str, acces: &str, jeton_usager: &str) -> reqwest::RequestBuilder {
+    s.client
+        .request(m, s.url(chemin))
+        .bearer_auth(acces)
+        .header("pa-identifiant-agent", "AG093")
+        .header("pa-nom-agent", "Martin")
+        .header("pa-prenom-agent", "Karim")
+        .header("ft-jeton-usager", jeton_usager)
+}
+
 async fn a_missing_tampered_foreign_or_expired_jeton_is_refused(s: &mut TestServer) {
-    let acces = jeton_cd77(s, "api_rechercher-usagerv2 api_contrat-usagerv2").await;
+    let acces = jeton_cd77(s, SCOPES_DU_JETON).await;
     let jeton = chercher_v2(s, &acces, who::INSCRITE).await["jetonUsager"].as_str().unwrap().to_string();
-    let (status, p) = contrat(s, &acces, None).await;
-    assert_eq!((status, p["codeRetour"].as_str(), p["champ"].as_str()), (400, Some("R997"), Some("ft-jeton-usager")));
     // one character changed in the sealed part
     let mut e: Value = serde_json::from_slice(&base64_decode(&jeton)).unwrap();
     let data = e["data"].as_str().unwrap().to_string();
@@ -299,37 +393,47 @@ async fn a_missing_tampered_foreign_or_expired_jeton_is_refused(s: &mut TestServ
     o[3] = if o[3] == 'x' { 'y' } else { 'x' };
     e["data"] = json!(format!("{u}#{}", o.into_iter().collect::<String>()));
     let altere = base64_encode(&serde_json::to_vec(&e).unwrap());
-    let (status, p) = contrat(s, &acces, Some(&altere)).await;
-    assert_eq!((status, p["codeRetour"].as_str()), (403, Some("R001")), "{p}");
-    // another partner's
-    let (st, v) = access_token(s, "cd93-app", SECRET, "/partenaire", Some("api_contrat-usagerv2")).await;
-    assert_eq!(st, 200);
+    assert_ne!(altere, jeton);
+    // another partner's application, granted the same scopes
+    let (st, v) = access_token(s, "cd93-app", SECRET, "/partenaire", Some(SCOPES_DU_JETON)).await;
+    assert_eq!(st, 200, "{v}");
     let autre = v["access_token"].as_str().unwrap().to_string();
-    let r = s
-        .client
-        .get(s.url("/partenaire/contrat-usager/v2/contrat"))
-        .bearer_auth(&autre)
-        .header("pa-identifiant-agent", "AG093")
-        .header("pa-nom-agent", "Martin")
-        .header("pa-prenom-agent", "Karim")
-        .header("ft-jeton-usager", &jeton)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let routes = routes_du_jeton();
+    for (m, chemin, corps) in &routes {
+        let quoi = format!("{m} {chemin}");
+        // missing: 400 R997 naming the header
+        let (status, p) = envoyer(appel(s, m.clone(), chemin, &acces, None), corps).await;
+        assert_eq!(
+            (status, p["codeRetour"].as_str(), p["champ"].as_str()),
+            (400, Some("R997"), Some("ft-jeton-usager")),
+            "{quoi}: {p}"
+        );
+        // tampered: 403 R001
+        let (status, p) = envoyer(appel(s, m.clone(), chemin, &acces, Some(&altere)), corps).await;
+        assert_eq!((status, p["codeRetour"].as_str()), (403, Some("R001")), "{quoi}: {p}");
+        // another partner's: 403 R001 too, the same answer
+        let (status, p) = envoyer(appel_cd93(s, m.clone(), chemin, &autre, &jeton), corps).await;
+        assert_eq!((status, p["codeRetour"].as_str()), (403, Some("R001")), "{quoi}: {p}");
+    }
+    // nothing was written by the refused calls
+    let d = dossier_de(s, who::INSCRITE).await;
+    assert_eq!(
+        d.orientation.as_ref().map(|o| o.type_parcours),
+        Some(dude_core::dossier::orientation::TypeParcours::Social)
+    );
+    assert!(d.rendez_vous.0.is_empty());
+    // the jeton itself is good until it expires
+    let r = appel(s, Method::GET, "/partenaire/contrat-usager/v2/contrat", &acces, Some(&jeton));
+    let (status, c) = envoyer(r, &None).await;
+    assert_eq!((status, c["m_contrat"]["m_statut"].as_str()), (200, Some("Inscrit")), "{c}");
     // expired: an hour later (the default lifetime), with a fresh access token
     s.clock.set(dude_core::clock::Clock::now(&s.clock) + chrono::Duration::seconds(3601));
-    let acces = jeton_cd77(s, "api_contrat-usagerv2").await;
-    let (status, p) = contrat(s, &acces, Some(&jeton)).await;
-    assert_eq!((status, p["codeRetour"].as_str()), (401, Some("R001")), "{p}");
-    assert!(p["message"].as_str().unwrap().contains("expiré"), "{p}");
-}
-
-async fn contrat(s: &TestServer, acces: &str, j: Option<&str>) -> (u16, Value) {
-    let r = appel(s, Method::GET, "/partenaire/contrat-usager/v2/contrat", acces, j).send().await.unwrap();
-    let status = r.status().as_u16();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    (status, v)
+    let acces = jeton_cd77(s, SCOPES_DU_JETON).await;
+    for (m, chemin, corps) in &routes {
+        let (status, p) = envoyer(appel(s, m.clone(), chemin, &acces, Some(&jeton)), corps).await;
+        assert_eq!((status, p["codeRetour"].as_str()), (401, Some("R001")), "{m} {chemin}: {p}");
+        assert!(p["message"].as_str().unwrap().contains("expiré"), "{m} {chemin}: {p}");
+    }
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {
@@ -457,7 +561,7 @@ async fn callers_are_identified_as_the_convention_says(s: &mut TestServer) {
 }
 
 async fn live_calls_are_measured_and_journaled_like_their_seed_twins(s: &mut TestServer) {
-    let acces = jeton_cd77(s, "api_rechercher-usagerv2 api_contrat-usagerv2").await;
+    let acces = jeton_cd77(s, "api_rechercher-usagerv2 api_contrat-usagerv2 api_diagnosticargumentev1").await;
     let avant = s.store.journal_page(0, 10_000).await.unwrap().len();
     let jeton = chercher_v2(s, &acces, who::INSCRITE).await["jetonUsager"].as_str().unwrap().to_string();
     let r = appel(s, Method::GET, "/partenaire/contrat-usager/v2/contrat", &acces, Some(&jeton)).send().await.unwrap();
@@ -478,11 +582,42 @@ async fn live_calls_are_measured_and_journaled_like_their_seed_twins(s: &mut Tes
             .collect::<Vec<_>>()
     };
     assert_eq!(resume(&live), resume(&seed), "same decision, purpose and person");
-    // measured under the API they belong to
+    // the diagnostic read of generation 1, by the identifiant, and its seed-named twin
+    let identifiant = s.id_national(TOKEN_77, who::INSCRITE).await;
+    let avant = s.store.journal_page(0, 10_000).await.unwrap().len();
+    let r = appel(s, Method::GET, &format!("/partenaire/diagnosticargumente/v1/individus/{identifiant}"), &acces, None)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let live: Vec<_> =
+        s.store.journal_page(0, 10_000).await.unwrap().into_iter().skip(avant).map(|e| e.entree).collect();
+    let avant = s.store.journal_page(0, 10_000).await.unwrap().len();
+    s.get_json(TOKEN_77, &format!("/partenaire/v1/usagers/{identifiant}/diagnostic/dossier")).await;
+    let seed: Vec<_> =
+        s.store.journal_page(0, 10_000).await.unwrap().into_iter().skip(avant).map(|e| e.entree).collect();
+    assert_eq!(live.len(), 1, "one read, one entry: {live:?}");
+    assert_eq!((live[0].action.as_str(), live[0].decision), ("diagnostic.dossier", Verdict::Accepte));
+    assert_eq!(resume(&live), resume(&seed), "same decision, purpose and person");
+    // measured under the API they belong to, the same as their seed-named twin's
     let m = s.state.services().mesureur.as_ref().expect("measurement on").tout_prendre();
     let ressources: Vec<(String, &str)> = m.iter().map(|(k, _)| (k.api.code().to_string(), k.ressource)).collect();
     assert!(ressources.contains(&("recherche-usager".into(), "rechercher-usager/v2/nir")), "{ressources:?}");
     assert!(ressources.contains(&("statut-usager".into(), "contrat-usager/v2")), "{ressources:?}");
+    assert!(ressources.contains(&("diagnostic-individu".into(), "diagnosticargumente/v1")), "{ressources:?}");
+    let api_de = |ressource: &str| {
+        let apis: Vec<&str> = ressources.iter().filter(|(_, r)| *r == ressource).map(|(a, _)| a.as_str()).collect();
+        assert!(!apis.is_empty(), "{ressource} measured: {ressources:?}");
+        assert!(apis.iter().all(|a| *a == apis[0]), "{ressource} under one API: {apis:?}");
+        apis[0].to_string()
+    };
+    for (vivante, jumelle) in [
+        ("rechercher-usager/v2/nir", "rechercher-usager"),
+        ("contrat-usager/v2", "statut"),
+        ("diagnosticargumente/v1", "dossier"),
+    ] {
+        assert_eq!(api_de(vivante), api_de(jumelle), "{vivante} measured under the API of {jumelle}");
+    }
 }
 
 async fn the_change_calendar_lists_every_version(s: &mut TestServer) {
@@ -490,8 +625,39 @@ async fn the_change_calendar_lists_every_version(s: &mut TestServer) {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     let ids: Vec<&str> = v.as_array().unwrap().iter().map(|x| x["version"].as_str().unwrap()).collect();
-    for id in ["v1", "rechercher-usager.v1", "rechercher-usager.v2", "contrat-usager.v2"] {
+    // every API DUDE serves: the seed-named surface and each live API version
+    let servies = [
+        "v1",
+        "rechercher-usager.v1",
+        "rechercher-usager.v2",
+        "contrat-usager.v2",
+        "diagnosticargumente.v1",
+        "diagnosticargumente.v4",
+        "informations-administratives.v1",
+        "donnees-rqth.v1",
+        "orientationusager.v1",
+        "rendez-vous-partenaire.v1",
+    ];
+    for id in servies {
         assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    // and every version the service declares, with its label, once each
+    let declarees = dude_core::app::sla::gestion::VERSIONS_SERVIES;
+    assert_eq!(declarees.len(), servies.len(), "{declarees:?}");
+    assert_eq!(ids.len(), declarees.len(), "nothing recorded yet: the versions served, once each: {ids:?}");
+    for (id, libelle) in declarees {
+        let x = v.as_array().unwrap().iter().find(|x| x["version"] == *id).unwrap_or_else(|| panic!("{id} in {v}"));
+        assert_eq!(x["libelle"], *libelle, "{x}");
+        assert!(x["miseEnProduction"].is_string(), "{x}");
+    }
+    // the version of every partner path the service documents is listed
+    let doc: Value = s.client.get(s.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let chemins: Vec<&String> =
+        doc["paths"].as_object().unwrap().keys().filter(|p| p.starts_with("/partenaire/")).collect();
+    assert!(chemins.len() > 15, "{chemins:?}");
+    for chemin in chemins {
+        let version = dude_core::api::version_de(chemin).unwrap_or_else(|| panic!("{chemin}: a version"));
+        assert!(ids.contains(&version.as_str()), "{chemin}: {version} in {ids:?}");
     }
     assert!(v.as_array().unwrap().iter().all(|x| x["statut"] == "EN_SERVICE"), "{v}");
     // deprecating rechercher-usager v1: listed so, and its answers carry Deprecation/Sunset
@@ -957,6 +1123,7 @@ scenarios!(
     generation_1_answers_the_seed_identifiant_with_the_live_messages,
     the_numero_france_travail_finds_the_person,
     scopes_mean_something,
+    a_person_whose_identity_is_not_certified_is_found_as_such,
     a_missing_tampered_foreign_or_expired_jeton_is_refused,
     contrat_answers_204_when_there_is_nothing_to_say,
     callers_are_identified_as_the_convention_says,
