@@ -241,7 +241,11 @@ async fn demo(
     let demo = Demo::new(seed, date.unwrap_or_else(|| SystemClock.today()));
     match (count, sample) {
         (Some(n), None) => {
-            settings.cle = crate::app::settings::SourceCle::Demo;
+            // the key the settings name (DUDE_MASTER_KEY…), as `serve` will use; the demo
+            // key only when none is named, as `serve --demo`
+            if settings.cle == crate::app::settings::SourceCle::Absente {
+                settings.cle = crate::app::settings::SourceCle::Demo;
+            }
             let (store, _) = demarrage::ouvrir_base(&settings).await?;
             let added = crate::demo::semer(&store, &demo, n).await?;
             println!("{added} dossiers de démonstration ajoutés ({} au total)", store.compter_dossiers().await?);

@@ -455,11 +455,16 @@ pub async fn semer(store: &Store, demo: &Demo, count: u64) -> Result<u64, StoreE
             let batch: Vec<_> = (start..end).map(|i| demo.dossier(i)).collect();
             store.inserer_dossiers(&batch, &prov).await?;
             added += end - start;
+            // the SQLite write-ahead log bounded (~50,000 dossiers' worth at most)
+            if (end / BATCH).is_multiple_of(50) {
+                store.tronquer_wal().await?;
+            }
         }
         start = end;
         bar.set_position(end);
     }
     bar.finish_and_clear();
+    store.tronquer_wal().await?;
     Ok(added)
 }
 
@@ -475,6 +480,8 @@ pub fn echantillon(demo: &Demo, k: u64) -> Vec<serde_json::Value> {
                 "dateNaissance": d.identite.date_naissance,
                 "numeroFranceTravail": d.identite.numero_france_travail,
                 "departement": d.departement().map(|x| x.to_string()),
+                "nom": d.identite.nom,
+                "prenom": d.identite.prenom,
                 "rsa": d.beneficiaire_rsa(),
             }));
         }

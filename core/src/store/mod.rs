@@ -78,6 +78,17 @@ impl Store {
         Horodatage::new(self.backend(), t)
     }
 
+    /// SQLite: copies the whole WAL into the database and truncates it, waiting for the
+    /// others' writes (a bulk writer calls it between its batches so that the log stays
+    /// bounded; the background checkpoint is passive and may never catch up with it).
+    /// Nothing to do on PostgreSQL.
+    pub async fn tronquer_wal(&self) -> Result<(), StoreError> {
+        if self.backend() == DbBackend::Sqlite {
+            self.db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Ok(())
+    }
+
     /// Database reachable (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.execute_unprepared("SELECT 1").await?;
