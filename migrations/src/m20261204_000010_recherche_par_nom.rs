@@ -1,7 +1,9 @@
 //! The portal's search by name: keyed indexes of the folded nom and prénom beside the
 //! NIR's (the names themselves stay in the identity section), with one index on
-//! (nom, prénom, date de naissance). Dossiers stored before this migration get theirs
-//! from the running server (`Store::indexer_identites`), which holds the key.
+//! (nom, prénom, date de naissance, département, id): it covers the search, which then
+//! reads neither the table nor more entries than its bound, in the index's order.
+//! Dossiers stored before this migration get theirs from the running server
+//! (`Store::indexer_identites`), which holds the key.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -25,6 +27,8 @@ impl MigrationTrait for Migration {
                     .col("nom_index")
                     .col("prenom_index")
                     .col("date_naissance")
+                    .col("departement")
+                    .col("id")
                     .to_owned(),
             )
             .await?;

@@ -121,6 +121,12 @@ impl<'a> Gate<'a> {
         Ok(self.s.store.personne(id, accomp).await?)
     }
 
+    /// Loads what the perimeter needs of several people at once (a search's candidates).
+    pub async fn personnes(&self, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Personne>, AppError> {
+        let accomp = self.appelant.convention.publics.contains(&Public::AccompagnementGlobal);
+        Ok(self.s.store.personnes(ids, accomp).await?)
+    }
+
     /// Whether `cat` of a found person is readable for the caller: within its perimeter
     /// (territory and public), its role and its convention. Not journaled.
     pub fn dans_perimetre(&self, p: &Personne, cat: Categorie) -> Result<bool, AppError> {

@@ -10,7 +10,7 @@ use super::{AppError, Services};
 use crate::dossier::contact::Contact;
 use crate::dossier::identite::nom_plie;
 use crate::dossier::inscription::StatutDe;
-use crate::dossier::{Categorie, IdentiteSection, Nir};
+use crate::dossier::{Categorie, Nir};
 use crate::habilitation::Appelant;
 use crate::habilitation::authorizer::{Decision, Motif};
 use crate::habilitation::convention::Action;
@@ -110,9 +110,10 @@ pub async fn rechercher(
         gate.journal(None, &[Categorie::Identite], ok).await?;
         return Ok(Resultat::TropNombreux);
     }
+    let mut personnes = gate.personnes(&ids).await?;
     let mut dans = Vec::new();
     for id in ids {
-        if let Some(p) = gate.personne(id).await?
+        if let Some(p) = personnes.remove(&id)
             && gate.dans_perimetre(&p, Categorie::Identite)?
         {
             dans.push((id, p));
@@ -121,10 +122,21 @@ pub async fn rechercher(
     let total = dans.len();
     let pages = total.div_ceil(PAR_PAGE).max(1);
     let page = page.clamp(1, pages);
+    let page_de: Vec<(uuid::Uuid, Personne)> = dans.into_iter().skip((page - 1) * PAR_PAGE).take(PAR_PAGE).collect();
+    let ids: Vec<uuid::Uuid> = page_de.iter().map(|(id, _)| *id).collect();
+    // what each person shows: identity always, the rest where readable (one query each)
+    let mut fiches = s.store.identites_et_contacts(&ids).await?;
+    let mut avec_nir = Vec::new();
+    for (id, p) in &page_de {
+        if gate.dans_perimetre(p, Categorie::Nir)? {
+            avec_nir.push(*id);
+        }
+    }
+    let mut nirs = s.store.charger_nirs(&avec_nir).await?;
     let mut personnes = Vec::new();
     let mut journal = Vec::new();
-    for (id, p) in dans.into_iter().skip((page - 1) * PAR_PAGE).take(PAR_PAGE) {
-        let Some(ident) = s.store.charger_section::<IdentiteSection>(id, Categorie::Identite).await? else {
+    for (id, p) in page_de {
+        let Some((ident, contact)) = fiches.remove(&id) else {
             continue;
         };
         let mut cats = vec![Categorie::Identite];
@@ -138,17 +150,14 @@ pub async fn rechercher(
         let contact: Option<Contact> = match gate.dans_perimetre(&p, Categorie::Contact)? {
             true => {
                 cats.push(Categorie::Contact);
-                s.store.charger_section(id, Categorie::Contact).await?
+                contact
             }
             false => None,
         };
-        let nir_debut = match gate.dans_perimetre(&p, Categorie::Nir)? {
-            true => {
-                cats.push(Categorie::Nir);
-                s.store.charger_nir(id).await?.map(|n| n.expose().chars().take(7).collect())
-            }
-            false => None,
-        };
+        let nir_debut = nirs.remove(&id).map(|n| {
+            cats.push(Categorie::Nir);
+            n.expose().chars().take(7).collect()
+        });
         let i = ident.identite;
         personnes.push(Trouve {
             reference: s.ids.encode(appelant.partenaire(), id),

@@ -360,7 +360,9 @@ impl Store {
     }
 
     /// Dossiers a search finds, residing in one of `departements` when given (the
-    /// caller's territory), at most `limite`, in a stable order.
+    /// caller's territory), at most `limite`, in a stable order: by date of birth,
+    /// département and id (a name search reads them in its index's order, and stops at
+    /// the bound).
     pub async fn rechercher_dossiers(
         &self,
         critere: CritereRecherche<'_>,
@@ -387,8 +389,14 @@ impl Store {
         if let Some(ds) = departements {
             q = q.filter(dossier::Column::Departement.is_in(ds.iter().cloned()));
         }
-        let rows: Vec<String> =
-            q.order_by_asc(dossier::Column::Id).limit(limite).into_tuple().all(self.connection()).await?;
+        let rows: Vec<String> = q
+            .order_by_asc(dossier::Column::DateNaissance)
+            .order_by_asc(dossier::Column::Departement)
+            .order_by_asc(dossier::Column::Id)
+            .limit(limite)
+            .into_tuple()
+            .all(self.connection())
+            .await?;
         rows.iter().map(|s| Uuid::parse_str(s).map_err(|e| corrupt(s, e))).collect()
     }
 
@@ -429,10 +437,22 @@ impl Store {
         id: DossierId,
         accompagnement: bool,
     ) -> Result<Option<dude_modele::habilitation::perimetre::Personne>, StoreError> {
-        let sid = id.to_string();
-        // One query: the dossier's index columns and its events (LEFT JOIN).
+        Ok(self.personnes(&[id], accompagnement).await?.remove(&id))
+    }
+
+    /// [`Store::personne`] of several dossiers at once (a search's candidates): one query
+    /// for the dossiers and their events, one for the accompaniments when asked; the
+    /// dossiers that do not exist are absent.
+    pub async fn personnes(
+        &self,
+        ids: &[DossierId],
+        accompagnement: bool,
+    ) -> Result<HashMap<DossierId, dude_modele::habilitation::perimetre::Personne>, StoreError> {
+        use dude_modele::dossier::accompagnement::{Accompagnement, ModaliteAccompagnement};
+        use dude_modele::dossier::contact::Departement;
         #[derive(sea_orm::FromQueryResult)]
         struct Row {
+            dossier_id: String,
             departement: Option<String>,
             rsa_beneficiaire: bool,
             id: Option<i64>,
@@ -444,55 +464,119 @@ impl Store {
             situation: Option<String>,
             motif_cloture: Option<String>,
         }
-        let rows = <Row as sea_orm::FromQueryResult>::find_by_statement(sea_orm::Statement::from_sql_and_values(
-            self.backend(),
-            "SELECT d.departement, d.rsa_beneficiaire, e.id, e.seq, e.date, e.evenement, e.categorie, \
-             e.motif_inscription, e.situation, e.motif_cloture \
-             FROM dossier d LEFT JOIN inscription_evenement e ON e.dossier_id = d.id \
-             WHERE d.id = $1 ORDER BY e.seq",
-            [sid.clone().into()],
-        ))
-        .all(self.connection())
-        .await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let departement = first
-            .departement
-            .as_deref()
-            .map(|d| dude_modele::dossier::contact::Departement::parse(d).map_err(|e| corrupt(&sid, e)))
-            .transpose()?;
-        let beneficiaire_rsa = first.rsa_beneficiaire;
-        let events: Vec<inscription_evenement::Model> = rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(inscription_evenement::Model {
-                    id: r.id?,
-                    dossier_id: sid.clone(),
-                    seq: r.seq?,
-                    date: r.date?,
-                    evenement: r.evenement?,
-                    categorie: r.categorie,
-                    motif_inscription: r.motif_inscription,
-                    situation: r.situation,
-                    motif_cloture: r.motif_cloture,
-                })
-            })
-            .collect();
-        let historique = historique_of(&sid, &events)?;
-        let accompagnement_global = if accompagnement {
-            let a: Option<dude_modele::dossier::accompagnement::Accompagnement> =
-                self.charger_section(id, Categorie::AccompagnementGlobal).await?;
-            a.is_some_and(|a| a.modalite == Some(dude_modele::dossier::accompagnement::ModaliteAccompagnement::Global))
-        } else {
-            false
-        };
-        Ok(Some(dude_modele::habilitation::perimetre::Personne {
-            departement,
-            beneficiaire_rsa,
-            historique,
-            accompagnement_global,
-        }))
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(INSERT_CHUNK) {
+            let sids: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+            let marques: Vec<String> = (1..=sids.len()).map(|i| format!("${i}")).collect();
+            // the dossiers' index columns and their events (LEFT JOIN), in one query
+            let rows = <Row as sea_orm::FromQueryResult>::find_by_statement(sea_orm::Statement::from_sql_and_values(
+                self.backend(),
+                format!(
+                    "SELECT d.id AS dossier_id, d.departement, d.rsa_beneficiaire, e.id, e.seq, e.date, e.evenement, \
+                     e.categorie, e.motif_inscription, e.situation, e.motif_cloture \
+                     FROM dossier d LEFT JOIN inscription_evenement e ON e.dossier_id = d.id \
+                     WHERE d.id IN ({}) ORDER BY d.id, e.seq",
+                    marques.join(", ")
+                ),
+                sids.iter().map(|s| s.clone().into()),
+            ))
+            .all(self.connection())
+            .await?;
+            let mut globaux = std::collections::HashSet::new();
+            if accompagnement {
+                for s in dossier_section::Entity::find()
+                    .filter(dossier_section::Column::DossierId.is_in(sids.iter().cloned()))
+                    .filter(dossier_section::Column::Categorie.eq(Categorie::AccompagnementGlobal.code()))
+                    .all(self.connection())
+                    .await?
+                {
+                    let a: Accompagnement = parse_section(&s.dossier_id, Categorie::AccompagnementGlobal, &s.donnees)?;
+                    if a.modalite == Some(ModaliteAccompagnement::Global) {
+                        globaux.insert(s.dossier_id);
+                    }
+                }
+            }
+            let mut i = 0;
+            while i < rows.len() {
+                let sid = rows[i].dossier_id.clone();
+                let premier = &rows[i];
+                let departement = premier
+                    .departement
+                    .as_deref()
+                    .map(|d| Departement::parse(d).map_err(|e| corrupt(&sid, e)))
+                    .transpose()?;
+                let beneficiaire_rsa = premier.rsa_beneficiaire;
+                let mut events = Vec::new();
+                while i < rows.len() && rows[i].dossier_id == sid {
+                    let r = &rows[i];
+                    if let (Some(id), Some(seq), Some(date), Some(evenement)) = (r.id, r.seq, r.date, &r.evenement) {
+                        events.push(inscription_evenement::Model {
+                            id,
+                            dossier_id: sid.clone(),
+                            seq,
+                            date,
+                            evenement: evenement.clone(),
+                            categorie: r.categorie.clone(),
+                            motif_inscription: r.motif_inscription.clone(),
+                            situation: r.situation.clone(),
+                            motif_cloture: r.motif_cloture.clone(),
+                        });
+                    }
+                    i += 1;
+                }
+                let id = Uuid::parse_str(&sid).map_err(|e| corrupt(&sid, e))?;
+                out.insert(
+                    id,
+                    dude_modele::habilitation::perimetre::Personne {
+                        departement,
+                        beneficiaire_rsa,
+                        historique: historique_of(&sid, &events)?,
+                        accompagnement_global: globaux.contains(&sid),
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// The identity and contact sections of several dossiers (a page of search results),
+    /// in one query; a dossier without an identity section is absent.
+    pub async fn identites_et_contacts(
+        &self,
+        ids: &[DossierId],
+    ) -> Result<HashMap<DossierId, (IdentiteSection, Option<Contact>)>, StoreError> {
+        let sids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let mut identites = HashMap::new();
+        let mut contacts = HashMap::new();
+        for s in dossier_section::Entity::find()
+            .filter(dossier_section::Column::DossierId.is_in(sids))
+            .filter(dossier_section::Column::Categorie.is_in([Categorie::Identite.code(), Categorie::Contact.code()]))
+            .all(self.connection())
+            .await?
+        {
+            let id = Uuid::parse_str(&s.dossier_id).map_err(|e| corrupt(&s.dossier_id, e))?;
+            if s.categorie == Categorie::Identite.code() {
+                identites.insert(id, parse_section::<IdentiteSection>(&s.dossier_id, Categorie::Identite, &s.donnees)?);
+            } else {
+                contacts.insert(id, parse_section::<Contact>(&s.dossier_id, Categorie::Contact, &s.donnees)?);
+            }
+        }
+        Ok(identites.into_iter().map(|(id, i)| (id, (i, contacts.remove(&id)))).collect())
+    }
+
+    /// The NIRs of several dossiers, decrypted, in one query.
+    pub async fn charger_nirs(&self, ids: &[DossierId]) -> Result<HashMap<DossierId, Nir>, StoreError> {
+        let rows: Vec<(String, String)> = dossier::Entity::find()
+            .select_only()
+            .column(dossier::Column::Id)
+            .column(dossier::Column::NirChiffre)
+            .filter(dossier::Column::Id.is_in(ids.iter().map(Uuid::to_string)))
+            .into_tuple()
+            .all(self.connection())
+            .await?;
+        rows.into_iter()
+            .map(|(id, c)| Ok((Uuid::parse_str(&id).map_err(|e| corrupt(&id, e))?, self.nir_vault().decrypt(&c)?)))
+            .collect()
     }
 
     /// Sections of a dossier with their provenance, restricted to `categories` when given.
