@@ -167,6 +167,10 @@ pub async fn seed(store: &Store, master: &MasterKey, today: NaiveDate) -> Result
         ("AG077", "cd77", "DUPONT", "Anne", Role::TravailleurSocial),
         ("AG093", "cd93", "MARTIN", "Karim", Role::TravailleurSocial),
         ("FT001", "ft-national", "LEROY", "Sophie", Role::Conseiller),
+        // the portal's administration pages: the 77's administrator (monthly lists, SLA)
+        // and data protection officer (access histories)
+        ("ADM077", "cd77", "BERNARD", "Claire", Role::Administrateur),
+        ("DPO077", "cd77", "PETIT", "Louis", Role::AuditeurDpo),
     ];
     for (id, org, nom, prenom, role) in agents {
         store
