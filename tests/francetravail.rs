@@ -482,18 +482,27 @@ async fn application_machine(s: &mut TestServer) -> String {
     v["access_token"].as_str().unwrap().to_string()
 }
 
+/// A search on `chemin` with token `jeton`, naming `agent` (identifier, and the name for
+/// both name headers) or no agent at all.
+async fn rechercher_comme(
+    s: &TestServer,
+    chemin: &str,
+    jeton: &str,
+    agent: Option<(&str, &str)>,
+    corps: &Value,
+) -> reqwest::Response {
+    let mut r = s.client.post(s.url(chemin)).bearer_auth(jeton).json(corps);
+    if let Some((ident, nom)) = agent {
+        r = r.header("pa-identifiant-agent", ident).header("pa-nom-agent", nom).header("pa-prenom-agent", nom);
+    }
+    r.send().await.unwrap()
+}
+
 async fn callers_are_identified_as_the_convention_says(s: &mut TestServer) {
     let machine = application_machine(s).await;
     let corps = json!({"nir": nir(who::INSCRITE), "dateNaissance": who::BIRTH});
     // generation 1 without agent headers (carnet-de-bord)
-    let r = s
-        .client
-        .post(s.url("/partenaire/rechercher-usager/v1/usagers/recherche"))
-        .bearer_auth(&machine)
-        .json(&corps)
-        .send()
-        .await
-        .unwrap();
+    let r = rechercher_comme(s, "/partenaire/rechercher-usager/v1/usagers/recherche", &machine, None, &corps).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["codeRetour"], "S001", "{v}");
@@ -501,59 +510,46 @@ async fn callers_are_identified_as_the_convention_says(s: &mut TestServer) {
     assert_eq!((e.agent.as_deref(), e.client.as_deref()), (Some("APPLICATION"), Some("gip-app")));
     // BATCH-<name> (webrsa), a placeholder (les-emplois): journaled as declared
     for (ident, nom) in [("BATCH-ATOL", "atol-recherche-usager"), ("<string>", "<string>"), ("BATCH", "Webhooks")] {
-        let r = s
-            .client
-            .post(s.url("/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir"))
-            .bearer_auth(&machine)
-            .header("pa-identifiant-agent", ident)
-            .header("pa-nom-agent", nom)
-            .header("pa-prenom-agent", nom)
-            .json(&corps)
-            .send()
-            .await
-            .unwrap();
+        let r = rechercher_comme(
+            s,
+            "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir",
+            &machine,
+            Some((ident, nom)),
+            &corps,
+        )
+        .await;
         assert_eq!(r.status(), 200, "{ident}");
         let e = s.store.journal_page(0, 10_000).await.unwrap().pop().unwrap().entree;
         assert_eq!((e.agent.as_deref(), e.action.as_str()), (Some(ident), "rechercher-usager"));
     }
     // generation 2 requires the headers even there, and names the missing one
-    let r = s
-        .client
-        .post(s.url("/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir"))
-        .bearer_auth(&machine)
-        .json(&corps)
-        .send()
-        .await
-        .unwrap();
+    let r = rechercher_comme(
+        s,
+        "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir",
+        &machine,
+        None,
+        &corps,
+    )
+    .await;
     assert_eq!(r.status(), 401);
     let p: Value = r.json().await.unwrap();
     assert!(p["detail"].as_str().unwrap().contains("pa-identifiant-agent"), "{p}");
     // a convention of habilitated agents only: no headers, BATCH-<name> or an unknown
     // agent are refused, the answer naming the headers
     let acces = jeton_cd77(s, "api_rechercher-usagerv1").await;
-    let r = s
-        .client
-        .post(s.url("/partenaire/rechercher-usager/v1/usagers/recherche"))
-        .bearer_auth(&acces)
-        .json(&corps)
-        .send()
-        .await
-        .unwrap();
+    let r = rechercher_comme(s, "/partenaire/rechercher-usager/v1/usagers/recherche", &acces, None, &corps).await;
     assert_eq!(r.status(), 401);
     let p: Value = r.json().await.unwrap();
     assert!(p["detail"].as_str().unwrap().contains("pa-identifiant-agent"), "{p}");
     for (ident, nom) in [("BATCH-ATOL", "atol"), ("INCONNU", "Personne")] {
-        let r = s
-            .client
-            .post(s.url("/partenaire/rechercher-usager/v1/usagers/recherche"))
-            .bearer_auth(&acces)
-            .header("pa-identifiant-agent", ident)
-            .header("pa-nom-agent", nom)
-            .header("pa-prenom-agent", nom)
-            .json(&corps)
-            .send()
-            .await
-            .unwrap();
+        let r = rechercher_comme(
+            s,
+            "/partenaire/rechercher-usager/v1/usagers/recherche",
+            &acces,
+            Some((ident, nom)),
+            &corps,
+        )
+        .await;
         assert_eq!(r.status(), 401, "{ident}");
         let p: Value = r.json().await.unwrap();
         assert!(p["detail"].as_str().unwrap().contains("pa-identifiant-agent"), "{ident}: {p}");
