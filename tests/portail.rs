@@ -779,3 +779,57 @@ async fn lists_access_history_and_sla_pages_for_those_whose_role_it_is() {
     let csv = r.text().await.unwrap();
     assert!(csv.starts_with("horodatage;organisation;agent") && csv.contains("portail.dossier"), "{csv}");
 }
+
+/// Issue 16's "done when", on the real binary of the README's first command: a demo agent
+/// signs in through the demo provider, finds a demo person by name, opens the dossier and
+/// fills in the diagnostic (a contrainte), read back through the partner API.
+#[tokio::test]
+async fn with_the_first_command_a_demo_agent_fills_in_a_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = common::demo::DemoServer::start(dir.path(), 200, &[]);
+    let p = s.personne_rsa_77();
+    let b = navigateur();
+    let (_, chemin, page) = se_connecter(&b, &s.base, "anne.dupont@cd77.demo.dude.invalid", false).await;
+    assert_eq!(chemin, "/convention", "{page}");
+    let csrf = champ(&page, "csrf");
+    b.post(s.url("/convention"))
+        .form(&[("csrf", csrf.as_str()), ("convention", "conv-cd77-rsa")])
+        .send()
+        .await
+        .unwrap();
+    let (nom, prenom, naissance) =
+        (p["nom"].as_str().unwrap(), p["prenom"].as_str().unwrap(), p["dateNaissance"].as_str().unwrap());
+    let (status, page) =
+        chercher(&b, &s.base, &[("critere", "nom"), ("nom", nom), ("prenom", prenom), ("date_naissance", naissance)])
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    let i = page.find("href=\"/dossiers/").unwrap_or_else(|| panic!("{nom} {prenom} found: {page}"));
+    let lien = page[i + 6..][..page[i + 6..].find('"').unwrap()].to_string();
+    let page = b.get(s.url(&lien)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Compléter le diagnostic"), "{page}");
+    let page = b.get(s.url(&format!("{lien}/diagnostic"))).send().await.unwrap().text().await.unwrap();
+    let csrf = champ(&page, "csrf");
+    let r = b
+        .post(s.url(&format!("{lien}/diagnostic")))
+        .form(&[("csrf", csrf.as_str()), ("partie", "contraintes"), ("contrainte:25", "OUI"), ("situation:16", "OUI")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().query(), Some("enregistre=contraintes"));
+    // the 77's application reads it back (the idNational is the organisation's)
+    let id_national = lien.trim_start_matches("/dossiers/");
+    let r = s
+        .partenaire(
+            "cd77-sigma",
+            reqwest::Method::GET,
+            &format!("/partenaire/v1/usagers/{id_national}/diagnostic/contraintes"),
+        )
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let c: serde_json::Value = r.json().await.unwrap();
+    let k = c["contraintesIndividus"][0]["contraintes"].as_array().unwrap();
+    assert!(k.iter().any(|x| x["id"] == "25" && x["valeur"] == "OUI"), "{c}");
+}
