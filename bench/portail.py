@@ -65,8 +65,6 @@ for i, p in enumerate(people):
             assert s == 200
         s, _, body, d = req("POST", "/partenaire/v1/rechercher-usager", json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}), api_h)
         assert s == 200, body
-        if os.environ.get("BENCH_DEBUG") and i == 0:
-            print(body[:120], re.findall(r'(Aucune personne[^<]*|\d+ personnes?[^<]*|<h1>[^<]*|alert[^<]*<p>[^<]*)', page)[:5], p["nom"], p["prenom"], p["dateNaissance"])
     # the last pass of each person is kept (the warm-up's first one is dropped)
     t["portail: nom+prénom+date"].append(a)
     t["portail: nom+prénom"].append(b)

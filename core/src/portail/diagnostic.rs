@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{Connecte, csrf_valide};
-use super::{Cadre, erreur, page};
+use super::{Cadre, Choix, choix, erreur, page};
 use crate::app::acces::Reference;
 use crate::app::consultation::{self, Vue};
 use crate::app::error::Refus;
@@ -34,17 +34,6 @@ use crate::dossier::contraintes::{
 use crate::dossier::diagnostic::{
     Besoin, CodeBesoin, NiveauPouvoirAgir, PouvoirAgir, ResultatPouvoirAgir, ThematiqueBesoin, ValeurBesoin,
 };
-
-/// A choice among a code list, as radio buttons or options.
-struct Choix {
-    code: &'static str,
-    libelle: &'static str,
-    choisi: bool,
-}
-
-fn choix<T: Coded + PartialEq>(valeur: Option<T>) -> Vec<Choix> {
-    T::ALL.iter().map(|v| Choix { code: v.code(), libelle: v.libelle(), choisi: Some(*v) == valeur }).collect()
-}
 
 struct BesoinVue {
     code: &'static str,

@@ -28,19 +28,13 @@ pub struct Demande {
     liste: Option<String>,
 }
 
-struct Option_ {
-    code: String,
-    libelle: String,
-    choisi: bool,
-}
-
 #[derive(Template)]
 #[template(path = "portail/listes.html")]
 struct PageListes {
     cadre: Cadre,
-    departements: Vec<Option_>,
+    departements: Vec<super::Choix>,
     mois: String,
-    listes: Vec<Option_>,
+    listes: Vec<super::Choix>,
     erreur: Option<String>,
     resultat: Option<ListeMensuelle>,
     lignes: Vec<LigneListe>,
@@ -86,17 +80,14 @@ pub async fn page_listes(State(state): State<AppState>, c: Connecte, Query(q): Q
         cadre: Cadre::new(&state, "Listes mensuelles", Some(c.agent.clone())),
         departements: departements(&c)
             .into_iter()
-            .map(|d| Option_ { choisi: q.departement.as_deref() == Some(d.as_str()), libelle: d.clone(), code: d })
-            .collect(),
-        mois: q.mois.clone().filter(|m| Mois::parse(m).is_ok()).unwrap_or(mois_defaut),
-        listes: Liste::ALL
-            .iter()
-            .map(|l| Option_ {
-                code: l.code().into(),
-                libelle: l.libelle().into(),
-                choisi: q.liste.as_deref().map_or(*l == Liste::Inscrits, |x| x == l.code()),
+            .map(|d| super::Choix {
+                choisi: q.departement.as_deref() == Some(d.as_str()),
+                libelle: d.clone().into(),
+                code: d.into(),
             })
             .collect(),
+        mois: q.mois.clone().filter(|m| Mois::parse(m).is_ok()).unwrap_or(mois_defaut),
+        listes: super::choix(q.liste.as_deref().map_or(Some(Liste::Inscrits), |x| Liste::from_code(x).ok())),
         erreur: None,
         resultat: None,
         lignes: Vec::new(),

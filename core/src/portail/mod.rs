@@ -61,6 +61,21 @@ impl Cadre {
     }
 }
 
+/// A choice offered by a form, as a radio button or an option.
+pub struct Choix {
+    pub code: std::borrow::Cow<'static, str>,
+    pub libelle: std::borrow::Cow<'static, str>,
+    pub choisi: bool,
+}
+
+/// The choices of a code list, `valeur` chosen.
+pub fn choix<T: crate::dossier::codes::Coded + PartialEq>(valeur: Option<T>) -> Vec<Choix> {
+    T::ALL
+        .iter()
+        .map(|v| Choix { code: v.code().into(), libelle: v.libelle().into(), choisi: Some(*v) == valeur })
+        .collect()
+}
+
 /// A page: the template rendered, with the portal's headers.
 pub fn page(status: StatusCode, t: &impl Template) -> Response {
     match t.render() {
