@@ -190,6 +190,35 @@ pub struct EntreeChainee {
     pub hash: String,
 }
 
+/// The end of the chain as entries are added to it: last sequence number and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chaine {
+    seq: i64,
+    precedent: String,
+}
+
+impl Chaine {
+    /// After `tete` (last sequence number and hash; none: an empty journal).
+    pub fn depuis(tete: Option<(i64, String)>) -> Self {
+        let (seq, precedent) = tete.unwrap_or((0, GENESE.to_string()));
+        Self { seq, precedent }
+    }
+
+    /// Sequences and chains the next entry.
+    pub fn chainer(&mut self, entree: Entree) -> EntreeChainee {
+        self.seq += 1;
+        let h = hash(&self.precedent, self.seq, &entree);
+        let c = EntreeChainee { seq: self.seq, entree, hash_precedent: std::mem::take(&mut self.precedent), hash: h };
+        self.precedent.clone_from(&c.hash);
+        c
+    }
+
+    /// Last sequence number and hash.
+    pub fn tete(self) -> (i64, String) {
+        (self.seq, self.precedent)
+    }
+}
+
 /// Truncates to the microsecond, the precision every database keeps.
 pub fn horodatage(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
@@ -254,5 +283,18 @@ mod tests {
         c.agent = Some("AG".into());
         c.action = "1statut".into();
         assert_ne!(h, hash(GENESE, 1, &c), "length prefixes keep fields apart");
+    }
+
+    #[test]
+    fn a_chain_sequences_and_links_its_entries_after_its_head() {
+        let mut c = Chaine::depuis(None);
+        let a = c.chainer(e());
+        let b = c.chainer(e());
+        assert_eq!((a.seq, a.hash_precedent.as_str()), (1, GENESE));
+        assert_eq!((b.seq, &b.hash_precedent), (2, &a.hash));
+        assert_eq!(b.hash, hash(&a.hash, 2, &b.entree));
+        assert_eq!(c.tete(), (2, b.hash.clone()));
+        let mut suite = Chaine::depuis(Some((2, b.hash.clone())));
+        assert_eq!(suite.chainer(e()).hash_precedent, b.hash);
     }
 }

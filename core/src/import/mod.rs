@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 
 use crate::adaptateur::{Adaptateur, AdaptateurError, Limites, tache};
 use crate::crypto::id_national::IdNationalCodec;
-use crate::journal::{Entree, EntreeChainee, Journal, JournalError};
+use crate::journal::{Entree, Journal, JournalError};
 use crate::store::imports::{FichierImporte, LotImport, MiseAJour};
 use crate::store::{Provenance, Store, StoreError};
 use dude_modele::dossier::accompagnement::Accompagnement;
@@ -215,7 +215,7 @@ pub async fn importer(
     let limites = d.limites;
     let nom = d.adaptateur.nom.clone();
     let debut = std::time::Instant::now();
-    let mut chaine = journal.exclusif().await?;
+    let suspension = journal.suspendre().await?;
     let prov = Provenance::new(
         format!("adaptateur:{}@{}/convention:{}", d.adaptateur.nom, d.adaptateur.version, conv.id),
         Some(d.auteur.clone()),
@@ -226,7 +226,7 @@ pub async fn importer(
 
     // the writer: groups of rows as they are prepared, then the journal and the commit
     let (lots_tx, mut lots_rx) = tokio::sync::mpsc::channel::<LotImport>(2);
-    let (fin_tx, fin_rx) = tokio::sync::oneshot::channel::<(Vec<EntreeChainee>, FichierImporte)>();
+    let (fin_tx, fin_rx) = tokio::sync::oneshot::channel::<(Vec<Entree>, FichierImporte)>();
     let ecrivain = tokio::spawn(async move {
         let mut attente = std::time::Duration::ZERO;
         while let Some(lot) = lots_rx.recv().await {
@@ -325,14 +325,15 @@ pub async fn importer(
     };
     let deja = store.import_precedent(&conv.id, &sha256).await?;
 
-    // the journal entries, chained now that the file's hash names the import
+    // the journal entries, named now that the file's hash names the import (chained by
+    // the import's transaction)
     let action = format!("import:{}:{}", d.adaptateur.nom, &sha256[..12]);
-    let entrees: Vec<EntreeChainee> = bilan
+    let entrees: Vec<Entree> = bilan
         .entrees
         .drain(..)
         .map(|mut e| {
             e.action.clone_from(&action);
-            chaine.chainer(e)
+            e
         })
         .collect();
     let fichier = FichierImporte {
@@ -350,7 +351,7 @@ pub async fn importer(
         .await
         .map_err(|e| ImportError::Interne(e.to_string()))??
         .ok_or_else(|| ImportError::Interne("écriture abandonnée".into()))?;
-    chaine.liberer();
+    suspension.liberer();
     tracing::info!(
         fichier_sha256 = %&sha256[..12],
         total_ms = debut.elapsed().as_millis() as u64,

@@ -195,24 +195,6 @@ impl Checkpoints {
         self.ecrire(store, now).await?;
         Ok(Constat::Concordant { points: 1, autres: 0 })
     }
-
-    /// The task of `serve`: [`Self::veiller`] every `intervalle`.
-    pub fn demarrer(
-        self,
-        store: Store,
-        clock: crate::clock::SharedClock,
-        intervalle: std::time::Duration,
-    ) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(intervalle);
-            loop {
-                tick.tick().await;
-                if let Err(e) = self.veiller(&store, clock.now()).await {
-                    tracing::error!(erreur = %e, "point de contrôle du journal");
-                }
-            }
-        })
-    }
 }
 
 impl std::fmt::Display for Constat {

@@ -15,7 +15,7 @@ use super::entity::{dossier, dossier_section, import_fichier};
 use super::{Provenance, Store, StoreError};
 use dude_modele::dossier::codes::Coded;
 use dude_modele::dossier::{Categorie, DossierId};
-use dude_modele::journal::EntreeChainee;
+use dude_modele::journal::Entree;
 
 /// Sections to replace in an existing dossier, with the index columns they move.
 #[derive(Debug, Clone)]
@@ -110,7 +110,8 @@ impl Store {
 pub struct LotImport {
     pub nouveaux: LignesDossiers,
     pub maj: Vec<MiseAJour>,
-    pub journal: Vec<EntreeChainee>,
+    /// Sequenced and chained as they are written (in the import's transaction).
+    pub journal: Vec<Entree>,
 }
 
 impl LotImport {
@@ -144,9 +145,10 @@ impl EcritureImport {
         }
     }
 
-    /// Writes a group: its journal entries, new dossiers, updated sections.
+    /// Writes a group: its journal entries (chained after the committed head, the chain
+    /// then held until the commit), new dossiers, updated sections.
     pub async fn ecrire(&self, lot: LotImport) -> Result<(), StoreError> {
-        super::journal::inserer_dans(&self.txn, &lot.journal).await?;
+        super::journal::ajouter_dans(&self.txn, lot.journal).await?;
         self.store.inserer_lignes(&self.txn, lot.nouveaux).await?;
         if lot.maj.is_empty() {
             return Ok(());

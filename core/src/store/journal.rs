@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::entity::journal;
 use super::{Store, StoreError};
-use dude_modele::journal::{Entree, EntreeChainee};
+use dude_modele::journal::{Chaine, Entree, EntreeChainee};
 
 const COLONNES: [&str; 15] = [
     "seq",
@@ -73,6 +73,40 @@ pub(super) async fn inserer_dans(db: &impl ConnectionTrait, lot: &[EntreeChainee
     super::masse::inserer(db, &table, lignes).await
 }
 
+/// The key of the PostgreSQL advisory lock that sequences the journal ("DUDEJOUR").
+const VERROU_JOURNAL: i64 = 0x4455_4445_4a4f_5552;
+
+/// The head as the transaction `db` sees it.
+async fn tete_dans(db: &impl ConnectionTrait) -> Result<Option<(i64, String)>, sea_orm::DbErr> {
+    Ok(journal::Entity::find().order_by_desc(journal::Column::Seq).limit(1).one(db).await?.map(|m| (m.seq, m.hash)))
+}
+
+/// Sequences `entrees` after the head and inserts them, in the caller's transaction:
+/// the database orders the writers. On PostgreSQL a transaction-scoped advisory lock is
+/// taken first, so that every instance appends after the head the previous writer
+/// committed (the lock is released by the commit or the rollback); on SQLite the
+/// transaction's write lock does the same. Returns the chained entries.
+pub(super) async fn ajouter_dans(
+    db: &impl ConnectionTrait,
+    entrees: Vec<Entree>,
+) -> Result<Vec<EntreeChainee>, sea_orm::DbErr> {
+    if entrees.is_empty() {
+        return Ok(Vec::new());
+    }
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [VERROU_JOURNAL.into()],
+        ))
+        .await?;
+    }
+    let mut chaine = Chaine::depuis(tete_dans(db).await?);
+    let chainees: Vec<EntreeChainee> = entrees.into_iter().map(|e| chaine.chainer(e)).collect();
+    inserer_dans(db, &chainees).await?;
+    Ok(chainees)
+}
+
 fn chainee(m: journal::Model) -> EntreeChainee {
     EntreeChainee {
         seq: m.seq,
@@ -98,12 +132,7 @@ fn chainee(m: journal::Model) -> EntreeChainee {
 impl Store {
     /// Last sequence number and hash.
     pub async fn journal_tete(&self) -> Result<Option<(i64, String)>, StoreError> {
-        Ok(journal::Entity::find()
-            .order_by_desc(journal::Column::Seq)
-            .limit(1)
-            .one(self.connection())
-            .await?
-            .map(|m| (m.seq, m.hash)))
+        Ok(tete_dans(self.connection()).await?)
     }
 
     /// The journal's name: the hash of its first entry (`None` while it is empty).
@@ -111,7 +140,16 @@ impl Store {
         Ok(journal::Entity::find().filter(journal::Column::Seq.eq(1)).one(self.connection()).await?.map(|m| m.hash))
     }
 
-    /// Inserts a chained batch in one transaction.
+    /// Sequences a batch after the committed head and commits it, in one transaction
+    /// (see [`ajouter_dans`]); returns the chained entries.
+    pub async fn journal_ajouter(&self, lot: Vec<Entree>) -> Result<Vec<EntreeChainee>, StoreError> {
+        let txn = self.connection().begin().await?;
+        let chainees = ajouter_dans(&txn, lot).await?;
+        txn.commit().await?;
+        Ok(chainees)
+    }
+
+    /// Inserts entries chained elsewhere, as they are (the tests that rewrite a chain).
     pub async fn journal_inserer(&self, lot: &[EntreeChainee]) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
         inserer_dans(&txn, lot).await?;
