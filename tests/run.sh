@@ -4,7 +4,7 @@
 # the Python adapter built and run through the host, and a schemathesis run of the
 # OpenAPI contract against the demo server.
 # Installs what it needs: the Rust toolchain of rust-toolchain.toml (rustup), PostgreSQL,
-# Chromium with ChromeDriver and python3-venv (apt-get, as root or through sudo), the
+# HAProxy, Chromium with ChromeDriver and python3-venv (apt-get, as root or through sudo), the
 # portal's npm packages (npm ci), componentize-py and schemathesis (pip, each in its own
 # venv under plugins/target and target).
 set -euo pipefail
@@ -16,6 +16,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
+if ! [ -x /usr/sbin/haproxy ]; then
+  echo "== installing HAProxy (Debian package) for the cluster test"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >/dev/null
 fi
 
 if ! command -v chromedriver >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ]; then

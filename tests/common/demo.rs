@@ -157,6 +157,23 @@ impl DemoServer {
         c
     }
 
+    /// The server's process id (to send it a signal).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits at most `delai` for the server to exit: its exit code.
+    pub fn attendre_sortie(&mut self, delai: Duration) -> Option<i32> {
+        let fin = Instant::now() + delai;
+        while Instant::now() < fin {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                return s.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// Stops the server (SIGTERM, then SIGKILL after 10 s) and waits for it.
     pub fn arreter(&mut self) {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();

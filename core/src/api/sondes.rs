@@ -108,15 +108,16 @@ pub fn demarrer_sondes(
     router: Router,
     intervalle: Duration,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(intervalle);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut echecs = std::collections::HashMap::new();
-        loop {
-            tick.tick().await;
-            let now = services.clock.now();
-            let r = sonder(&services, router.clone(), now).await;
-            if let Err(e) = crate::app::sla::gestion::suivre_sondes(&services, &r, &mut echecs, now).await {
+    // one prober across instances (lease `sondes`); its count of consecutive failures
+    // starts again when another instance takes over
+    let echecs = std::sync::Arc::new(tokio::sync::Mutex::new(std::collections::HashMap::new()));
+    crate::app::grappe::sous_bail(services, "sondes", intervalle, move |s| {
+        let (router, echecs) = (router.clone(), echecs.clone());
+        async move {
+            let now = s.clock.now();
+            let r = sonder(&s, router, now).await;
+            let mut echecs = echecs.lock().await;
+            if let Err(e) = crate::app::sla::gestion::suivre_sondes(&s, &r, &mut echecs, now).await {
                 tracing::error!(erreur = %e, "suivi des sondes");
             }
         }

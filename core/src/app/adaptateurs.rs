@@ -69,8 +69,9 @@ pub fn lister(s: &Services) -> Result<Adaptateurs, AppError> {
 }
 
 /// Uploads a new version (France Travail's national administrators): checked in the
-/// sandbox first, then written to a temporary file and renamed into place (the watcher
-/// of every instance reloads it).
+/// sandbox first, then written to a temporary file and renamed into place, and kept in
+/// the database, from which every other instance installs it into its own directory
+/// (each one's watcher then reloads it).
 pub async fn televerser(
     s: &Services,
     admin: &Administrateur,
@@ -95,6 +96,7 @@ pub async fn televerser(
         ));
     }
     let nom = fichier.to_string();
+    let garde = octets.to_vec();
     let a = tokio::task::spawn_blocking(move || {
         // checked in the sandbox before anything is written
         Adaptateur::charger(&c.moteur, &nom, &octets, None)?;
@@ -107,6 +109,9 @@ pub async fn televerser(
     .await
     .map_err(|e| AppError::Invalide { champ: None, message: e.to_string() })?
     .map_err(|e| AppError::invalide("fichier", e.to_string()))?;
+    // kept where every instance reads it, then installed by each
+    s.store.adaptateur_deposer(fichier, &a.sha256, garde, s.clock.now()).await?;
+    super::grappe::signaler(s, super::grappe::sujet::ADAPTATEURS).await;
     let objet = format!("{} {} {}", a.nom, a.version, a.sha256);
     journaliser(s, admin, "admin.adaptateur.televerser", &objet, None, "adaptateurs", true).await?;
     Ok(info(&a))

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::settings::{Settings, SourceCle};
-use super::{AppState, Services};
+use super::{AppState, Services, grappe};
 use crate::adaptateur::catalogue::Catalogue;
 use crate::clock::SharedClock;
 use crate::crypto::keys::{KeyError, MasterKey};
@@ -169,12 +169,15 @@ impl Application {
         let state = AppState::new(services);
         let mut taches = Vec::new();
         if !options.sans_taches {
-            taches = demarrer_taches(&state, settings, &cle);
+            // the adapters uploaded through another instance while this one was away
+            grappe::synchroniser_adaptateurs(state.services()).await;
+            taches = demarrer_taches(&state, settings, &cle).await;
         }
         Ok(Self { state, demo, taches, _surveillance: surveillance })
     }
 
-    /// Stops the background work and writes the SLA minutes still in memory.
+    /// Stops the background work, writes the SLA minutes still in memory and gives
+    /// back the leases this instance holds.
     pub async fn arreter(self) -> Result<(), StoreError> {
         for t in &self.taches {
             t.abort();
@@ -182,17 +185,23 @@ impl Application {
         if let Some(m) = &self.state.services().mesureur {
             self.state.store().sla_ecrire_minutes(&m.tout_prendre()).await?;
         }
+        grappe::rendre_baux(self.state.services()).await;
         Ok(())
     }
 }
 
-/// The background work of a running instance.
-fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey) -> Vec<tokio::task::JoinHandle<()>> {
+/// The background work of a running instance. What must run once across instances
+/// (signing checkpoints, watching deadlines and sending their notices, detecting error
+/// spikes, purging) is held by a lease ([`grappe::sous_bail`]); what each instance
+/// keeps for itself (its reload of the habilitations, its SLA minutes and heartbeats,
+/// its name indexes) runs on each.
+async fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey) -> Vec<tokio::task::JoinHandle<()>> {
     let s = state.partage();
     let gardien = s.gardien.clone();
     let store = s.store.clone();
     // conventions, agents and clients changed in the database are picked up without
-    // restart; a failed reload keeps the previous version
+    // restart (at once on a notice from the instance that changed them, every 30 s
+    // otherwise); a failed reload keeps the previous version
     let rechargement = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(30));
         tick.tick().await;
@@ -201,20 +210,19 @@ fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey) -> Ve
             let _ = gardien.recharger(&store).await;
         }
     });
-    let points = crate::journal::checkpoint::Checkpoints::new(cle, settings.checkpoint_file.clone()).demarrer(
-        s.store.clone(),
-        s.clock.clone(),
-        settings.checkpoint_interval,
-    );
-    // the portal's ended sessions removed (a session past its limits is refused anyway)
-    let s_purge = s.clone();
-    let purge = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(300));
-        loop {
-            tick.tick().await;
-            if let Err(e) = super::portail::purger(&s_purge, s_purge.clock.now()).await {
-                tracing::warn!(erreur = %e, "purge des sessions du portail");
+    let points = Arc::new(crate::journal::checkpoint::Checkpoints::new(cle, settings.checkpoint_file.clone()));
+    let points = grappe::sous_bail(s.clone(), "points-de-controle", settings.checkpoint_interval, move |s| {
+        let points = points.clone();
+        async move {
+            if let Err(e) = points.veiller(&s.store, s.clock.now()).await {
+                tracing::error!(erreur = %e, "point de contrôle du journal");
             }
+        }
+    });
+    // the portal's ended sessions removed (a session past its limits is refused anyway)
+    let purge = grappe::sous_bail(s.clone(), "purge-sessions", Duration::from_secs(300), |s| async move {
+        if let Err(e) = super::portail::purger(&s, s.clock.now()).await {
+            tracing::warn!(erreur = %e, "purge des sessions du portail");
         }
     });
     // dossiers stored before the name indexes existed get theirs, a thousand at a time
@@ -231,13 +239,17 @@ fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey) -> Ve
             }
         }
     });
-    vec![
+    let mut taches = vec![
         rechargement,
         points,
         purge,
         index,
         super::sla::collecte::demarrer_ecriture(s.clone()),
+        super::sla::collecte::demarrer_pics(s.clone()),
+        super::sla::collecte::demarrer_purge(s.clone()),
         super::sla::collecte::demarrer_battements(s.clone()),
-        super::sla::collecte::demarrer_echeances(s),
-    ]
+        super::sla::collecte::demarrer_echeances(s.clone()),
+    ];
+    taches.extend(grappe::ecouter(s).await);
+    taches
 }

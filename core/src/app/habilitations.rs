@@ -58,12 +58,15 @@ fn id_valide(champ: &str, id: &str) -> Result<(), AppError> {
     }
 }
 
-/// Journals the change, then reloads the live habilitations.
+/// Journals the change, then reloads the live habilitations, here and on every
+/// instance.
 async fn appliquer(s: &Services, admin: &Administrateur, action: &str, objet: &str) -> Result<(), AppError> {
     journaliser(s, admin, action, objet, None, "habilitations", true).await?;
     if let Err(e) = s.gardien.recharger(&s.store).await {
         tracing::error!(error = %e, "rechargement après modification");
     }
+    // the other instances reload at once
+    super::grappe::signaler(s, super::grappe::sujet::HABILITATIONS).await;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod consultation;
 pub mod demarrage;
 pub mod diagnostic;
 pub mod error;
+pub mod grappe;
 pub mod habilitations;
 pub mod imports;
 pub mod listes;
@@ -57,7 +58,8 @@ pub struct Services {
     pub versions: sla::gestion::Versions,
     /// How long a client may take to send a request.
     pub delais_http: settings::DelaisHttp,
-    /// This instance, in the heartbeats (a new one at each start).
+    /// This instance, in the heartbeats and the leases (`DUDE_INSTANCE`, or a new one
+    /// at each start).
     pub instance: String,
     /// The portal's sessions: idle timeout and absolute lifetime.
     pub sessions: portail::Limites,
@@ -97,7 +99,7 @@ impl Services {
             oidc: settings.oidc.clone().map(crate::habilitation::oidc::Oidc::new),
             catalogue,
             delais_http: settings.delais_http,
-            instance: uuid::Uuid::new_v4().to_string(),
+            instance: settings.instance.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             portail: settings.portail.clone(),
             sessions: portail::Limites {
                 inactivite: chrono::Duration::from_std(settings.session_inactivite).expect("bounded setting"),

@@ -181,6 +181,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Demonstration mode: the demo key, habilitations, dossiers and operator token.
     pub demo: bool,
+    /// This instance's name among several (heartbeats, leases, logs): `DUDE_INSTANCE`,
+    /// a new UUID at each start by default.
+    pub instance: Option<String>,
 }
 
 /// One invalid setting.
@@ -218,6 +221,7 @@ impl Settings {
             delais_http: DelaisHttp::default(),
             bind: "127.0.0.1:8080".parse().expect("an address"),
             demo: false,
+            instance: None,
         }
     }
 
@@ -349,6 +353,15 @@ impl Settings {
         }
         if let Some(d) = get("DUDE_AUTHZ_DIR") {
             s.authz_dir = Some(d.into());
+        }
+        if let Some(i) = get("DUDE_INSTANCE") {
+            let ok = !i.is_empty()
+                && i.len() <= 64
+                && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+            match ok {
+                true => s.instance = Some(i.to_string()),
+                false => err("DUDE_INSTANCE", "1 à 64 caractères parmi a-z, 0-9, -, _ et ."),
+            }
         }
         if let Some(f) = get("DUDE_CHECKPOINT_FILE") {
             s.checkpoint_file = f.into();

@@ -4,6 +4,7 @@
 pub mod dossiers;
 pub mod entity;
 pub mod exports;
+pub mod grappe;
 pub mod habilitations;
 pub mod imports;
 pub mod journal;
@@ -50,7 +51,7 @@ impl Store {
     /// pending migrations.
     pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
         let db = connect(url).await?;
-        dude_migrations::Migrator::up(&db, None).await?;
+        migrer(&db, url).await?;
         if db.get_database_backend() == DbBackend::Sqlite {
             checkpoints(db.clone());
         }
@@ -73,6 +74,12 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// Whether a transaction that writes holds the whole database until it ends
+    /// (SQLite; PostgreSQL locks rows).
+    pub fn un_seul_ecrivain(&self) -> bool {
+        self.backend() == DbBackend::Sqlite
+    }
+
     /// `t`, encoded once for the many rows that carry it.
     pub fn horodatage(&self, t: chrono::DateTime<chrono::Utc>) -> Horodatage {
         Horodatage::new(self.backend(), t)
@@ -82,11 +89,27 @@ impl Store {
     /// others' writes (a bulk writer calls it between its batches so that the log stays
     /// bounded; the background checkpoint is passive and may never catch up with it).
     /// Nothing to do on PostgreSQL.
-    pub async fn tronquer_wal(&self) -> Result<(), StoreError> {
-        if self.backend() == DbBackend::Sqlite {
-            self.db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    /// A checkpoint running beside (the background one) makes it answer "busy" at once:
+    /// it is asked again until it could truncate (a few seconds at most, then the
+    /// background checkpoint is left to catch up). Returns whether the log was truncated.
+    pub async fn tronquer_wal(&self) -> Result<bool, StoreError> {
+        if self.backend() != DbBackend::Sqlite {
+            return Ok(true);
         }
-        Ok(())
+        for _ in 0..TRONCATURE_ESSAIS {
+            // one row: busy (1 when it could not finish), frames in the log, frames copied
+            let r = self
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(TRUNCATE)"))
+                .await?;
+            let occupe: i64 = r.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
+            if occupe == 0 {
+                return Ok(true);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tracing::warn!("journal WAL non tronqué : un autre accès le tenait");
+        Ok(false)
     }
 
     /// Database reachable (for `/readyz`).
@@ -95,6 +118,33 @@ impl Store {
         Ok(())
     }
 }
+
+/// The key of the PostgreSQL advisory lock held while migrating ("DUDEMIGR").
+const VERROU_MIGRATIONS: i64 = 0x4455_4445_4d49_4752;
+
+/// Applies the pending migrations. On PostgreSQL, instances started together migrate
+/// one after the other (a session lock on a connection of its own): the first applies,
+/// the others find nothing left to do.
+async fn migrer(db: &DatabaseConnection, url: &str) -> Result<(), StoreError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        dude_migrations::Migrator::up(db, None).await?;
+        // a migration that rewrote a large table leaves its pages in the log: copied
+        // and cut now, before anything else reads (a large log slows every opening)
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        return Ok(());
+    }
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.sqlx_logging(false).max_connections(1).min_connections(1).connect_timeout(Duration::from_secs(10));
+    let seule = Database::connect(opt).await?;
+    seule.execute_unprepared(&format!("SELECT pg_advisory_lock({VERROU_MIGRATIONS})")).await?;
+    let r = dude_migrations::Migrator::up(&seule, None).await;
+    let _ = seule.execute_unprepared(&format!("SELECT pg_advisory_unlock({VERROU_MIGRATIONS})")).await;
+    let _ = seule.close().await;
+    Ok(r?)
+}
+
+/// Attempts at truncating the WAL, 20 ms apart.
+const TRONCATURE_ESSAIS: usize = 250;
 
 /// How often the SQLite WAL is checkpointed.
 const CHECKPOINT: Duration = Duration::from_secs(1);

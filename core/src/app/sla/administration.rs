@@ -251,6 +251,7 @@ pub async fn enregistrer_version(
     }
     let v = gestion::enregistrer_version(s, v, now).await?;
     s.versions.recharger(s).await?;
+    crate::app::grappe::signaler(s, crate::app::grappe::sujet::VERSIONS).await;
     journaliser_sla(s, admin, "admin.sla.version", version).await?;
     Ok(v)
 }

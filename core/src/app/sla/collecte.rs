@@ -1,5 +1,6 @@
-//! The background tasks of SLA monitoring: writing the minutes that are over (every few
-//! seconds, so the request path never writes), purging beyond 13 months, and the probes.
+//! The background tasks of SLA monitoring: writing each instance's minutes that are over
+//! (every few seconds, so the request path never writes); once across instances, the
+//! error spikes on the merged minutes, the purge beyond 13 months and the deadlines.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,9 +30,37 @@ pub const PIC_PART_5XX_PCT: u64 = 20;
 /// Opens an availability incident for each API whose minute shows an error-rate spike
 /// (unless one opened by the supervision is already open for it). Returns the APIs.
 pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<String> {
+    ouvrir_pics(services, lot.iter().map(|(k, a)| (k.minute, k.api, a))).await
+}
+
+/// [`detecter_pics`] on the minutes of `[debut, fin)` every instance has written (the
+/// cluster's measurements merged).
+pub async fn detecter_pics_enregistres(
+    services: &Services,
+    debut: chrono::DateTime<chrono::Utc>,
+    fin: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    use crate::dossier::codes::Coded;
+    let lignes = match services.store.sla_minutes(debut, fin, None).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(erreur = %e, "mesures SLA illisibles : pics d'erreurs non recherchés");
+            return Vec::new();
+        }
+    };
+    let minutes = lignes.iter().filter_map(|l| {
+        crate::sla::api::Api::from_code(&l.api).ok().map(|api| (l.minute.timestamp(), api, &l.agregat))
+    });
+    ouvrir_pics(services, minutes).await
+}
+
+async fn ouvrir_pics<'a>(
+    services: &Services,
+    minutes: impl Iterator<Item = (i64, crate::sla::api::Api, &'a Agregat)>,
+) -> Vec<String> {
     let mut par_minute: std::collections::BTreeMap<(i64, crate::sla::api::Api), Agregat> = Default::default();
-    for (k, a) in lot {
-        par_minute.entry((k.minute, k.api)).or_default().fusionner(a);
+    for (minute, api, a) in minutes {
+        par_minute.entry((minute, api)).or_default().fusionner(a);
     }
     let mut ouverts = Vec::new();
     let pics: Vec<_> = par_minute
@@ -80,27 +109,57 @@ pub async fn detecter_pics(services: &Services, lot: &[(Cle, Agregat)]) -> Vec<S
     ouverts
 }
 
-/// Starts the writer: every 5 s the minutes that are over (and the error spikes they
-/// show); every hour, the purge.
+/// Starts this instance's writer: every 5 s, the minutes that are over.
 pub fn demarrer_ecriture(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let Some(mesureur) = services.mesureur.clone() else { return };
-        let store = services.store.clone();
         let mut tick = tokio::time::interval(Duration::from_secs(5));
-        let mut n = 0u64;
         loop {
             tick.tick().await;
-            let lot = ecrire_minutes_passees(&mesureur, &store).await;
-            detecter_pics(&services, &lot).await;
-            n += 1;
-            if n % 720 == 1 {
-                let avant = mesureur.clock().now() - chrono::Months::new(CONSERVATION_MOIS);
-                match store.sla_purger(avant).await {
-                    Ok(k) if k > 0 => tracing::info!(lignes = k, "mesures SLA de plus de 13 mois purgées"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(erreur = %e, "purge des mesures SLA impossible"),
-                }
+            ecrire_minutes_passees(&mesureur, &services.store).await;
+        }
+    })
+}
+
+/// How long after a minute ends its measurements are looked at: every instance has
+/// written it by then (each writes the minutes that are over every 5 s).
+const PICS_APRES: i64 = 15;
+
+/// Starts the detection of error spikes on the cluster's minutes, once across instances
+/// (lease `pics`): each minute, once every instance has written it.
+pub fn demarrer_pics(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
+    let vue = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    crate::app::grappe::sous_bail(services, "pics", Duration::from_secs(5), move |s| {
+        let vue = vue.clone();
+        async move {
+            // the minutes before this one are over and written by every instance
+            let fin = minute_de(s.clock.now() - chrono::Duration::seconds(PICS_APRES));
+            let vu = vue.load(std::sync::atomic::Ordering::Relaxed);
+            if vu >= fin {
+                return;
             }
+            // from the last minute looked at (by this holder; one minute back at first)
+            let debut = if vu == 0 { fin - 60 } else { vu };
+            let (Some(d), Some(f)) =
+                (chrono::DateTime::from_timestamp(debut, 0), chrono::DateTime::from_timestamp(fin, 0))
+            else {
+                return;
+            };
+            detecter_pics_enregistres(&s, d, f).await;
+            vue.store(fin, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+}
+
+/// Starts the purge of the measurements older than 13 months, hourly, once across
+/// instances (lease `purge-sla`).
+pub fn demarrer_purge(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
+    crate::app::grappe::sous_bail(services, "purge-sla", Duration::from_secs(3600), |s| async move {
+        let avant = s.clock.now() - chrono::Months::new(CONSERVATION_MOIS);
+        match s.store.sla_purger(avant).await {
+            Ok(k) if k > 0 => tracing::info!(lignes = k, "mesures SLA de plus de 13 mois purgées"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(erreur = %e, "purge des mesures SLA impossible"),
         }
     })
 }
@@ -127,15 +186,12 @@ pub fn demarrer_battements(services: Arc<Services>) -> tokio::task::JoinHandle<(
     })
 }
 
-/// Starts the watch of deadlines (incidents, data breaches) every minute.
+/// Starts the watch of deadlines (incidents, data breaches) and the notices it sends,
+/// every minute, once across instances (lease `echeances`).
 pub fn demarrer_echeances(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            if let Err(e) = super::gestion::surveiller_echeances(&services, services.clock.now()).await {
-                tracing::error!(erreur = %e, "surveillance des échéances");
-            }
+    crate::app::grappe::sous_bail(services, "echeances", Duration::from_secs(60), |s| async move {
+        if let Err(e) = super::gestion::surveiller_echeances(&s, s.clock.now()).await {
+            tracing::error!(erreur = %e, "surveillance des échéances");
         }
     })
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Benchmark of the partner API on PostgreSQL against SQLite, and of two instances behind
+# HAProxy against one (issue 17 item 5), in one run on this machine:
+#   1. the API mix (bench/api-mix.lua: rechercher-usager and statut, 64 connections) on
+#      one instance over SQLite;
+#   2. the same mix on one instance over PostgreSQL;
+#   3. the same mix through HAProxy to that one instance, then through HAProxy to two
+#      instances on the same PostgreSQL.
+# Same dossiers (the deterministic demo), same key, same requests everywhere; probes off.
+# PostgreSQL: a throwaway server from Debian's binaries on loopback (shared_buffers=1GB).
+# Usage: bench/run-grappe.sh [dossiers] [seconds]
+# DUDE_BIN=path runs that binary instead of building target/release/dude.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+SECS=${2:-30}
+CONNS=64
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
+[ -x "$HAPROXY" ] || { echo "haproxy missing: apt-get install haproxy" >&2; exit 1; }
+if [ -n "${DUDE_BIN:-}" ]; then
+  BIN=$DUDE_BIN
+else
+  cargo build --release -p dude-core --quiet
+  BIN=target/release/dude
+fi
+BIN=$(realpath "$BIN")
+WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
+PIDS=()
+PGSTOP=""
+arreter_tout() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  PIDS=()
+}
+trap 'arreter_tout; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+RUN=""
+mkdir -p "$WORK/sqlite" "$WORK/pg1" "$WORK/pg2"
+if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$WORK"; RUN="runuser -u postgres --"; fi
+$RUN "$PGBIN/initdb" -A trust -U dude -E UTF8 -D "$WORK/pg" >/dev/null
+$RUN "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start \
+  -o "-p 55434 -c listen_addresses=127.0.0.1 -k $WORK -c max_connections=200 -c shared_buffers=1GB" >/dev/null
+PGSTOP="$RUN $PGBIN/pg_ctl -D $WORK/pg -m fast stop"
+$RUN "$PGBIN/psql" -h 127.0.0.1 -p 55434 -U dude -d postgres -qc "CREATE DATABASE bench"
+[ "$(id -u)" = 0 ] && chown -R root "$WORK/sqlite" "$WORK/pg1" "$WORK/pg2"
+PG_URL=postgres://dude@127.0.0.1:55434/bench
+SQLITE_URL=sqlite://$WORK/sqlite/bench.db
+export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
+export DUDE_LOG=warn
+export DUDE_TOKEN_TTL_S=3600
+export DUDE_SLA_SONDE_S=0
+DAY=$(date -u +%F)
+
+for url in "$SQLITE_URL" "$PG_URL"; do
+  echo "== seeding $N demo dossiers ($(echo "$url" | cut -d: -f1))"
+  DATABASE_URL=$url /usr/bin/time -f "seeded in %e s, max RSS %M KiB" $BIN demo --count "$N" --date "$DAY"
+done
+
+demarrer() { # directory, database URL, port, instance name
+  (cd "$1" && DATABASE_URL=$2 DUDE_INSTANCE=$4 exec "$BIN" serve --demo --bind "127.0.0.1:$3" >"$1/serve.out" 2>"$1/serve.log") &
+  PIDS+=($!)
+  for _ in $(seq 300); do grep -q "ft-dude" "$1/serve.out" 2>/dev/null && break; sleep 0.2; done
+  grep -q "ft-dude" "$1/serve.out" || { cat "$1/serve.log" >&2; exit 1; }
+}
+jeton() { # port (the demo secrets derive from the master key: the same on every instance)
+  local secret
+  read -r _ _ secret _ < <(grep -E "^ +ft-dude" "$WORK/sqlite/serve.out")
+  curl -sf -u "ft-dude:$secret" -d grant_type=client_credentials "http://127.0.0.1:$1/oauth2/token" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+run() { # name, port
+  local out="$WORK/$1.txt"
+  export BENCH_TOKEN=$(jeton "$2")
+  wrk -t2 -c$CONNS -d${SECS}s --latency -s bench/api-mix.lua "http://127.0.0.1:$2" > "$out"
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '$1=="50%" {print $2}' "$out")
+  p99=$(awk '$1=="99%" {print $2}' "$out")
+  errs=$(awk '/Non-2xx/ {print $NF}' "$out"); errs=${errs:-0}
+  echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx $errs" | tee -a "$WORK/summary"
+  echo "$rps" > "$WORK/$1.rps"
+}
+
+echo "== SQLite, one instance"
+demarrer "$WORK/sqlite" "$SQLITE_URL" 18191 sqlite
+read -r _ _ _ _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/sqlite/serve.out")
+export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
+export BENCH_TOKEN=$(jeton 18191)
+$BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
+python3 - "$WORK/sample.jsonl" "$WORK/requests.tsv" 18191 <<'PY'
+import json, sys, urllib.request, os
+sample, out, port = sys.argv[1], sys.argv[2], sys.argv[3]
+aid, anom, aprenom = os.environ["BENCH_AGENT"].split(":")
+h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
+     "pa-identifiant-agent": aid, "pa-nom-agent": anom, "pa-prenom-agent": aprenom}
+with open(out, "w") as f:
+    for line in open(sample):
+        p = json.loads(line)
+        body = json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]})
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/partenaire/v1/rechercher-usager", body.encode(), h)
+        r = json.load(urllib.request.urlopen(req))
+        assert r["codeRetour"] == "S001", r
+        f.write(f"POST\t/partenaire/v1/rechercher-usager\t{body}\n")
+        f.write(f"GET\t/partenaire/v1/usagers/{r['idNational']}/statut\t\n")
+PY
+export BENCH_REQUESTS="$WORK/requests.tsv"
+run sqlite 18191
+arreter_tout
+
+echo "== PostgreSQL, one instance, then two behind HAProxy"
+demarrer "$WORK/pg1" "$PG_URL" 18192 pg1
+demarrer "$WORK/pg2" "$PG_URL" 18193 pg2
+cat > "$WORK/haproxy.cfg" <<CFG
+global
+    maxconn 4096
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 60s
+    timeout server 60s
+    retries 3
+    option redispatch 1
+    retry-on conn-failure empty-response
+frontend une
+    bind 127.0.0.1:18194
+    default_backend une
+frontend deux
+    bind 127.0.0.1:18195
+    default_backend deux
+backend une
+    option httpchk GET /readyz
+    server pg1 127.0.0.1:18192 check inter 1s
+backend deux
+    balance roundrobin
+    option httpchk GET /readyz
+    server pg1 127.0.0.1:18192 check inter 1s
+    server pg2 127.0.0.1:18193 check inter 1s
+CFG
+"$HAPROXY" -db -f "$WORK/haproxy.cfg" >/dev/null 2>"$WORK/haproxy.log" &
+PIDS+=($!)
+sleep 2
+run postgresql 18192
+run postgresql-haproxy-1 18194
+run postgresql-haproxy-2 18195
+python3 - "$WORK" <<'PY'
+import sys
+w = sys.argv[1]
+r = lambda n: float(open(f"{w}/{n}.rps").read())
+print(f"PostgreSQL / SQLite = {r('postgresql') / r('sqlite'):.3f}")
+print(f"two instances / one, behind HAProxy = {r('postgresql-haproxy-2') / r('postgresql-haproxy-1'):.3f}")
+PY
+echo "journal: $(DATABASE_URL=$PG_URL $BIN journal verify 2>&1 | head -1)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"
