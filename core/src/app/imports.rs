@@ -67,7 +67,7 @@ pub async fn importer<R: Read + Seek + Send + 'static>(
         None => f.nom,
     };
     let limites = Limites::pour(conv.adaptateur.as_ref());
-    Ok(crate::import::importer(
+    let rapport = crate::import::importer(
         &s.store,
         &s.journal,
         DemandeImport {
@@ -85,5 +85,11 @@ pub async fn importer<R: Read + Seek + Send + 'static>(
         entree,
         progression,
     )
-    .await?)
+    .await?;
+    // SQLite: the import's transaction left its pages in the write-ahead log, which the
+    // background checkpoint copies but cannot cut while writes go on: cut now
+    if let Err(e) = s.store.tronquer_wal().await {
+        tracing::warn!(erreur = %e, "journal WAL non tronqué après l'import");
+    }
+    Ok(rapport)
 }
