@@ -5,7 +5,7 @@
 #      one instance over SQLite;
 #   2. the same mix on one instance over PostgreSQL;
 #   3. the same mix through HAProxy to that one instance, then through HAProxy to two
-#      instances on the same PostgreSQL.
+#      instances on the same PostgreSQL, each with half the connections.
 # Same dossiers (the deterministic demo), same key, same requests everywhere; probes off.
 # PostgreSQL: a throwaway server from Debian's binaries on loopback (shared_buffers=1GB).
 # Usage: bench/run-grappe.sh [dossiers] [seconds]
@@ -28,12 +28,13 @@ BIN=$(realpath "$BIN")
 WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
 PIDS=()
 PGSTOP=""
-arreter_tout() {
+HAPROXY_PID=""
+arreter_tout() { # the instances
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   PIDS=()
 }
-trap 'arreter_tout; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+trap 'arreter_tout; [ -n "$HAPROXY_PID" ] && kill $HAPROXY_PID 2>/dev/null; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 RUN=""
@@ -111,8 +112,11 @@ run sqlite 18191
 arreter_tout
 
 echo "== PostgreSQL, one instance, then two behind HAProxy"
+# one instance has the database's connections to itself (the default, 4 per core); two
+# share them: each gets half (DUDE_DB_CONNEXIONS), as README's "Running several
+# instances" advises
+PARTAGE=$(( 2 * $(nproc) ))
 demarrer "$WORK/pg1" "$PG_URL" 18192 pg1
-demarrer "$WORK/pg2" "$PG_URL" 18193 pg2
 cat > "$WORK/haproxy.cfg" <<CFG
 global
     maxconn 4096
@@ -140,11 +144,17 @@ backend deux
     server pg2 127.0.0.1:18193 check inter 1s
 CFG
 "$HAPROXY" -db -f "$WORK/haproxy.cfg" >/dev/null 2>"$WORK/haproxy.log" &
-PIDS+=($!)
+HAPROXY_PID=$!
 sleep 2
 run postgresql 18192
 run postgresql-haproxy-1 18194
+arreter_tout
+export DUDE_DB_CONNEXIONS=$PARTAGE
+demarrer "$WORK/pg1" "$PG_URL" 18192 pg1
+demarrer "$WORK/pg2" "$PG_URL" 18193 pg2
+sleep 3 # the balancer's checks find both
 run postgresql-haproxy-2 18195
+unset DUDE_DB_CONNEXIONS
 python3 - "$WORK" <<'PY'
 import sys
 w = sys.argv[1]

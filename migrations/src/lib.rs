@@ -14,6 +14,7 @@ mod m20261203_000008_numero_france_travail;
 mod m20261203_000009_session_portail;
 mod m20261204_000010_recherche_par_nom;
 mod m20261205_000011_grappe;
+mod m20261205_000012_listes_par_index;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_session_portail::Migration),
             Box::new(m20261204_000010_recherche_par_nom::Migration),
             Box::new(m20261205_000011_grappe::Migration),
+            Box::new(m20261205_000012_listes_par_index::Migration),
         ]
     }
 }

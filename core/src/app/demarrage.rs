@@ -74,7 +74,7 @@ pub fn cle_maitresse(settings: &Settings) -> Result<MasterKey, StartError> {
 /// The store the settings name, migrated, and the master key.
 pub async fn ouvrir_base(settings: &Settings) -> Result<(Store, MasterKey), StartError> {
     let cle = cle_maitresse(settings)?;
-    let store = Store::open(&settings.database_url, &cle)
+    let store = Store::ouvrir(&settings.database_url, &cle, settings.connexions_base)
         .await
         .map_err(|source| StartError::Base { url: sans_mot_de_passe(&settings.database_url), source })?;
     Ok((store, cle))
@@ -150,7 +150,7 @@ impl Application {
         if settings.demo {
             admins.add(jeton_admin_demo(&cle));
             demo = crate::demo::habilitations::seed(&store, &cle, clock.today()).await?;
-            if options.dossiers_demo > 0 && store.compter_dossiers().await? == 0 {
+            if options.dossiers_demo > 0 && !store.a_des_dossiers().await? {
                 tracing::info!(nombre = options.dossiers_demo, "chargement des dossiers de démonstration");
                 let d = crate::demo::Demo::new(crate::demo::DEFAULT_SEED, clock.today());
                 crate::demo::semer(&store, &d, options.dossiers_demo).await?;

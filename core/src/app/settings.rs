@@ -107,6 +107,16 @@ pub const PARAMETRES: &[Parametre] = &[
         defaut: "10",
     },
     Parametre { nom: "DUDE_BIND", sens: "listen address (or --bind)", defaut: "127.0.0.1:8080" },
+    Parametre {
+        nom: "DUDE_INSTANCE",
+        sens: "this instance's name among several (its leases, heartbeats and logs)",
+        defaut: "a new UUID at each start",
+    },
+    Parametre {
+        nom: "DUDE_DB_CONNEXIONS",
+        sens: "at most this many connections to the database, 1 to 500",
+        defaut: "16 (SQLite), 4 per core (PostgreSQL)",
+    },
     Parametre { nom: "DUDE_LOG", sens: "log filter (info, debug, trace, per target)", defaut: "info" },
     Parametre { nom: "DUDE_CONFIG", sens: "a file of NOM=valeur lines read before the environment", defaut: "none" },
 ];
@@ -181,6 +191,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Demonstration mode: the demo key, habilitations, dossiers and operator token.
     pub demo: bool,
+    /// At most this many connections to the database (`DUDE_DB_CONNEXIONS`; default:
+    /// 16 on SQLite, 4 per core on PostgreSQL).
+    pub connexions_base: Option<u32>,
     /// This instance's name among several (heartbeats, leases, logs): `DUDE_INSTANCE`,
     /// a new UUID at each start by default.
     pub instance: Option<String>,
@@ -222,6 +235,7 @@ impl Settings {
             bind: "127.0.0.1:8080".parse().expect("an address"),
             demo: false,
             instance: None,
+            connexions_base: None,
         }
     }
 
@@ -353,6 +367,12 @@ impl Settings {
         }
         if let Some(d) = get("DUDE_AUTHZ_DIR") {
             s.authz_dir = Some(d.into());
+        }
+        if let Some(n) = get("DUDE_DB_CONNEXIONS") {
+            match n.parse::<u32>() {
+                Ok(n) if (1..=500).contains(&n) => s.connexions_base = Some(n),
+                _ => err("DUDE_DB_CONNEXIONS", "un nombre de 1 à 500 attendu"),
+            }
         }
         if let Some(i) = get("DUDE_INSTANCE") {
             let ok = !i.is_empty()

@@ -455,8 +455,9 @@ pub async fn semer(store: &Store, demo: &Demo, count: u64) -> Result<u64, StoreE
             let batch: Vec<_> = (start..end).map(|i| demo.dossier(i)).collect();
             store.inserer_dossiers(&batch, &prov).await?;
             added += end - start;
-            // the SQLite write-ahead log bounded (~50,000 dossiers' worth at most)
-            if (end / BATCH).is_multiple_of(50) {
+            // the SQLite write-ahead log bounded: 10,000 dossiers' worth at most (about
+            // 500 MB; every 50,000 it reached 2.5 GB at a million, BENCHMARKS.md)
+            if (end / BATCH).is_multiple_of(10) {
                 store.tronquer_wal().await?;
             }
         }

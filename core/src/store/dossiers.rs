@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionOptions, TransactionTrait,
@@ -401,6 +401,18 @@ impl Store {
     }
 
     /// Number of dossiers.
+    /// Whether any dossier is stored (one row read, whatever the size: a count would
+    /// read them all).
+    pub async fn a_des_dossiers(&self) -> Result<bool, StoreError> {
+        Ok(dossier::Entity::find()
+            .select_only()
+            .column(dossier::Column::Id)
+            .into_tuple::<String>()
+            .one(self.connection())
+            .await?
+            .is_some())
+    }
+
     pub async fn compter_dossiers(&self) -> Result<u64, StoreError> {
         Ok(dossier::Entity::find().count(self.connection()).await?)
     }
@@ -754,15 +766,20 @@ impl Store {
             .column(dossier::Column::Id)
             .filter(dossier::Column::Departement.eq(departement))
             .filter(dossier::Column::RsaBeneficiaire.eq(true))
-            .filter(
-                dossier::Column::Id.in_subquery(
-                    Query::select()
-                        .column(inscription_evenement::Column::DossierId)
-                        .from(inscription_evenement::Entity)
-                        .and_where(inscription_evenement::Column::Date.between(from, to))
-                        .to_owned(),
-                ),
-            )
+            // for each of the département's beneficiaries (an index range), its own events
+            // (by the index on dossier_id): never the events of the whole country in the
+            // window, nor a scan of the table
+            .filter(Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(inscription_evenement::Entity)
+                    .and_where(
+                        Expr::col((inscription_evenement::Entity, inscription_evenement::Column::DossierId))
+                            .equals((dossier::Entity, dossier::Column::Id)),
+                    )
+                    .and_where(inscription_evenement::Column::Date.between(from, to))
+                    .to_owned(),
+            ))
             .order_by_asc(dossier::Column::Id)
             .into_tuple()
             .all(db)

@@ -50,7 +50,13 @@ impl Store {
     /// Connects (creating the SQLite file and its directory on first run) and applies the
     /// pending migrations.
     pub async fn open(url: &str, master: &MasterKey) -> Result<Self, StoreError> {
-        let db = connect(url).await?;
+        Self::ouvrir(url, master, None).await
+    }
+
+    /// [`Store::open`] with at most `connexions` connections in the pool (default:
+    /// [`CONNEXIONS_SQLITE`], [`connexions_postgres`]).
+    pub async fn ouvrir(url: &str, master: &MasterKey, connexions: Option<u32>) -> Result<Self, StoreError> {
+        let db = connect(url, connexions).await?;
         migrer(&db, url).await?;
         if db.get_database_backend() == DbBackend::Sqlite {
             checkpoints(db.clone());
@@ -172,8 +178,18 @@ fn checkpoints(db: DatabaseConnection) {
     });
 }
 
-/// Opens a pool on `url`.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
+/// Connections in a SQLite pool by default (one writes at a time; readers in parallel).
+pub const CONNEXIONS_SQLITE: u32 = 16;
+/// Connections in a PostgreSQL pool by default: four per core of this machine. More
+/// connections than the cores can serve only make the server's processes take turns:
+/// on 2 cores the API mix served 5,500 req/s with 8, 4,950 with 16 and 4,200 with 32
+/// (BENCHMARKS.md).
+pub fn connexions_postgres() -> u32 {
+    4 * std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2)
+}
+
+/// Opens a pool on `url`, of at most `connexions` connections (default: per database).
+pub async fn connect(url: &str, connexions: Option<u32>) -> Result<DatabaseConnection, StoreError> {
     let mut opt = ConnectOptions::new(url.to_string());
     opt.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
     if let Some(rest) = url.strip_prefix("sqlite://") {
@@ -190,7 +206,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         opt.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
-            .max_connections(16)
+            .max_connections(connexions.unwrap_or(CONNEXIONS_SQLITE))
             .min_connections(1);
         opt.map_sqlx_sqlite_opts(|o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -212,7 +228,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
                 .pragma("journal_size_limit", "67108864")
         });
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        opt.max_connections(32).min_connections(1);
+        opt.max_connections(connexions.unwrap_or_else(connexions_postgres)).min_connections(1);
     } else {
         return Err(StoreError::UnsupportedUrl(url.split('@').next_back().unwrap_or("").chars().take(60).collect()));
     }
@@ -248,7 +264,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_scheme_is_refused_without_echoing_credentials() {
-        let Err(e) = connect("mysql://root:secret@db.example/dude").await else { panic!("accepted") };
+        let Err(e) = connect("mysql://root:secret@db.example/dude", None).await else { panic!("accepted") };
         let texte = e.to_string();
         assert!(texte.contains("db.example/dude"), "{texte}");
         assert!(!texte.contains("secret"), "{texte}");

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# National size on PostgreSQL (issue 17 item 6): N demo dossiers (default 6,000,000)
+# seeded with `dude demo --count` (rate reported), then, against 100,000 dossiers seeded
+# in another database of the same server in the same run (the baseline):
+#   - the partner search (POST /partenaire/v1/rechercher-usager) alone, then the status
+#     (GET /partenaire/v1/usagers/{id}/statut) alone, 64 connections, each for SECS s;
+#   - at N, the three monthly lists of the 77 for the previous month (the demo puts a
+#     sixth of the dossiers in the 77, 45 % of them on the RSA: 450,000 beneficiaries at
+#     6,000,000), through the API.
+# PostgreSQL: a throwaway server from Debian's binaries (shared_buffers=4GB), data under
+# BENCH_TMP (default /tmp; 6,000,000 dossiers take about 30 GB).
+# Usage: bench/run-national.sh [dossiers] [seconds]
+# DUDE_BIN=path runs that binary instead of building target/release/dude.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-6000000}
+SECS=${2:-30}
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+if [ -n "${DUDE_BIN:-}" ]; then
+  BIN=$DUDE_BIN
+else
+  cargo build --release -p dude-core --quiet
+  BIN=target/release/dude
+fi
+BIN=$(realpath "$BIN")
+WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
+SERVER=""
+PGSTOP=""
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+RUN=""
+mkdir -p "$WORK/srv"
+if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$WORK"; RUN="runuser -u postgres --"; fi
+$RUN "$PGBIN/initdb" -A trust -U dude -E UTF8 -D "$WORK/pg" >/dev/null
+$RUN "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start \
+  -o "-p 55436 -c listen_addresses=127.0.0.1 -k $WORK -c max_connections=200 -c shared_buffers=4GB -c max_wal_size=8GB" >/dev/null
+PGSTOP="$RUN $PGBIN/pg_ctl -D $WORK/pg -m fast stop"
+[ "$(id -u)" = 0 ] && chown -R root "$WORK/srv"
+for db in petite grande; do $RUN "$PGBIN/psql" -h 127.0.0.1 -p 55436 -U dude -d postgres -qc "CREATE DATABASE $db"; done
+export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
+export DUDE_LOG=warn
+export DUDE_TOKEN_TTL_S=3600
+export DUDE_SLA_SONDE_S=0
+DAY=$(date -u +%F)
+MOIS=$(date -u -d "$DAY -1 month" +%Y-%m)
+URL=postgres://dude@127.0.0.1:55436
+
+echo "== seeding 100000 demo dossiers (baseline)"
+DATABASE_URL=$URL/petite $BIN demo --count 100000 --date "$DAY" >/dev/null
+echo "== seeding $N demo dossiers"
+debut=$(date +%s)
+DATABASE_URL=$URL/grande /usr/bin/time -f "seeded in %e s, max RSS %M KiB" $BIN demo --count "$N" --date "$DAY"
+python3 -c "print(f'seeding rate: {$N / max(1, $(date +%s) - $debut):.0f} dossiers/s')"
+echo "database: $($RUN "$PGBIN/psql" -h 127.0.0.1 -p 55436 -U dude -d grande -Atc "SELECT pg_size_pretty(pg_database_size('grande'))")"
+
+PORT=18197
+demarrer() { # database
+  (cd "$WORK/srv" && DATABASE_URL=$URL/$1 exec "$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/srv/serve.out" 2>"$WORK/srv/serve.log") &
+  SERVER=$!
+  for _ in $(seq 600); do grep -q "ft-dude" "$WORK/srv/serve.out" 2>/dev/null && break; sleep 0.2; done
+  read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/srv/serve.out")
+  export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
+  export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  ADMIN=$(grep -o "administrateur : jeton [^ ]*" "$WORK/srv/serve.out" | awk '{print $4}')
+}
+arreter() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+# the first 2,000 people of the sample are among the first 100,000 dossiers: the same
+# people are asked for in both databases
+$BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
+preparer() { # request files of the search alone and of the status alone
+  python3 - "$WORK/sample.jsonl" "$WORK" "$PORT" <<'PY'
+import json, sys, urllib.request, os
+sample, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+aid, anom, aprenom = os.environ["BENCH_AGENT"].split(":")
+h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
+     "pa-identifiant-agent": aid, "pa-nom-agent": anom, "pa-prenom-agent": aprenom}
+with open(f"{work}/recherche.tsv", "w") as r_, open(f"{work}/statut.tsv", "w") as s_:
+    for line in open(sample):
+        p = json.loads(line)
+        body = json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]})
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/partenaire/v1/rechercher-usager", body.encode(), h)
+        r = json.load(urllib.request.urlopen(req))
+        assert r["codeRetour"] == "S001", r
+        r_.write(f"POST\t/partenaire/v1/rechercher-usager\t{body}\n")
+        s_.write(f"GET\t/partenaire/v1/usagers/{r['idNational']}/statut\t\n")
+PY
+}
+run() { # name, request file
+  local out="$WORK/$1.txt"
+  BENCH_REQUESTS=$2 wrk -t2 -c64 -d${SECS}s --latency -s bench/api-mix.lua "http://127.0.0.1:$PORT" > "$out"
+  local rps p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p99=$(awk '$1=="99%" {print $2}' "$out")
+  errs=$(awk '/Non-2xx/ {print $NF}' "$out"); errs=${errs:-0}
+  echo "$1: $rps req/s, p99 $p99, non-2xx $errs"
+}
+for tour in 1 2; do
+  for db in petite grande; do
+    demarrer $db
+    preparer
+    run "round $tour, $db, search" "$WORK/recherche.tsv"
+    run "round $tour, $db, status" "$WORK/statut.tsv"
+    [ $tour = 2 ] && [ $db = grande ] || arreter
+  done
+done
+echo "== monthly lists of the 77, $MOIS, at $N dossiers (seconds)"
+for liste in inscrits radies cesses; do
+  t=$(curl -sf -o "$WORK/$liste.json" -w '%{time_total}' -H "Authorization: Bearer $ADMIN" \
+    "http://127.0.0.1:$PORT/admin/v1/departements/77/listes-mensuelles/$MOIS?liste=$liste")
+  echo "$liste: $(python3 -c "import json; print(json.load(open('$WORK/$liste.json'))['nombre'])") lines in $t s"
+done
+echo "server memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' /proc/$SERVER/status)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"
