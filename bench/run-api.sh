@@ -17,14 +17,9 @@ SECS=${2:-30}
 MODE=${3:-}
 CONNS=64
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
-if [ -n "${DUDE_BIN:-}" ]; then
-  BIN=$DUDE_BIN
-else
-  cargo build --release -p dude-core --quiet
-  BIN=target/release/dude
-fi
-BIN=$(realpath "$BIN")
 WORK=$(mktemp -d)
+. bench/commun.sh
+binaire
 SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export DATABASE_URL="sqlite://$WORK/bench.db"
@@ -52,42 +47,16 @@ demarrer 1
 
 echo "== preparing requests (2,000 people: search + status)"
 $BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
-python3 - "$WORK/sample.jsonl" "$WORK/requests.tsv" "$PORT" <<'PY'
-import json, sys, urllib.request, os
-sample, out, port = sys.argv[1], sys.argv[2], sys.argv[3]
-aid, anom, aprenom = os.environ["BENCH_AGENT"].split(":")
-h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
-     "pa-identifiant-agent": aid, "pa-nom-agent": anom, "pa-prenom-agent": aprenom}
-with open(out, "w") as f:
-    for line in open(sample):
-        p = json.loads(line)
-        body = json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]})
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/partenaire/v1/rechercher-usager", body.encode(), h)
-        r = json.load(urllib.request.urlopen(req))
-        assert r["codeRetour"] == "S001", r
-        f.write(f"POST\t/partenaire/v1/rechercher-usager\t{body}\n")
-        f.write(f"GET\t/partenaire/v1/usagers/{r['idNational']}/statut\t\n")
-PY
+preparer_requetes "$WORK/sample.jsonl" "$PORT"
 export BENCH_REQUESTS="$WORK/requests.tsv"
 
-run() { # name, url, script?
-  local out="$WORK/$1.txt"
-  if [ -n "${3:-}" ]; then wrk -t2 -c$CONNS -d${SECS}s --latency -s "$3" "$2" > "$out"; else wrk -t2 -c$CONNS -d${SECS}s --latency "$2" > "$out"; fi
-  local rps p50 p99 errs
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
-  p50=$(awk '$1=="50%" {print $2}' "$out")
-  p99=$(awk '$1=="99%" {print $2}' "$out")
-  errs=$(awk '/Non-2xx/ {print $NF}' "$out"); errs=${errs:-0}
-  echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx $errs" | tee -a "$WORK/summary"
-  echo "$rps" > "$WORK/$1.rps"
-}
 if [ "$MODE" = "sla" ]; then
   for tour in 1 2; do
     echo "== round $tour: API mix with the SLA measuring layer"
-    run "avec-$tour" "http://127.0.0.1:$PORT" bench/api-mix.lua
+    mesurer "avec-$tour" "http://127.0.0.1:$PORT" "$BENCH_REQUESTS"
     arreter; demarrer 0
     echo "== round $tour: API mix without it"
-    run "sans-$tour" "http://127.0.0.1:$PORT" bench/api-mix.lua
+    mesurer "sans-$tour" "http://127.0.0.1:$PORT" "$BENCH_REQUESTS"
     arreter; demarrer 1
   done
   python3 - "$WORK" <<'PY'
@@ -102,9 +71,9 @@ PY
   exit 0
 fi
 echo "== API mix, $CONNS connections, ${SECS}s"
-run api-mix "http://127.0.0.1:$PORT" bench/api-mix.lua
+mesurer api-mix "http://127.0.0.1:$PORT" "$BENCH_REQUESTS"
 echo "== /healthz (framework ceiling), same load"
-run healthz "http://127.0.0.1:$PORT/healthz"
+mesurer healthz "http://127.0.0.1:$PORT/healthz"
 python3 -c "import sys; a=float(open('$WORK/api-mix.rps').read()); b=float(open('$WORK/healthz.rps').read()); print(f'ratio api-mix / healthz = {a/b:.3f}')"
 echo "journal entries written: $($BIN journal verify)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"

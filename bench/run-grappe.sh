@@ -18,14 +18,9 @@ CONNS=64
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 [ -x "$HAPROXY" ] || { echo "haproxy missing: apt-get install haproxy" >&2; exit 1; }
-if [ -n "${DUDE_BIN:-}" ]; then
-  BIN=$DUDE_BIN
-else
-  cargo build --release -p dude-core --quiet
-  BIN=target/release/dude
-fi
-BIN=$(realpath "$BIN")
 WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
+. bench/commun.sh
+binaire
 PIDS=()
 PGSTOP=""
 HAPROXY_PID=""
@@ -35,17 +30,8 @@ arreter_tout() { # the instances
   PIDS=()
 }
 trap 'arreter_tout; [ -n "$HAPROXY_PID" ] && kill $HAPROXY_PID 2>/dev/null; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-RUN=""
+postgres_demarrer 55434 "-c shared_buffers=1GB" bench
 mkdir -p "$WORK/sqlite" "$WORK/pg1" "$WORK/pg2"
-if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$WORK"; RUN="runuser -u postgres --"; fi
-$RUN "$PGBIN/initdb" -A trust -U dude -E UTF8 -D "$WORK/pg" >/dev/null
-$RUN "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start \
-  -o "-p 55434 -c listen_addresses=127.0.0.1 -k $WORK -c max_connections=200 -c shared_buffers=1GB" >/dev/null
-PGSTOP="$RUN $PGBIN/pg_ctl -D $WORK/pg -m fast stop"
-$RUN "$PGBIN/psql" -h 127.0.0.1 -p 55434 -U dude -d postgres -qc "CREATE DATABASE bench"
-[ "$(id -u)" = 0 ] && chown -R root "$WORK/sqlite" "$WORK/pg1" "$WORK/pg2"
 PG_URL=postgres://dude@127.0.0.1:55434/bench
 SQLITE_URL=sqlite://$WORK/sqlite/bench.db
 export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
@@ -72,17 +58,9 @@ jeton() { # port (the demo secrets derive from the master key: the same on every
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-run() { # name, port
-  local out="$WORK/$1.txt"
+run() { # name, port: the mix with a token of that instance
   export BENCH_TOKEN=$(jeton "$2")
-  wrk -t2 -c$CONNS -d${SECS}s --latency -s bench/api-mix.lua "http://127.0.0.1:$2" > "$out"
-  local rps p50 p99 errs
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
-  p50=$(awk '$1=="50%" {print $2}' "$out")
-  p99=$(awk '$1=="99%" {print $2}' "$out")
-  errs=$(awk '/Non-2xx/ {print $NF}' "$out"); errs=${errs:-0}
-  echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx $errs" | tee -a "$WORK/summary"
-  echo "$rps" > "$WORK/$1.rps"
+  mesurer "$1" "http://127.0.0.1:$2" "$WORK/requests.tsv"
 }
 
 echo "== SQLite, one instance"
@@ -91,23 +69,7 @@ read -r _ _ _ _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/
 export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
 export BENCH_TOKEN=$(jeton 18191)
 $BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
-python3 - "$WORK/sample.jsonl" "$WORK/requests.tsv" 18191 <<'PY'
-import json, sys, urllib.request, os
-sample, out, port = sys.argv[1], sys.argv[2], sys.argv[3]
-aid, anom, aprenom = os.environ["BENCH_AGENT"].split(":")
-h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
-     "pa-identifiant-agent": aid, "pa-nom-agent": anom, "pa-prenom-agent": aprenom}
-with open(out, "w") as f:
-    for line in open(sample):
-        p = json.loads(line)
-        body = json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]})
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/partenaire/v1/rechercher-usager", body.encode(), h)
-        r = json.load(urllib.request.urlopen(req))
-        assert r["codeRetour"] == "S001", r
-        f.write(f"POST\t/partenaire/v1/rechercher-usager\t{body}\n")
-        f.write(f"GET\t/partenaire/v1/usagers/{r['idNational']}/statut\t\n")
-PY
-export BENCH_REQUESTS="$WORK/requests.tsv"
+preparer_requetes "$WORK/sample.jsonl" 18191
 run sqlite 18191
 arreter_tout
 

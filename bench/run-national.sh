@@ -6,7 +6,7 @@
 #     (GET /partenaire/v1/usagers/{id}/statut) alone, 64 connections, each for SECS s;
 #   - at N, the three monthly lists of the 77 for the previous month (the demo puts a
 #     sixth of the dossiers in the 77, 45 % of them on the RSA: 450,000 beneficiaries at
-#     6,000,000), through the API.
+#     6,000,000), through the API, each twice (cold, then warm).
 # PostgreSQL: a throwaway server from Debian's binaries (shared_buffers=4GB), data under
 # BENCH_TMP (default /tmp; 6,000,000 dossiers take about 30 GB).
 # Usage: bench/run-national.sh [dossiers] [seconds]
@@ -16,27 +16,14 @@ cd "$(dirname "$0")/.."
 N=${1:-6000000}
 SECS=${2:-30}
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
-if [ -n "${DUDE_BIN:-}" ]; then
-  BIN=$DUDE_BIN
-else
-  cargo build --release -p dude-core --quiet
-  BIN=target/release/dude
-fi
-BIN=$(realpath "$BIN")
 WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
+. bench/commun.sh
+binaire
 SERVER=""
 PGSTOP=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-RUN=""
+postgres_demarrer 55436 "-c shared_buffers=4GB -c max_wal_size=8GB" petite grande
 mkdir -p "$WORK/srv"
-if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$WORK"; RUN="runuser -u postgres --"; fi
-$RUN "$PGBIN/initdb" -A trust -U dude -E UTF8 -D "$WORK/pg" >/dev/null
-$RUN "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start \
-  -o "-p 55436 -c listen_addresses=127.0.0.1 -k $WORK -c max_connections=200 -c shared_buffers=4GB -c max_wal_size=8GB" >/dev/null
-PGSTOP="$RUN $PGBIN/pg_ctl -D $WORK/pg -m fast stop"
-[ "$(id -u)" = 0 ] && chown -R root "$WORK/srv"
-for db in petite grande; do $RUN "$PGBIN/psql" -h 127.0.0.1 -p 55436 -U dude -d postgres -qc "CREATE DATABASE $db"; done
 export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
 export DUDE_LOG=warn
 export DUDE_TOKEN_TTL_S=3600
@@ -67,47 +54,24 @@ arreter() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || tr
 # the first 2,000 people of the sample are among the first 100,000 dossiers: the same
 # people are asked for in both databases
 $BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
-preparer() { # request files of the search alone and of the status alone
-  python3 - "$WORK/sample.jsonl" "$WORK" "$PORT" <<'PY'
-import json, sys, urllib.request, os
-sample, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
-aid, anom, aprenom = os.environ["BENCH_AGENT"].split(":")
-h = {"Authorization": "Bearer " + os.environ["BENCH_TOKEN"], "Content-Type": "application/json",
-     "pa-identifiant-agent": aid, "pa-nom-agent": anom, "pa-prenom-agent": aprenom}
-with open(f"{work}/recherche.tsv", "w") as r_, open(f"{work}/statut.tsv", "w") as s_:
-    for line in open(sample):
-        p = json.loads(line)
-        body = json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]})
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/partenaire/v1/rechercher-usager", body.encode(), h)
-        r = json.load(urllib.request.urlopen(req))
-        assert r["codeRetour"] == "S001", r
-        r_.write(f"POST\t/partenaire/v1/rechercher-usager\t{body}\n")
-        s_.write(f"GET\t/partenaire/v1/usagers/{r['idNational']}/statut\t\n")
-PY
-}
-run() { # name, request file
-  local out="$WORK/$1.txt"
-  BENCH_REQUESTS=$2 wrk -t2 -c64 -d${SECS}s --latency -s bench/api-mix.lua "http://127.0.0.1:$PORT" > "$out"
-  local rps p99 errs
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
-  p99=$(awk '$1=="99%" {print $2}' "$out")
-  errs=$(awk '/Non-2xx/ {print $NF}' "$out"); errs=${errs:-0}
-  echo "$1: $rps req/s, p99 $p99, non-2xx $errs"
-}
 for tour in 1 2; do
   for db in petite grande; do
     demarrer $db
-    preparer
-    run "round $tour, $db, search" "$WORK/recherche.tsv"
-    run "round $tour, $db, status" "$WORK/statut.tsv"
+    preparer_requetes "$WORK/sample.jsonl" $PORT
+    mesurer "round $tour, $db, search" "http://127.0.0.1:$PORT" "$WORK/recherche.tsv"
+    mesurer "round $tour, $db, status" "http://127.0.0.1:$PORT" "$WORK/statut.tsv"
     [ $tour = 2 ] && [ $db = grande ] || arreter
   done
 done
 echo "== monthly lists of the 77, $MOIS, at $N dossiers (seconds)"
+# each twice: the first reads the candidates' rows from disk (30 GB do not fit in this
+# machine's memory), the second finds them in the caches
 for liste in inscrits radies cesses; do
-  t=$(curl -sf -o "$WORK/$liste.json" -w '%{time_total}' -H "Authorization: Bearer $ADMIN" \
-    "http://127.0.0.1:$PORT/admin/v1/departements/77/listes-mensuelles/$MOIS?liste=$liste")
-  echo "$liste: $(python3 -c "import json; print(json.load(open('$WORK/$liste.json'))['nombre'])") lines in $t s"
+  for passe in 1 2; do
+    t=$(curl -sf -o "$WORK/$liste.json" -w '%{time_total}' -H "Authorization: Bearer $ADMIN" \
+      "http://127.0.0.1:$PORT/admin/v1/departements/77/listes-mensuelles/$MOIS?liste=$liste")
+    echo "$liste, pass $passe: $(python3 -c "import json; print(json.load(open('$WORK/$liste.json'))['nombre'])") lines in $t s"
+  done
 done
 echo "server memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' /proc/$SERVER/status)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"

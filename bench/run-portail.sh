@@ -15,26 +15,14 @@ cd "$(dirname "$0")/.."
 N=${1:-100000}
 K=${2:-500}
 BASE=${3:-sqlite}
-if [ -n "${DUDE_BIN:-}" ]; then
-  BIN=$DUDE_BIN
-else
-  cargo build --release -p dude-core --quiet
-  BIN=target/release/dude
-fi
-BIN=$(realpath "$BIN")
 WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
+. bench/commun.sh
+binaire
 SERVER=""
 PGSTOP=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 if [ "$BASE" = postgres ]; then
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-  RUN=""
-  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$WORK"; RUN="runuser -u postgres --"; fi
-  $RUN "$PGBIN/initdb" -A trust -U dude -E UTF8 -D "$WORK/pg" >/dev/null
-  $RUN "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start \
-    -o "-p 55433 -c listen_addresses=127.0.0.1 -k $WORK -c max_connections=200 -c shared_buffers=1GB" >/dev/null
-  PGSTOP="$RUN $PGBIN/pg_ctl -D $WORK/pg -m fast stop"
-  $RUN "$PGBIN/psql" -h 127.0.0.1 -p 55433 -U dude -d postgres -qc "CREATE DATABASE bench"
+  postgres_demarrer 55433 "-c shared_buffers=1GB" bench
   export DATABASE_URL=postgres://dude@127.0.0.1:55433/bench
 else
   export DATABASE_URL=sqlite://$WORK/bench.db

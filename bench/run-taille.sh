@@ -15,14 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
-if [ -n "${DUDE_BIN:-}" ]; then
-  BIN=$DUDE_BIN
-else
-  cargo build --release -p dude-core --quiet
-  BIN=target/release/dude
-fi
-BIN=$(realpath "$BIN")
 WORK=$(mktemp -d -p "${BENCH_TMP:-/tmp}")
+. bench/commun.sh
+binaire
 SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)

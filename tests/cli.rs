@@ -115,21 +115,7 @@ async fn a_live_api_client_reads_a_demo_person() {
     let scope = "api_rechercher-usagerv1 api_rechercher-usagerv2 rechercheusager profil_accedant \
                  api_contrat-usagerv2 statutcontratusager api_diagnosticargumentev1 api_diagnosticargumentev4 \
                  diagnosticusageragent";
-    let token: Value = s
-        .http
-        .post(s.url("/connexion/oauth2/access_token?realm=%2Fpartenaire"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", app.client_id.as_str()),
-            ("client_secret", app.secret.as_str()),
-            ("scope", scope),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token: Value = common::demo::demander_jeton(&s.http, &s.base, &app, scope).await.json().await.unwrap();
     assert_eq!(token["token_type"], "Bearer", "{token}");
     assert!(token["expires_in"].as_u64().unwrap() > 0);
     let acces = token["access_token"].as_str().unwrap().to_string();

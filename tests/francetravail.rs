@@ -354,8 +354,8 @@ fn routes_du_jeton() -> Vec<(Method, &'static str, Option<Value>)> {
             "/partenaire/orientationusager/v1/orientation",
             Some(json!({"parcours": "PSP", "organisme": "CD", "origine": "INSCRIPTION_AUTO_CAF"})),
         ),
-        (Method::POST, RDV, Some(rendez_vous(None, 30, "PRIS"))),
-        (Method::PUT, RDV, Some(rendez_vous(Some("rdv-inconnu"), 45, "MODIFIE"))),
+        (Method::POST, RDV, Some(common::rendez_vous(None, 30, "PRIS"))),
+        (Method::PUT, RDV, Some(common::rendez_vous(Some("rdv-inconnu"), 45, "MODIFIE"))),
         (Method::DELETE, "/partenaire/rendez-vous-partenaire/v1/rendez-vous/rdv-inconnu", None),
     ]
 }
@@ -1011,27 +1011,6 @@ async fn the_orientation_is_read_and_decided_by_the_departement(s: &mut TestServ
 }
 
 /// rdv-insertion's payload (`Participation#to_ft_payload`).
-fn rendez_vous(id: Option<&str>, duree: u32, statut: &str) -> Value {
-    json!({
-        "id": id,
-        "adresse": "1 rue de la Gare 77000 Melun",
-        "libelleAdresse": "Conseil départemental de Seine-et-Marne",
-        "date": "2026-12-10T10:30:00.000+01:00",
-        "duree": duree,
-        "information": "Se munir d'une pièce d'identité",
-        "initiateur": "PARTENAIRE",
-        "modaliteContact": "PHYSIQUE",
-        "motif": "ORI",
-        "organisme": {"code": "CD", "emailContact": "insertion@cd77.fr", "idStructure": "77001",
-            "libelleStructure": "Pôle insertion de Melun", "telephoneContact": "0160000000"},
-        "statut": statut,
-        "telephoneContactUsager": "+33600000000",
-        "theme": "RSA orientation",
-        "typeReception": "IND",
-        "interlocuteur": {"email": null, "nom": "Dupont", "prenom": "Anne"}
-    })
-}
-
 async fn appointments_are_made_changed_and_cancelled(s: &mut TestServer) {
     // realm /agent, as rdv-insertion asks, with its declared system as the agent
     let (status, v) = access_token(
@@ -1046,8 +1025,11 @@ async fn appointments_are_made_changed_and_cancelled(s: &mut TestServer) {
     let acces = v["access_token"].as_str().unwrap().to_string();
     let jeton = chercher_v2(s, &acces, who::INSCRITE).await["jetonUsager"].as_str().unwrap().to_string();
     const CHEMIN: &str = "/partenaire/rendez-vous-partenaire/v1/rendez-vous";
-    let r =
-        appel(s, Method::POST, CHEMIN, &acces, Some(&jeton)).json(&rendez_vous(None, 30, "PRIS")).send().await.unwrap();
+    let r = appel(s, Method::POST, CHEMIN, &acces, Some(&jeton))
+        .json(&common::rendez_vous(None, 30, "PRIS"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let v: Value = r.json().await.unwrap();
     let id = v["id"].as_str().expect("an id, which rdv-insertion stores").to_string();
@@ -1055,7 +1037,7 @@ async fn appointments_are_made_changed_and_cancelled(s: &mut TestServer) {
     assert_eq!((v["motif"].as_str(), v["duree"].as_u64()), (Some("ORI"), Some(30)));
     // changed: same path, the id in the body
     let r = appel(s, Method::PUT, CHEMIN, &acces, Some(&jeton))
-        .json(&rendez_vous(Some(&id), 45, "MODIFIE"))
+        .json(&common::rendez_vous(Some(&id), 45, "MODIFIE"))
         .send()
         .await
         .unwrap();
@@ -1067,7 +1049,7 @@ async fn appointments_are_made_changed_and_cancelled(s: &mut TestServer) {
     );
     // an id France Travail would not recognise: its error, which rdv-insertion reads to make it again
     let r = appel(s, Method::PUT, CHEMIN, &acces, Some(&jeton))
-        .json(&rendez_vous(Some("ft-123"), 45, "MODIFIE"))
+        .json(&common::rendez_vous(Some("ft-123"), 45, "MODIFIE"))
         .send()
         .await
         .unwrap();
@@ -1082,13 +1064,13 @@ async fn appointments_are_made_changed_and_cancelled(s: &mut TestServer) {
     let r = appel(s, Method::DELETE, &format!("{CHEMIN}/{id}"), &acces, Some(&autre)).send().await.unwrap();
     assert_eq!(r.status(), 400);
     // bounds named
-    let mut trop = rendez_vous(None, 30, "PRIS");
+    let mut trop = common::rendez_vous(None, 30, "PRIS");
     trop["information"] = json!("x".repeat(2001));
     let r = appel(s, Method::POST, CHEMIN, &acces, Some(&jeton)).json(&trop).send().await.unwrap();
     assert_eq!(r.status(), 400);
     let p: Value = r.json().await.unwrap();
     assert_eq!(p["champ"], "information");
-    let mut faux = rendez_vous(None, 30, "PRIS");
+    let mut faux = common::rendez_vous(None, 30, "PRIS");
     faux["modaliteContact"] = json!("PIGEON");
     let r = appel(s, Method::POST, CHEMIN, &acces, Some(&jeton)).json(&faux).send().await.unwrap();
     assert_eq!(r.status(), 400);

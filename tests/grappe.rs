@@ -19,7 +19,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use common::MASTER_KEY;
-use common::demo::DemoServer;
+use common::demo::{DemoServer, demander_jeton};
 use common::pg::PgServer;
 
 fn entree(i: usize, n: usize) -> Entree {
@@ -227,44 +227,6 @@ struct Bilan {
 
 const PORTEES: &str = "api_rechercher-usagerv2 rechercheusager api_rendez-vous-partenairev1 gererRDV";
 
-async fn jeton_acces(http: &reqwest::Client, url: &str, client_id: &str, secret: &str) -> String {
-    let v: Value = http
-        .post(url)
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", secret),
-            ("scope", PORTEES),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["access_token"].as_str().unwrap_or_else(|| panic!("a token: {v}")).to_string()
-}
-
-fn rendez_vous(n: u64) -> Value {
-    json!({
-        "adresse": "1 rue de la Gare 77000 Melun",
-        "libelleAdresse": "Conseil départemental de Seine-et-Marne",
-        "date": "2026-12-10T10:30:00.000+01:00",
-        "duree": 30 + (n % 30),
-        "information": "Se munir d'une pièce d'identité",
-        "initiateur": "PARTENAIRE",
-        "modaliteContact": "PHYSIQUE",
-        "motif": "ORI",
-        "organisme": {"code": "CD", "emailContact": "insertion@cd77.fr", "idStructure": "77001",
-            "libelleStructure": "Pôle insertion de Melun", "telephoneContact": "0160000000"},
-        "statut": "PRIS",
-        "telephoneContactUsager": "+33600000000",
-        "theme": "RSA orientation",
-        "typeReception": "IND",
-        "interlocuteur": {"email": null, "nom": "Dupont", "prenom": "Anne"}
-    })
-}
-
 /// A partner's loop through the balancer until `fin`: find a person (v2), make an
 /// appointment for them; every answer counted.
 async fn charger(
@@ -275,13 +237,8 @@ async fn charger(
     fin: Instant,
 ) -> Bilan {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    let acces = jeton_acces(
-        &http,
-        &format!("{lb}/connexion/oauth2/access_token?realm=%2Fpartenaire"),
-        &app.client_id,
-        &app.secret,
-    )
-    .await;
+    let v: Value = demander_jeton(&http, &lb, &app, PORTEES).await.json().await.unwrap();
+    let acces = v["access_token"].as_str().unwrap_or_else(|| panic!("a token: {v}")).to_string();
     let mut b = Bilan::default();
     let mut n = depart;
     let appel = |m: Method, chemin: &str| {
@@ -316,7 +273,7 @@ async fn charger(
         b.appels += 1;
         let r = appel(Method::POST, "/partenaire/rendez-vous-partenaire/v1/rendez-vous")
             .header("ft-jeton-usager", jeton)
-            .json(&rendez_vous(n as u64))
+            .json(&common::rendez_vous(None, 30 + (n % 30) as u32, "PRIS"))
             .send()
             .await;
         match r {
@@ -393,21 +350,8 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     // a change made through one instance is enforced by all within a second
     let cd93 = instances[1].app("cd93-solis").clone();
     let recherche = |s: &DemoServer| {
-        let (s_url, http) = (s.url("/connexion/oauth2/access_token?realm=%2Fpartenaire"), s.http.clone());
-        let app = cd93.clone();
-        async move {
-            http.post(s_url)
-                .form(&[
-                    ("grant_type", "client_credentials"),
-                    ("client_id", app.client_id.as_str()),
-                    ("client_secret", app.secret.as_str()),
-                    ("scope", PORTEES),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+        let (base, http, app) = (s.base.clone(), s.http.clone(), cd93.clone());
+        async move { demander_jeton(&http, &base, &app, PORTEES).await.status() }
     };
     for s in &instances {
         assert_eq!(recherche(s).await, 200, "the 93's application is served by {}", s.base);

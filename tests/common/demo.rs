@@ -23,6 +23,21 @@ pub struct AppDemo {
     pub agent: (String, String, String),
 }
 
+/// Asks `base` (an instance or a balancer) for an access token of France Travail's live
+/// API (`realm=/partenaire`) for the demo application `app`, with these scopes.
+pub async fn demander_jeton(http: &reqwest::Client, base: &str, app: &AppDemo, portees: &str) -> reqwest::Response {
+    http.post(format!("{base}/connexion/oauth2/access_token?realm=%2Fpartenaire"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app.client_id.as_str()),
+            ("client_secret", app.secret.as_str()),
+            ("scope", portees),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// A running `dude serve --demo`.
 pub struct DemoServer {
     pub base: String,

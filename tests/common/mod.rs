@@ -708,3 +708,25 @@ impl TestServer {
         v["idNational"].as_str().unwrap().to_string()
     }
 }
+
+/// An appointment as rdv-insertion sends it to France Travail's live API.
+pub fn rendez_vous(id: Option<&str>, duree: u32, statut: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "adresse": "1 rue de la Gare 77000 Melun",
+        "libelleAdresse": "Conseil départemental de Seine-et-Marne",
+        "date": "2026-12-10T10:30:00.000+01:00",
+        "duree": duree,
+        "information": "Se munir d'une pièce d'identité",
+        "initiateur": "PARTENAIRE",
+        "modaliteContact": "PHYSIQUE",
+        "motif": "ORI",
+        "organisme": {"code": "CD", "emailContact": "insertion@cd77.fr", "idStructure": "77001",
+            "libelleStructure": "Pôle insertion de Melun", "telephoneContact": "0160000000"},
+        "statut": statut,
+        "telephoneContactUsager": "+33600000000",
+        "theme": "RSA orientation",
+        "typeReception": "IND",
+        "interlocuteur": {"email": null, "nom": "Dupont", "prenom": "Anne"}
+    })
+}

@@ -43,15 +43,19 @@ pub struct ListeMensuelle {
 }
 
 /// Computes a list. Candidates are RSA beneficiaries of the département with an event
-/// between the first day of M−1 and the last day of M; the rule decides.
+/// between the first day of M−1 and the last day of M; the rule decides (before their
+/// sections are read).
 pub async fn calculer(
     store: &Store,
     departement: &Departement,
     mois: Mois,
     liste: Liste,
 ) -> Result<ListeMensuelle, StoreError> {
-    let candidates =
-        store.candidats_aux_listes(departement.as_str(), mois.previous().first_day(), mois.last_day()).await?;
+    let candidates = store
+        .candidats_aux_listes(departement.as_str(), mois.previous().first_day(), mois.last_day(), |h| {
+            evenement_retenu(liste, mois, h).is_some()
+        })
+        .await?;
     let mut lignes: Vec<LigneListe> = candidates
         .iter()
         .filter_map(|c| {

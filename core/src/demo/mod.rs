@@ -466,6 +466,9 @@ pub async fn semer(store: &Store, demo: &Demo, count: u64) -> Result<u64, StoreE
     }
     bar.finish_and_clear();
     store.tronquer_wal().await?;
+    if added > 0 {
+        store.apres_chargement().await?;
+    }
     Ok(added)
 }
 

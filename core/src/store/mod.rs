@@ -118,6 +118,24 @@ impl Store {
         Ok(false)
     }
 
+    /// After a bulk load (`dude demo --count`): the planner's statistics refreshed and,
+    /// on PostgreSQL, the visibility map set (`VACUUM (ANALYZE)`), without which an
+    /// index-only scan of freshly loaded tables still reads every row it finds (the
+    /// monthly lists of the 77 took 17.6 s at 6,000,000 without it; BENCHMARKS.md).
+    pub async fn apres_chargement(&self) -> Result<(), StoreError> {
+        match self.backend() {
+            DbBackend::Postgres => {
+                self.db
+                    .execute_unprepared("VACUUM (ANALYZE) dossier, dossier_section, inscription_evenement, journal")
+                    .await?;
+            }
+            _ => {
+                self.db.execute_unprepared("PRAGMA optimize").await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Database reachable (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.execute_unprepared("SELECT 1").await?;
