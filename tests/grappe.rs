@@ -49,7 +49,7 @@ async fn three_instances_append_to_one_chain_with_no_refusal() {
     let mut stores = Vec::new();
     for _ in 0..3 {
         let store = Store::open(&url, &key).await.unwrap();
-        let (j, _) = Journal::demarrer(store.clone()).await.unwrap();
+        let (j, _) = Journal::demarrer(store.clone());
         journaux.push(j);
         stores.push(store);
     }

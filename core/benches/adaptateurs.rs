@@ -203,7 +203,7 @@ fn main() {
                 Store::open(&format!("sqlite://{}/bench.db", dir.path().display()), &MasterKey::from_bytes([3; 32]))
                     .await
                     .unwrap();
-            let (journal, _w) = dude_core::journal::Journal::demarrer(store.clone()).await.unwrap();
+            let (journal, _w) = dude_core::journal::Journal::demarrer(store.clone());
             let mut categories = std::collections::BTreeMap::new();
             for c in [Categorie::Identite, Categorie::Nir, Categorie::Contact, Categorie::Rsa, Categorie::Orientation] {
                 categories.insert(c, Acces::Ecriture);

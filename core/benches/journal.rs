@@ -42,7 +42,7 @@ fn main() {
 
         // batching writer
         let (s, _d) = store().await;
-        let (journal, _task) = Journal::demarrer(s.clone()).await.unwrap();
+        let (journal, _task) = Journal::demarrer(s.clone());
         let t = Instant::now();
         let mut set = tokio::task::JoinSet::new();
         for w in 0..WRITERS {

@@ -35,8 +35,6 @@ pub enum StartError {
     #[error(transparent)]
     Habilitations(#[from] crate::habilitation::gardien::ReloadError),
     #[error(transparent)]
-    Journal(#[from] crate::journal::JournalError),
-    #[error(transparent)]
     Adaptateurs(#[from] crate::adaptateur::AdaptateurError),
 }
 

@@ -79,7 +79,7 @@ impl Services {
         catalogue: Option<Arc<crate::adaptateur::catalogue::Catalogue>>,
     ) -> Result<Self, demarrage::StartError> {
         let gardien = Arc::new(Gardien::charger(&store, settings.authz_dir.clone()).await?);
-        let (journal, _writer) = Journal::demarrer(store.clone()).await?;
+        let (journal, _writer) = Journal::demarrer(store.clone());
         crate::sla::metriques::installer();
         let s = Self {
             versions: Default::default(),

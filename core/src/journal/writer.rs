@@ -38,12 +38,13 @@ fn arrete() -> JournalError {
 }
 
 impl Journal {
-    /// Starts the writer on `store`.
-    pub async fn demarrer(store: Store) -> Result<(Self, tokio::task::JoinHandle<()>), JournalError> {
+    /// Starts the writer on `store` (it reads nothing first: the head is read by each
+    /// batch's transaction).
+    pub fn demarrer(store: Store) -> (Self, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel::<Message>(8192);
         let suspendre_pour_les_imports = store.un_seul_ecrivain();
         let task = tokio::spawn(ecrivain(store, rx));
-        Ok((Self { tx, suspendre_pour_les_imports }, task))
+        (Self { tx, suspendre_pour_les_imports }, task)
     }
 
     /// Appends an entry; returns its sequence number once committed.
