@@ -3,10 +3,13 @@
 //!
 //! Three stages run at once: the adapter parses in a blocking thread; as its batches
 //! come, records are converted, looked up by NIR in groups, checked and turned into rows;
-//! a writer task inserts each group's rows in the import's transaction. The import holds
-//! the journal's chain meanwhile (other accesses wait, they are not refused), chains its
-//! entries once the file's hash is known, inserts them in the same transaction and
-//! commits: entries and data are in the database together or not at all.
+//! a writer task inserts each group's rows in the import's transaction. The journal
+//! entries of the decisions go to an anonymous temporary file as they are made; once the
+//! file's hash names the import they are read back, chained and inserted in the same
+//! transaction, which then commits: entries and data are in the database together or
+//! not at all. Memory stays flat whatever the file's size: groups of records, the spill
+//! file's buffer, and 12 bytes per distinct person of the file (to refuse a person given
+//! twice).
 //!
 //! Checks against the convention: the categories the file writes must be writable, the
 //! person must reside in the convention's territory and belong to its publics. A refused
@@ -17,7 +20,8 @@ pub mod archive;
 pub mod conversion;
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, Read, Seek, Write};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -178,9 +182,7 @@ enum Devenir {
     Refus(LigneRefusee, Option<uuid::Uuid>),
 }
 
-/// Counts and refusals of an import, and the journal entries of its decisions (their
-/// action is set once the file's hash is known).
-#[derive(Default)]
+/// Counts and refusals of an import, and the journal entries of its decisions.
 struct Bilan {
     crees: u64,
     modifies: u64,
@@ -188,8 +190,54 @@ struct Bilan {
     refuses: Vec<LigneRefusee>,
     /// The lines refused, each once.
     lignes: std::collections::HashSet<u64>,
-    entrees: Vec<Entree>,
+    decisions: Decisions,
 }
+
+/// One decision of an import, as its journal entry will say it (the entry's other
+/// fields are the import's own).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Decision {
+    dossier: Option<uuid::Uuid>,
+    categories: String,
+    accepte: bool,
+    raison: String,
+}
+
+/// The decisions of an import, spilled as JSON lines to an anonymous temporary file
+/// (removed by the system when closed, even after a crash) as they are made, and read
+/// back at the end, when the file's hash names the import's journal action.
+struct Decisions {
+    fichier: std::io::BufWriter<std::fs::File>,
+}
+
+fn erreur_decisions(e: impl std::fmt::Display) -> ImportError {
+    ImportError::Interne(format!("fichier temporaire des décisions : {e}"))
+}
+
+impl Decisions {
+    fn new() -> Result<Self, ImportError> {
+        Ok(Self {
+            fichier: std::io::BufWriter::with_capacity(256 << 10, tempfile::tempfile().map_err(erreur_decisions)?),
+        })
+    }
+
+    fn noter(&mut self, d: &Decision) -> Result<(), ImportError> {
+        serde_json::to_writer(&mut self.fichier, d).map_err(erreur_decisions)?;
+        self.fichier.write_all(b"\n").map_err(erreur_decisions)
+    }
+
+    /// The decisions in the order they were made.
+    fn relire(self) -> Result<impl Iterator<Item = Result<Decision, ImportError>> + Send, ImportError> {
+        let mut f = self.fichier.into_inner().map_err(erreur_decisions)?;
+        f.seek(std::io::SeekFrom::Start(0)).map_err(erreur_decisions)?;
+        Ok(std::io::BufReader::with_capacity(256 << 10, f)
+            .lines()
+            .map(|l| serde_json::from_str(&l.map_err(erreur_decisions)?).map_err(erreur_decisions)))
+    }
+}
+
+/// Journal entries chained and inserted per statement at the end of an import.
+const ENTREES_PAR_LOT: usize = 5000;
 
 /// Runs an import. The file streams through the adapter off the async runtime; records
 /// are checked and their rows prepared as batches come, and written as they are
@@ -226,7 +274,7 @@ pub async fn importer(
 
     // the writer: groups of rows as they are prepared, then the journal and the commit
     let (lots_tx, mut lots_rx) = tokio::sync::mpsc::channel::<LotImport>(2);
-    let (fin_tx, fin_rx) = tokio::sync::oneshot::channel::<(Vec<Entree>, FichierImporte)>();
+    let (fin_tx, fin_rx) = tokio::sync::oneshot::channel::<(Decisions, Gabarit, FichierImporte)>();
     let ecrivain = tokio::spawn(async move {
         let mut attente = std::time::Duration::ZERO;
         while let Some(lot) = lots_rx.recv().await {
@@ -236,13 +284,20 @@ pub async fn importer(
         }
         // the sender side is gone: the end of the file, or an abandoned import (its
         // transaction is dropped: rollback; the reason is the reader's, not the writer's)
-        let Ok((journal, fichier)) = fin_rx.await else {
+        let Ok((decisions, gabarit, fichier)) = fin_rx.await else {
             return Ok(None);
         };
         let t = std::time::Instant::now();
-        let mut lot = ecriture.lot();
-        lot.journal = journal;
-        ecriture.ecrire(lot).await?;
+        let mut decisions = decisions.relire()?.peekable();
+        while decisions.peek().is_some() {
+            let mut lot = ecriture.lot();
+            lot.journal = decisions
+                .by_ref()
+                .take(ENTREES_PAR_LOT)
+                .map(|d| d.map(|d| gabarit.entree(d)))
+                .collect::<Result<_, _>>()?;
+            ecriture.ecrire(lot).await?;
+        }
         ecriture.terminer(&fichier).await?;
         Ok::<_, ImportError>(Some((attente, t.elapsed())))
     });
@@ -267,15 +322,24 @@ pub async fn importer(
     });
 
     // checks and rows, group by group, while the adapter goes on
-    let mut bilan = Bilan::default();
-    let mut controle = Controle {
-        store,
-        conv: &conv,
-        d: &d,
-        lot_vide,
-        horodatage: crate::journal::horodatage(ecrit_le),
-        vus: HashMap::new(),
+    let mut bilan = Bilan {
+        crees: 0,
+        modifies: 0,
+        inchanges: 0,
+        refuses: Vec::new(),
+        lignes: Default::default(),
+        decisions: Decisions::new()?,
     };
+    let gabarit = Gabarit {
+        conv: conv.clone(),
+        auteur: d.auteur.clone(),
+        organisation: d.organisation.clone(),
+        request_id: d.request_id.clone(),
+        horodatage: crate::journal::horodatage(ecrit_le),
+        action: String::new(),
+    };
+    let mut controle =
+        Controle { store, conv: &conv, lot_vide, ids: &d.ids, horodatage: gabarit.horodatage, vus: HashMap::new() };
     let lire = async {
         let mut groupe: Vec<(u64, ConversionFaite)> = Vec::with_capacity(GROUPE);
         let mut fin = false;
@@ -283,7 +347,7 @@ pub async fn importer(
             match rx.recv().await {
                 Some(b) => {
                     for e in b.errors {
-                        controle.refuser(&mut bilan, refus(e.record_number, e.field.as_deref(), e.message), None);
+                        controle.refuser(&mut bilan, refus(e.record_number, e.field.as_deref(), e.message), None)?;
                     }
                     // an error refuses its whole line, even if the adapter gave a record
                     for p in b.personnes.iter().filter(|p| !bilan.lignes.contains(&p.numero)) {
@@ -327,15 +391,7 @@ pub async fn importer(
 
     // the journal entries, named now that the file's hash names the import (chained by
     // the import's transaction)
-    let action = format!("import:{}:{}", d.adaptateur.nom, &sha256[..12]);
-    let entrees: Vec<Entree> = bilan
-        .entrees
-        .drain(..)
-        .map(|mut e| {
-            e.action.clone_from(&action);
-            e
-        })
-        .collect();
+    let gabarit = Gabarit { action: format!("import:{}:{}", d.adaptateur.nom, &sha256[..12]), ..gabarit };
     let fichier = FichierImporte {
         convention_id: conv.id.clone(),
         sha256: sha256.clone(),
@@ -346,7 +402,8 @@ pub async fn importer(
         inchanges: bilan.inchanges as i64,
         refuses: bilan.lignes.len() as i64,
     };
-    let _ = fin_tx.send((entrees, fichier));
+    let Bilan { crees, modifies, inchanges, mut refuses, lignes, decisions } = bilan;
+    let _ = fin_tx.send((decisions, gabarit, fichier));
     let (attente, fin_ecriture) = ecrivain
         .await
         .map_err(|e| ImportError::Interne(e.to_string()))??
@@ -364,7 +421,6 @@ pub async fn importer(
     if let Some(t) = &sortie_adaptateur {
         tracing::info!(fichier_sha256 = %&sha256[..12], adaptateur = %nom, sortie = %t, "sortie de l'adaptateur");
     }
-    let Bilan { crees, modifies, inchanges, mut refuses, lignes, .. } = bilan;
     refuses.sort_by_key(|r| r.numero);
     let message = match (&deja, crees + modifies) {
         (Some(t), 0) => format!("fichier déjà importé le {} : aucune modification", t.format("%d/%m/%Y %H:%M")),
@@ -390,43 +446,104 @@ pub async fn importer(
 /// A converted record and its keyed NIR index, or the field that failed.
 type ConversionFaite = Result<(conversion::Enregistrement, String), conversion::ChampInvalide>;
 
+/// The dossiers of a group's NIRs: NIR index → (id, date of birth).
+type Connus = HashMap<String, Vec<(uuid::Uuid, chrono::NaiveDate)>>;
+
+/// The dossiers of a NIR with the record's date of birth.
+fn memes<'a>(
+    connus: &'a Connus,
+    nir_index: &str,
+    e: &'a conversion::Enregistrement,
+) -> impl Iterator<Item = uuid::Uuid> + 'a {
+    connus.get(nir_index).into_iter().flatten().filter(|(_, d)| *d == e.identite.date_naissance).map(|(id, _)| *id)
+}
+
+/// The one dossier a record updates, if there is exactly one.
+fn existant(connus: &Connus, nir_index: &str, e: &conversion::Enregistrement) -> Option<uuid::Uuid> {
+    let mut m = memes(connus, nir_index, e);
+    match (m.next(), m.next()) {
+        (Some(id), None) => Some(id),
+        _ => None,
+    }
+}
+
+/// What a group's updates read of their dossiers beforehand (taken as each is decided).
+struct Existants {
+    personnes: HashMap<uuid::Uuid, Personne>,
+    sections: HashMap<uuid::Uuid, HashMap<Categorie, String>>,
+}
+
+/// What every journal entry of an import shares.
+struct Gabarit {
+    conv: Arc<Convention>,
+    auteur: String,
+    organisation: Option<String>,
+    request_id: String,
+    horodatage: DateTime<Utc>,
+    /// Named by the file's hash, once known.
+    action: String,
+}
+
+impl Gabarit {
+    fn entree(&self, d: Decision) -> Entree {
+        let mut e = Entree::import(
+            &self.conv,
+            &self.auteur,
+            self.organisation.clone(),
+            &self.request_id,
+            d.dossier,
+            d.categories,
+            crate::journal::Verdict::de(d.accepte),
+            d.raison,
+            self.horodatage,
+        );
+        e.action.clone_from(&self.action);
+        e
+    }
+}
+
+/// The key of a person in the import's memory of the people already seen: 8 bytes
+/// derived from the NIR's keyed index (a collision, about one chance in 10^7 for a file
+/// of 2,000,000 people, would refuse one line as a repetition).
+fn cle_personne(nir_index: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    nir_index.hash(&mut h);
+    h.finish()
+}
+
 /// The checks of one import against its convention.
 struct Controle<'a> {
     store: &'a Store,
     conv: &'a Convention,
-    d: &'a DemandeImport,
+    /// To check the idNational a partner's file carries.
+    ids: &'a IdNationalCodec,
     /// An empty group of rows (provenance and time of the import).
     lot_vide: LotImport,
-    /// Time of the journal entries.
+    /// The import's time, for the publics' windows.
     horodatage: DateTime<Utc>,
-    /// NIRs already seen in the file, with their line.
-    vus: HashMap<String, u64>,
+    /// People already seen in the file ([`cle_personne`]), with their line.
+    vus: HashMap<u64, u32>,
 }
 
-impl Controle<'_> {
-    fn entree(&self, dossier: Option<uuid::Uuid>, categories: String, accepte: bool, raison: String) -> Entree {
-        let d = self.d;
-        let verdict = crate::journal::Verdict::de(accepte);
-        Entree::import(
-            self.conv,
-            &d.auteur,
-            d.organisation.clone(),
-            &d.request_id,
-            dossier,
-            categories,
-            verdict,
-            raison,
-            self.horodatage,
-        )
-    }
+/// The categories an import may write, read beforehand from the dossiers it updates.
+const CATEGORIES_IMPORT: [Categorie; 6] = [
+    Categorie::Identite,
+    Categorie::Nir,
+    Categorie::Contact,
+    Categorie::Rsa,
+    Categorie::Orientation,
+    Categorie::AccompagnementGlobal,
+];
 
+impl Controle<'_> {
     /// Refuses a line for one reason: journaled once per line, every reason reported.
-    fn refuser(&self, bilan: &mut Bilan, r: LigneRefusee, dossier: Option<uuid::Uuid>) {
+    fn refuser(&self, bilan: &mut Bilan, r: LigneRefusee, dossier: Option<uuid::Uuid>) -> Result<(), ImportError> {
         if bilan.lignes.insert(r.numero) {
             let raison = format!("ligne {} : {}", r.numero, r.champ.as_deref().unwrap_or("enregistrement"));
-            bilan.entrees.push(self.entree(dossier, String::new(), false, raison));
+            bilan.decisions.noter(&Decision { dossier, categories: String::new(), accepte: false, raison })?;
         }
         bilan.refuses.push(r);
+        Ok(())
     }
 
     /// Decides a group of records, in file order; returns the rows to write.
@@ -437,9 +554,17 @@ impl Controle<'_> {
     ) -> Result<LotImport, ImportError> {
         let index: Vec<String> = groupe.iter().filter_map(|(_, r)| r.as_ref().ok().map(|(_, ix)| ix.clone())).collect();
         let connus = self.store.dossiers_par_index(&index).await?;
+        // the dossiers the group may update, with what the checks and the comparison
+        // read of them, in two queries for the group
+        let ids: Vec<uuid::Uuid> =
+            groupe.iter().filter_map(|(_, r)| r.as_ref().ok()).filter_map(|(e, ix)| existant(&connus, ix, e)).collect();
+        let mut existants = Existants {
+            personnes: self.store.personnes(&ids, self.conv.publics.contains(&Public::AccompagnementGlobal)).await?,
+            sections: self.store.sections_json(&ids, &CATEGORIES_IMPORT).await?,
+        };
         let mut lot = self.lot_vide.vide();
         for (numero, r) in groupe {
-            match self.decider_un(numero, r, &connus).await? {
+            match self.decider_un(numero, r, &connus, &mut existants)? {
                 Devenir::Nouveau(dossier, nir_index) => {
                     let mut cats = vec!["identite", "nir"];
                     for (present, c) in [
@@ -452,18 +577,28 @@ impl Controle<'_> {
                             cats.push(c.code());
                         }
                     }
-                    bilan.entrees.push(self.entree(Some(dossier.id), cats.join(","), true, "création".into()));
+                    bilan.decisions.noter(&Decision {
+                        dossier: Some(dossier.id),
+                        categories: cats.join(","),
+                        accepte: true,
+                        raison: "création".into(),
+                    })?;
                     self.store.preparer_dossier(&mut lot.nouveaux, &dossier, Some(nir_index))?;
                     bilan.crees += 1;
                 }
                 Devenir::MiseAJour(m) => {
                     let cats = m.sections.iter().map(|(c, _)| c.code()).collect::<Vec<_>>().join(",");
-                    bilan.entrees.push(self.entree(Some(m.id), cats, true, "mise à jour".into()));
+                    bilan.decisions.noter(&Decision {
+                        dossier: Some(m.id),
+                        categories: cats,
+                        accepte: true,
+                        raison: "mise à jour".into(),
+                    })?;
                     lot.maj.push(m);
                     bilan.modifies += 1;
                 }
                 Devenir::Inchange => bilan.inchanges += 1,
-                Devenir::Refus(r, dossier) => self.refuser(bilan, r, dossier),
+                Devenir::Refus(r, dossier) => self.refuser(bilan, r, dossier)?,
             }
         }
         Ok(lot)
@@ -471,18 +606,20 @@ impl Controle<'_> {
 
     /// One record against the convention: categories, territory, publics, the idNational
     /// it carries; then what it creates or changes.
-    async fn decider_un(
+    fn decider_un(
         &mut self,
         numero: u64,
         r: ConversionFaite,
-        connus: &HashMap<String, Vec<(uuid::Uuid, chrono::NaiveDate)>>,
+        connus: &Connus,
+        lus: &mut Existants,
     ) -> Result<Devenir, ImportError> {
         let conv = self.conv;
         let (e, nir_index) = match r {
             Ok(x) => x,
             Err((champ, raison)) => return Ok(Devenir::Refus(refus(numero, Some(&champ), raison), None)),
         };
-        if let Some(premier) = self.vus.insert(e.nir.expose(), e.numero) {
+        let ligne = u32::try_from(e.numero).unwrap_or(u32::MAX);
+        if let Some(premier) = self.vus.insert(cle_personne(&nir_index), ligne) {
             let r = refus(e.numero, Some("nir"), format!("même personne qu'à la ligne {premier}"));
             return Ok(Devenir::Refus(r, None));
         }
@@ -507,20 +644,11 @@ impl Controle<'_> {
                 refus(e.numero, Some(c.code()), format!("catégorie {} non modifiable selon la convention", c.code()));
             return Ok(Devenir::Refus(r, None));
         }
-        let existants: Vec<uuid::Uuid> = connus
-            .get(&nir_index)
-            .map(|v| v.iter().filter(|(_, d)| *d == e.identite.date_naissance).map(|(id, _)| *id).collect())
-            .unwrap_or_default();
-        if existants.len() > 1 {
+        if memes(connus, &nir_index, &e).count() > 1 {
             let r = refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance");
             return Ok(Devenir::Refus(r, None));
         }
-        let existant = match existants.first() {
-            Some(id) => {
-                self.store.personne(*id, conv.publics.contains(&Public::AccompagnementGlobal)).await?.map(|p| (*id, p))
-            }
-            None => None,
-        };
+        let existant = existant(connus, &nir_index, &e).and_then(|id| lus.personnes.remove(&id).map(|p| (id, p)));
         let departement = e
             .contact
             .as_ref()
@@ -530,7 +658,7 @@ impl Controle<'_> {
         if let Some(id_ft) = &e.identifiant_france_travail {
             // the idNational was issued to one of the convention's parties for this person
             let correspond = dossier_id
-                .is_some_and(|id| conv.parties.iter().any(|p| self.d.ids.decode(p, id_ft).is_ok_and(|x| x == id)));
+                .is_some_and(|id| conv.parties.iter().any(|p| self.ids.decode(p, id_ft).is_ok_and(|x| x == id)));
             if !correspond {
                 let r = refus(
                     e.numero,
@@ -588,7 +716,7 @@ impl Controle<'_> {
             }
             return Ok(Devenir::Nouveau(Box::new(dossier), nir_index));
         };
-        let stored = self.store.sections_json(id, &cats).await?;
+        let stored = lus.sections.remove(&id).unwrap_or_default();
         let mut sections = Vec::new();
         let ancienne: Option<IdentiteSection> =
             stored.get(&Categorie::Identite).and_then(|s| serde_json::from_str(s).ok());
@@ -636,5 +764,42 @@ impl Controle<'_> {
             rsa_beneficiaire: e.rsa.as_ref().map(|r| r.beneficiaire),
             index_identite: identite_changee.then_some(index_identite),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_come_back_in_order_from_their_spill_file() {
+        let mut d = Decisions::new().unwrap();
+        let id = uuid::Uuid::new_v4();
+        for k in 0..20_000u32 {
+            let raison = if k % 2 == 0 { "création".to_string() } else { format!("ligne {k} : nir\tx\n") };
+            d.noter(&Decision {
+                dossier: (k % 3 == 0).then_some(id),
+                categories: "identite,nir".into(),
+                accepte: k % 2 == 0,
+                raison,
+            })
+            .unwrap();
+        }
+        let relues: Vec<Decision> = d.relire().unwrap().collect::<Result<_, _>>().unwrap();
+        assert_eq!(relues.len(), 20_000);
+        for (k, r) in relues.iter().enumerate() {
+            assert_eq!(r.dossier, (k % 3 == 0).then_some(id));
+            assert_eq!(r.accepte, k % 2 == 0);
+            if k % 2 == 1 {
+                // a reason with a tab and a newline comes back whole
+                assert_eq!(r.raison, format!("ligne {k} : nir\tx\n"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_person_is_keyed_by_their_nir_index_alone() {
+        assert_eq!(cle_personne("ab12"), cle_personne("ab12"));
+        assert_ne!(cle_personne("ab12"), cle_personne("ab13"));
     }
 }

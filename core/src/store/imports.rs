@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use super::dossiers::LignesDossiers;
@@ -78,18 +77,29 @@ impl Store {
         Ok(out)
     }
 
-    /// Stored JSON of some sections of a dossier.
+    /// Stored JSON of some sections of several dossiers at once: dossier → category →
+    /// JSON (a dossier without any of them is absent).
     pub async fn sections_json(
         &self,
-        id: DossierId,
+        ids: &[DossierId],
         cats: &[Categorie],
-    ) -> Result<HashMap<Categorie, String>, StoreError> {
-        let rows = dossier_section::Entity::find()
-            .filter(dossier_section::Column::DossierId.eq(id.to_string()))
-            .filter(dossier_section::Column::Categorie.is_in(cats.iter().map(|c| c.code())))
-            .all(self.connection())
-            .await?;
-        Ok(rows.into_iter().filter_map(|r| Categorie::from_code(&r.categorie).ok().map(|c| (c, r.donnees))).collect())
+    ) -> Result<HashMap<DossierId, HashMap<Categorie, String>>, StoreError> {
+        let mut out: HashMap<DossierId, HashMap<Categorie, String>> = HashMap::new();
+        for chunk in ids.chunks(2000) {
+            let rows = dossier_section::Entity::find()
+                .filter(dossier_section::Column::DossierId.is_in(chunk.iter().map(DossierId::to_string)))
+                .filter(dossier_section::Column::Categorie.is_in(cats.iter().map(|c| c.code())))
+                .all(self.connection())
+                .await?;
+            for r in rows {
+                let id = uuid::Uuid::parse_str(&r.dossier_id)
+                    .map_err(|e| StoreError::Corrupt { dossier: r.dossier_id.clone(), what: e.to_string() })?;
+                if let Ok(c) = Categorie::from_code(&r.categorie) {
+                    out.entry(id).or_default().insert(c, r.donnees);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Opens the transaction of an import: everything it writes, journal included, is
@@ -105,6 +115,9 @@ impl Store {
         })
     }
 }
+
+/// Updates per statement (7 parameters each).
+const MAJ_CHUNK: usize = 1000;
 
 /// What an import writes for a group of records.
 pub struct LotImport {
@@ -168,22 +181,58 @@ impl EcritureImport {
             sections,
         )
         .await?;
-        for m in lot.maj {
-            let mut u = dossier::Entity::update_many().col_expr(dossier::Column::MajLe, Expr::value(self.now));
-            if let Some(d) = m.departement {
-                u = u.col_expr(dossier::Column::Departement, Expr::value(d));
-            }
-            if let Some(r) = m.rsa_beneficiaire {
-                u = u.col_expr(dossier::Column::RsaBeneficiaire, Expr::value(r));
-            }
-            if let Some(ix) = m.index_identite {
-                u = u
-                    .col_expr(dossier::Column::NomIndex, Expr::value(ix.nom))
-                    .col_expr(dossier::Column::PrenomIndex, Expr::value(ix.prenom))
-                    .col_expr(dossier::Column::NumeroFtIndex, Expr::value(ix.numero_france_travail));
-            }
-            u.filter(dossier::Column::Id.eq(m.id.to_string())).exec(&self.txn).await?;
+        for chunk in lot.maj.chunks(MAJ_CHUNK) {
+            self.colonnes(chunk).await?;
         }
+        Ok(())
+    }
+
+    /// The dossier columns a group of updates moves (time, département, RSA, identity
+    /// indexes), in one statement: `UPDATE … FROM` a list of values, where a NULL
+    /// département or RSA keeps the stored one and `ix` says whether the identity's
+    /// indexes are replaced (a new one may be NULL).
+    async fn colonnes(&self, maj: &[MiseAJour]) -> Result<(), StoreError> {
+        const TYPES: [&str; 7] = ["text", "text", "boolean", "boolean", "text", "text", "text"];
+        let backend = self.txn.get_database_backend();
+        let mut valeurs: Vec<sea_orm::Value> = vec![self.horodatage.valeur()];
+        let mut lignes = Vec::with_capacity(maj.len());
+        for m in maj {
+            let ix = m.index_identite.as_ref();
+            let marques: Vec<String> = TYPES
+                .iter()
+                .enumerate()
+                .map(|(k, t)| match backend {
+                    sea_orm::DbBackend::Postgres => format!("${}::{t}", valeurs.len() + 1 + k),
+                    _ => "?".to_string(),
+                })
+                .collect();
+            lignes.push(format!("({})", marques.join(", ")));
+            valeurs.extend([
+                m.id.to_string().into(),
+                m.departement.clone().into(),
+                m.rsa_beneficiaire.into(),
+                ix.is_some().into(),
+                ix.map(|i| i.nom.clone()).into(),
+                ix.map(|i| i.prenom.clone()).into(),
+                ix.and_then(|i| i.numero_france_travail.clone()).into(),
+            ]);
+        }
+        let maj_le = match backend {
+            sea_orm::DbBackend::Postgres => "$1",
+            _ => "?",
+        };
+        let garde = |c: &str| format!("{c} = CASE WHEN v.ix THEN v.{c} ELSE dossier.{c} END");
+        let sql = format!(
+            "WITH v(id, departement, rsa, ix, nom_index, prenom_index, numero_ft_index) AS (VALUES {}) \
+             UPDATE dossier SET maj_le = {maj_le}, departement = COALESCE(v.departement, dossier.departement), \
+             rsa_beneficiaire = COALESCE(v.rsa, dossier.rsa_beneficiaire), {}, {}, {} \
+             FROM v WHERE dossier.id = v.id",
+            lignes.join(", "),
+            garde("nom_index"),
+            garde("prenom_index"),
+            garde("numero_ft_index"),
+        );
+        self.txn.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, valeurs)).await?;
         Ok(())
     }
 
