@@ -77,3 +77,62 @@ mesurer() {
   echo "$1: $rps req/s, p50 $p50, p99 $p99, non-2xx $errs" | tee -a "$WORK/summary"
   echo "$rps" > "$WORK/$1.rps"
 }
+
+# Imports at scale (bench/run-imports.sh; bench/run-national.sh with IMPORTS=rows): a
+# stock CSV and a CAF/MSA flux of $1 rows (bench/fichiers.py) through `dude import` and
+# the cd-files adapter under conv-cd77-rsa, on the database $4, after the convention's
+# caps are raised through the admin API at $2 with the token $3 (input up to 8 GiB, one
+# hour per job). For each file: rows/s from the command's start to its exit, the CPU of
+# `dude`, its max RSS and its resident size sampled every second (the samples at each
+# quarter of the run); then the journal entries each import wrote.
+imports_mesurer() {
+  local rows=$1 url=$2 admin=$3 base=$4
+  echo "== files of $rows rows"
+  python3 bench/fichiers.py stock "$rows" "$WORK/stock.csv" &
+  python3 bench/fichiers.py flux "$rows" "$WORK/flux.xml"
+  wait $!
+  ls -l "$WORK/stock.csv" "$WORK/flux.xml" | awk '{printf "%s: %d MB\n", $NF, $5/1e6}'
+  local conv=$url/admin/v1/conventions/conv-cd77-rsa
+  curl -sf -H "Authorization: Bearer $admin" "$conv" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c["adaptateur"].update(entreeMaxMio=8192, delaiTotalS=3600)
+print(json.dumps(c))' | curl -sf -X PUT -H "Authorization: Bearer $admin" -H "Content-Type: application/json" \
+    --data-binary @- "$conv" >/dev/null
+  [ -n "${PROFIL:-}" ] && $RUN "$PGBIN/psql" "$base" -Atqc "SELECT pg_stat_statements_reset()" >/dev/null
+  echo "== imports"
+  importer_un stock stock-csv "$WORK/stock.csv" "$rows" "$base"
+  importer_un flux flux-rsa-xml "$WORK/flux.xml" "$rows" "$base"
+  echo "journal entries per import: $($RUN "$PGBIN/psql" "$base" -Atc "SELECT string_agg(action || ' ' || n, ', ')
+    FROM (SELECT action, count(*) n FROM journal WHERE action LIKE 'import:%' GROUP BY action) x")"
+  rm -f "$WORK/stock.csv" "$WORK/flux.xml"
+}
+
+# One import of imports_mesurer: name, format, file, rows, database.
+importer_un() {
+  local out="$WORK/$1"
+  DATABASE_URL=$5 /usr/bin/time -f "%e %M %U %S" -o "$out.time" "$BIN" import --convention conv-cd77-rsa \
+    --format "$2" "$3" >"$out.out" 2>"$out.err" &
+  local pid=$! dude=""
+  sleep 0.2
+  # the `dude` process itself (time's child)
+  dude=$(pgrep -P $pid || true)
+  while kill -0 $pid 2>/dev/null; do
+    awk '/VmRSS/ {print $2}' "/proc/$dude/status" 2>/dev/null >> "$out.rss" || true
+    sleep 1
+  done
+  wait $pid || { cat "$out.err" >&2; return 1; }
+  local duree rss user sys
+  read -r duree rss user sys < "$out.time"
+  grep -v '^  ligne' "$out.out" | head -3
+  grep -h "import : durées" "$out.err" || true
+  python3 - "$1" "$4" "$duree" "$rss" "$out.rss" "$user" "$sys" <<'PY'
+import sys
+nom, rows, duree, rss, fichier, user, sys_ = sys.argv[1:8]
+rows, duree, rss = int(rows), float(duree), int(rss)
+s = [int(l) for l in open(fichier) if l.strip()]
+quarts = [s[min(len(s) - 1, len(s) * q // 4)] // 1024 for q in (1, 2, 3, 4)] if s else []
+print(f"{nom}: {rows} rows in {duree:.1f} s = {rows / duree:.0f} rows/s; CPU of dude {user} s user, {sys_} s "
+      f"system; max RSS {rss // 1024} MiB; RSS at each quarter of the run (MiB): {quarts}")
+PY
+}

@@ -16,7 +16,7 @@ import sys
 def personne(i):
     """NIR (15 characters), date of birth (d, m, yyyy), sex (1/2)."""
     yy, mm = 60 + i % 40, 1 + (i // 40) % 12
-    pays, ordre = 101 + (i // 480) % 899, 1 + (i // 432000) % 999
+    pays, ordre = 101 + (i // 480) % 899, 1 + (i // 431520) % 999
     sexe = 1 + i % 2
     corps = f"{sexe}{yy:02d}{mm:02d}99{pays:03d}{ordre:03d}"
     cle = 97 - int(corps) % 97

@@ -9,7 +9,9 @@
 # For each: rows/s from the command's start to its exit (adapter load, parse, checks,
 # writes, the journal's entries and the commit), the process's max RSS, and its resident
 # size sampled every second (the samples at each quarter of the run show whether memory
-# stays flat). Then the journal entries each import wrote are counted.
+# stays flat). Then the journal entries each import wrote are counted (imports_mesurer
+# in bench/commun.sh, shared with bench/run-national.sh). BENCH_PROFIL=1 adds the
+# server's statements by total time (pg_stat_statements).
 # The convention's adapter caps are raised first, as an operator would for such files:
 # input up to 8 GiB, one hour per job (the defaults are 512 MiB and 600 s).
 # PostgreSQL: a throwaway server from Debian's binaries, data under BENCH_TMP (default
@@ -41,12 +43,7 @@ debut=$(date +%s)
 /usr/bin/time -f "seeded in %e s, max RSS %M KiB" $BIN demo --count "$N" --date "$DAY"
 python3 -c "print(f'seeding rate: {$N / max(1, $(date +%s) - $debut):.0f} dossiers/s')"
 
-echo "== files of $ROWS rows"
-python3 bench/fichiers.py stock "$ROWS" "$WORK/stock.csv" &
-python3 bench/fichiers.py flux "$ROWS" "$WORK/flux.xml"
-wait
-ls -l "$WORK/stock.csv" "$WORK/flux.xml" | awk '{printf "%s: %d MB\n", $NF, $5/1e6}'
-# the demo's habilitations, then the convention's caps raised through the admin API
+# the demo's habilitations, for the admin API that raises the convention's caps
 (cd "$WORK" && exec $BIN serve --demo --bind 127.0.0.1:18198 >"$WORK/serve.out" 2>"$WORK/serve.log") &
 SERVER=$!
 until curl -sf http://127.0.0.1:18198/readyz >/dev/null 2>&1; do
@@ -54,49 +51,8 @@ until curl -sf http://127.0.0.1:18198/readyz >/dev/null 2>&1; do
   sleep 0.2
 done
 ADMIN=$(grep -o "administrateur : jeton [^ ]*" "$WORK/serve.out" | awk '{print $4}')
-CONV=http://127.0.0.1:18198/admin/v1/conventions/conv-cd77-rsa
-curl -sf -H "Authorization: Bearer $ADMIN" $CONV | python3 -c '
-import json, sys
-c = json.load(sys.stdin)
-c["adaptateur"].update(entreeMaxMio=8192, delaiTotalS=3600)
-print(json.dumps(c))' | curl -sf -X PUT -H "Authorization: Bearer $ADMIN" -H "Content-Type: application/json" \
-  --data-binary @- $CONV >/dev/null
-kill $SERVER; wait $SERVER 2>/dev/null || true; SERVER=""
-
-importer() { # name, format, file
-  local out="$WORK/$1"
-  /usr/bin/time -f "%e %M %U %S" -o "$out.time" $BIN import --convention conv-cd77-rsa --format "$2" "$3" \
-    >"$out.out" 2>"$out.err" &
-  local pid=$!
-  sleep 0.2
-  # the `dude` process itself (time's child)
-  local dude
-  dude=$(pgrep -P $pid || true)
-  while kill -0 $pid 2>/dev/null; do
-    awk '/VmRSS/ {print $2}' /proc/$dude/status 2>/dev/null >> "$out.rss" || true
-    sleep 1
-  done
-  wait $pid || { cat "$out.err" >&2; exit 1; }
-  local duree rss user sys
-  read -r duree rss user sys < "$out.time"
-  grep -v '^  ligne' "$out.out" | head -3
-  grep -h "import : durées" "$out.err" || true
-  echo "$1: CPU of dude: user $user s, system $sys s"
-  python3 - "$1" "$ROWS" "$duree" "$rss" "$out.rss" <<'PY'
-import sys
-nom, rows, duree, rss, fichier = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-s = [int(l) for l in open(fichier) if l.strip()]
-quarts = [s[min(len(s) - 1, len(s) * q // 4)] // 1024 for q in (1, 2, 3, 4)] if s else []
-print(f"{nom}: {rows} rows in {duree:.1f} s = {rows / duree:.0f} rows/s; max RSS {rss // 1024} MiB; "
-      f"RSS at each quarter of the run (MiB): {quarts}")
-PY
-}
-[ -n "$PROFIL" ] && psql_ "CREATE EXTENSION pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
-echo "== imports"
-importer stock stock-csv "$WORK/stock.csv"
-importer flux flux-rsa-xml "$WORK/flux.xml"
-echo "journal entries per import: $(psql_ "SELECT string_agg(action || ' ' || n, ', ') FROM
-  (SELECT action, count(*) n FROM journal WHERE action LIKE 'import:%' GROUP BY action) x")"
+[ -n "$PROFIL" ] && psql_ "CREATE EXTENSION pg_stat_statements" >/dev/null
+imports_mesurer "$ROWS" http://127.0.0.1:18198 "$ADMIN" "$DATABASE_URL"
 echo "database: $(psql_ "SELECT pg_size_pretty(pg_database_size('grande'))"), dossiers: $(psql_ "SELECT count(*) FROM dossier")"
 # BENCH_PROFIL=1: where the server's time went (statements by total time)
 [ -n "$PROFIL" ] && psql_ "SELECT round(total_exec_time) || ' ms exec, ' || round(total_plan_time) || ' ms plan, ' || calls || ' calls, ' || rows || ' rows: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 90) FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 12"

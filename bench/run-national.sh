@@ -9,7 +9,9 @@
 #     6,000,000), through the API, each twice (cold, then warm).
 # PostgreSQL: a throwaway server from Debian's binaries (shared_buffers=4GB), data under
 # BENCH_TMP (default /tmp; 6,000,000 dossiers take about 30 GB).
-# Usage: bench/run-national.sh [dossiers] [seconds]
+#   - with IMPORTS=rows, then the imports of bench/run-imports.sh (a stock CSV and a
+#     CAF/MSA flux of that many rows) on the same database.
+# Usage: [IMPORTS=rows] bench/run-national.sh [dossiers] [seconds]
 # DUDE_BIN=path runs that binary instead of building target/release/dude.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,12 +24,14 @@ binaire
 SERVER=""
 PGSTOP=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null; [ -n "$PGSTOP" ] && $PGSTOP >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-postgres_demarrer 55436 "-c shared_buffers=4GB -c max_wal_size=8GB" petite grande
+# checkpoints and autovacuum logged, to be set against the rounds' times at the end
+postgres_demarrer 55436 "-c shared_buffers=4GB -c max_wal_size=8GB -c log_checkpoints=on -c log_autovacuum_min_duration=0" petite grande
 mkdir -p "$WORK/srv"
 export DUDE_MASTER_KEY=$(printf 'bench-master-key-0123456789abcde' | base64)
 export DUDE_LOG=warn
 export DUDE_TOKEN_TTL_S=3600
 export DUDE_SLA_SONDE_S=0
+export DUDE_CWASM_DIR="$WORK/cwasm"
 DAY=$(date -u +%F)
 MOIS=$(date -u -d "$DAY -1 month" +%Y-%m)
 URL=postgres://dude@127.0.0.1:55436
@@ -58,11 +62,16 @@ for tour in 1 2; do
   for db in petite grande; do
     demarrer $db
     preparer_requetes "$WORK/sample.jsonl" $PORT
+    echo "  $(date -u +%T) round $tour, $db"
     mesurer "round $tour, $db, search" "http://127.0.0.1:$PORT" "$WORK/recherche.tsv"
     mesurer "round $tour, $db, status" "http://127.0.0.1:$PORT" "$WORK/statut.tsv"
     [ $tour = 2 ] && [ $db = grande ] || arreter
   done
 done
+echo "  $(date -u +%T) rounds done"
+echo "== checkpoints and autovacuums of the server since the seeding (UTC)"
+grep -E "checkpoint (starting|complete)|automatic (vacuum|analyze) of table \"grande" "$WORK/pg/server.log" \
+  | sed -E 's/^([0-9-]+ [0-9:]+)\.[0-9]+ UTC \[[0-9]+\] LOG: +/\1 /' | cut -c1-160 | tail -40 || true
 echo "== monthly lists of the 77, $MOIS, at $N dossiers (seconds)"
 # each twice: the first reads the candidates' rows from disk (30 GB do not fit in this
 # machine's memory), the second finds them in the caches
@@ -74,4 +83,8 @@ for liste in inscrits radies cesses; do
   done
 done
 echo "server memory: $(awk '/VmRSS|VmHWM/ {printf "%s %d MiB  ", $1, $2/1024}' /proc/$SERVER/status)"
+# IMPORTS=rows: then the imports of bench/run-imports.sh on the same database
+if [ -n "${IMPORTS:-}" ]; then
+  imports_mesurer "$IMPORTS" "http://127.0.0.1:$PORT" "$ADMIN" "$URL/grande"
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"

@@ -28,6 +28,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use futures::StreamExt;
+
 use crate::adaptateur::{Adaptateur, AdaptateurError, Limites, tache};
 use crate::crypto::id_national::IdNationalCodec;
 use crate::journal::{Entree, Journal, JournalError};
@@ -174,6 +176,41 @@ fn refus(numero: u64, champ: Option<&str>, raison: impl Into<String>) -> LigneRe
 /// writer together.
 const GROUPE: usize = 2000;
 
+/// Groups whose dossiers are read at once, ahead of their decisions: at national size
+/// the reads wait on scattered pages, and the disk answers several such waits together.
+const LECTURES_SIMULTANEES: usize = 3;
+
+/// A group of records, with the refusals the adapter made of their lines.
+type Groupe = (Vec<LigneRefusee>, Vec<(u64, ConversionFaite)>);
+
+/// The adapter's batches as groups of about [`GROUPE`] records, converted, each with
+/// the keyed index of its NIR. An error refuses its whole line, even when the adapter
+/// also gave a record for it.
+fn grouper<'a>(
+    rx: tokio::sync::mpsc::Receiver<crate::adaptateur::bindings::dude::adapter::types::Batch>,
+    store: &'a Store,
+) -> impl futures::Stream<Item = Groupe> + 'a {
+    futures::stream::unfold(Some(rx), move |rx| async move {
+        let mut rx = rx?;
+        let (mut erreurs, mut groupe) = (Vec::new(), Vec::with_capacity(GROUPE));
+        while groupe.len() < GROUPE {
+            let Some(b) = rx.recv().await else {
+                return (!erreurs.is_empty() || !groupe.is_empty()).then_some(((erreurs, groupe), None));
+            };
+            let refusees: std::collections::HashSet<u64> = b.errors.iter().map(|e| e.record_number).collect();
+            erreurs.extend(b.errors.into_iter().map(|e| refus(e.record_number, e.field.as_deref(), e.message)));
+            for p in b.personnes.iter().filter(|p| !refusees.contains(&p.numero)) {
+                let r = conversion::convertir(p).map(|e| {
+                    let ix = store.nir_vault().index(&e.nir);
+                    (e, ix)
+                });
+                groupe.push((p.numero, r));
+            }
+        }
+        Some(((erreurs, groupe), Some(rx)))
+    })
+}
+
 /// What became of one record.
 enum Devenir {
     Nouveau(Box<Dossier>, String),
@@ -307,7 +344,7 @@ pub async fn importer(
     let (format, options) = (d.format.clone(), d.options.clone());
     let sortie = tache::Sortie::default();
     let sortie_job = sortie.clone();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<crate::adaptateur::bindings::dude::adapter::types::Batch>(8);
+    let (tx, rx) = tokio::sync::mpsc::channel::<crate::adaptateur::bindings::dude::adapter::types::Batch>(8);
     let job = tokio::task::spawn_blocking(move || {
         // an abandoned import (its deadline passed) stops reading at the next chunk
         let ouvert = tx.clone();
@@ -341,31 +378,30 @@ pub async fn importer(
     let mut controle =
         Controle { store, conv: &conv, lot_vide, ids: &d.ids, horodatage: gabarit.horodatage, vus: HashMap::new() };
     let lire = async {
-        let mut groupe: Vec<(u64, ConversionFaite)> = Vec::with_capacity(GROUPE);
-        let mut fin = false;
-        while !fin {
-            match rx.recv().await {
-                Some(b) => {
-                    for e in b.errors {
-                        controle.refuser(&mut bilan, refus(e.record_number, e.field.as_deref(), e.message), None)?;
-                    }
-                    // an error refuses its whole line, even if the adapter gave a record
-                    for p in b.personnes.iter().filter(|p| !bilan.lignes.contains(&p.numero)) {
-                        let r = conversion::convertir(p).map(|e| {
-                            let ix = store.nir_vault().index(&e.nir);
-                            (e, ix)
-                        });
-                        groupe.push((p.numero, r));
-                    }
-                }
-                None => fin = true,
+        // groups of records as the adapter's batches come (each with the refusals the
+        // adapter made of its lines), their dossiers read a few groups ahead, decided in
+        // file order
+        let accompagnement = conv.publics.contains(&Public::AccompagnementGlobal);
+        let mut groupes = std::pin::pin!(
+            grouper(rx, store)
+                .map(|(erreurs, groupe)| async move {
+                    let lus = lire_existants(store, accompagnement, &groupe).await?;
+                    Ok::<_, ImportError>((erreurs, groupe, lus))
+                })
+                .buffered(LECTURES_SIMULTANEES)
+        );
+        while let Some(g) = groupes.next().await {
+            let (erreurs, groupe, lus) = g?;
+            for e in erreurs {
+                controle.refuser(&mut bilan, e, None)?;
             }
-            if groupe.len() >= GROUPE || (fin && !groupe.is_empty()) {
-                let lot = controle.decider(&mut bilan, std::mem::take(&mut groupe)).await?;
-                if lots_tx.send(lot).await.is_err() {
-                    // the writer failed: its error is the one reported
-                    return Err(ImportError::Interne("écriture interrompue".into()));
-                }
+            if groupe.is_empty() {
+                continue;
+            }
+            let lot = controle.decider(&mut bilan, groupe, lus)?;
+            if lots_tx.send(lot).await.is_err() {
+                // the writer failed: its error is the one reported
+                return Err(ImportError::Interne("écriture interrompue".into()));
             }
         }
         let fait = job.await.map_err(|e| ImportError::Interne(e.to_string()))?;
@@ -380,7 +416,7 @@ pub async fn importer(
         Err(e) => {
             // the adapter stops at its next chunk; the writer rolls back; then the journal
             // resumes from what is committed
-            drop((rx, fin_tx));
+            drop(fin_tx);
             return Err(match ecrivain.await {
                 Ok(Err(ecriture)) => ecriture,
                 _ => e,
@@ -467,10 +503,30 @@ fn existant(connus: &Connus, nir_index: &str, e: &conversion::Enregistrement) ->
     }
 }
 
-/// What a group's updates read of their dossiers beforehand (taken as each is decided).
+/// What a group's records read of the dossiers beforehand: the dossiers of their NIRs,
+/// and of those they may update what the checks and the comparison need (taken as each
+/// record is decided).
 struct Existants {
+    connus: Connus,
     personnes: HashMap<uuid::Uuid, Personne>,
     sections: HashMap<uuid::Uuid, HashMap<Categorie, String>>,
+}
+
+/// Reads [`Existants`] for a group: three queries whatever its size.
+async fn lire_existants(
+    store: &Store,
+    accompagnement: bool,
+    groupe: &[(u64, ConversionFaite)],
+) -> Result<Existants, ImportError> {
+    let index: Vec<String> = groupe.iter().filter_map(|(_, r)| r.as_ref().ok().map(|(_, ix)| ix.clone())).collect();
+    let connus = store.dossiers_par_index(&index).await?;
+    let ids: Vec<uuid::Uuid> =
+        groupe.iter().filter_map(|(_, r)| r.as_ref().ok()).filter_map(|(e, ix)| existant(&connus, ix, e)).collect();
+    Ok(Existants {
+        personnes: store.personnes(&ids, accompagnement).await?,
+        sections: store.sections_json(&ids, &CATEGORIES_IMPORT).await?,
+        connus,
+    })
 }
 
 /// What every journal entry of an import shares.
@@ -546,25 +602,17 @@ impl Controle<'_> {
         Ok(())
     }
 
-    /// Decides a group of records, in file order; returns the rows to write.
-    async fn decider(
+    /// Decides a group of records, in file order, with what was read of their dossiers;
+    /// returns the rows to write.
+    fn decider(
         &mut self,
         bilan: &mut Bilan,
         groupe: Vec<(u64, ConversionFaite)>,
+        mut lus: Existants,
     ) -> Result<LotImport, ImportError> {
-        let index: Vec<String> = groupe.iter().filter_map(|(_, r)| r.as_ref().ok().map(|(_, ix)| ix.clone())).collect();
-        let connus = self.store.dossiers_par_index(&index).await?;
-        // the dossiers the group may update, with what the checks and the comparison
-        // read of them, in two queries for the group
-        let ids: Vec<uuid::Uuid> =
-            groupe.iter().filter_map(|(_, r)| r.as_ref().ok()).filter_map(|(e, ix)| existant(&connus, ix, e)).collect();
-        let mut existants = Existants {
-            personnes: self.store.personnes(&ids, self.conv.publics.contains(&Public::AccompagnementGlobal)).await?,
-            sections: self.store.sections_json(&ids, &CATEGORIES_IMPORT).await?,
-        };
         let mut lot = self.lot_vide.vide();
         for (numero, r) in groupe {
-            match self.decider_un(numero, r, &connus, &mut existants)? {
+            match self.decider_un(numero, r, &mut lus)? {
                 Devenir::Nouveau(dossier, nir_index) => {
                     let mut cats = vec!["identite", "nir"];
                     for (present, c) in [
@@ -606,13 +654,7 @@ impl Controle<'_> {
 
     /// One record against the convention: categories, territory, publics, the idNational
     /// it carries; then what it creates or changes.
-    fn decider_un(
-        &mut self,
-        numero: u64,
-        r: ConversionFaite,
-        connus: &Connus,
-        lus: &mut Existants,
-    ) -> Result<Devenir, ImportError> {
+    fn decider_un(&mut self, numero: u64, r: ConversionFaite, lus: &mut Existants) -> Result<Devenir, ImportError> {
         let conv = self.conv;
         let (e, nir_index) = match r {
             Ok(x) => x,
@@ -644,11 +686,11 @@ impl Controle<'_> {
                 refus(e.numero, Some(c.code()), format!("catégorie {} non modifiable selon la convention", c.code()));
             return Ok(Devenir::Refus(r, None));
         }
-        if memes(connus, &nir_index, &e).count() > 1 {
+        if memes(&lus.connus, &nir_index, &e).count() > 1 {
             let r = refus(e.numero, Some("nir"), "plusieurs dossiers pour ce NIR et cette date de naissance");
             return Ok(Devenir::Refus(r, None));
         }
-        let existant = existant(connus, &nir_index, &e).and_then(|id| lus.personnes.remove(&id).map(|p| (id, p)));
+        let existant = existant(&lus.connus, &nir_index, &e).and_then(|id| lus.personnes.remove(&id).map(|p| (id, p)));
         let departement = e
             .contact
             .as_ref()

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use futures::{StreamExt, TryStreamExt};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -83,6 +84,8 @@ struct InscriptionSection {
 }
 
 const INSERT_CHUNK: usize = 400;
+/// Chunks of a monthly list's candidates read at once.
+const LECTURES_SIMULTANEES: usize = 4;
 
 fn corrupt(id: &str, what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt { dossier: id.to_string(), what: what.to_string() }
@@ -788,56 +791,73 @@ impl Store {
             .into_tuple()
             .all(db)
             .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(INSERT_CHUNK) {
-            let mut events: HashMap<String, Vec<inscription_evenement::Model>> = HashMap::new();
-            for r in inscription_evenement::Entity::find()
-                .filter(inscription_evenement::Column::DossierId.is_in(chunk.iter().cloned()))
-                .order_by_asc(inscription_evenement::Column::DossierId)
-                .order_by_asc(inscription_evenement::Column::Seq)
-                .all(db)
-                .await?
-            {
-                events.entry(r.dossier_id.clone()).or_default().push(r);
+        // chunk by chunk, a few at once: read cold, each chunk waits on scattered pages,
+        // and the disk answers several such waits together
+        let retenir = &retenir;
+        let lots: Vec<Vec<CandidatListe>> = futures::stream::iter(ids.chunks(INSERT_CHUNK).map(<[String]>::to_vec))
+            .map(|chunk| self.candidats_du_lot(chunk, retenir))
+            .buffered(LECTURES_SIMULTANEES)
+            .try_collect()
+            .await?;
+        Ok(lots.into_iter().flatten().collect())
+    }
+
+    /// [`Store::candidats_aux_listes`] for one chunk of candidates: their events, the rule,
+    /// then the sections of those kept.
+    async fn candidats_du_lot(
+        &self,
+        chunk: Vec<String>,
+        retenir: &impl Fn(&HistoriqueInscription) -> bool,
+    ) -> Result<Vec<CandidatListe>, StoreError> {
+        let db = self.connection();
+        let mut out = Vec::new();
+        let mut events: HashMap<String, Vec<inscription_evenement::Model>> = HashMap::new();
+        for r in inscription_evenement::Entity::find()
+            .filter(inscription_evenement::Column::DossierId.is_in(chunk.iter().cloned()))
+            .order_by_asc(inscription_evenement::Column::DossierId)
+            .order_by_asc(inscription_evenement::Column::Seq)
+            .all(db)
+            .await?
+        {
+            events.entry(r.dossier_id.clone()).or_default().push(r);
+        }
+        let mut historiques = Vec::with_capacity(chunk.len());
+        for id in &chunk {
+            let h = historique_of(id, events.get(id).map(Vec::as_slice).unwrap_or(&[]))?;
+            if retenir(&h) {
+                historiques.push((id, h));
             }
-            let mut historiques = Vec::with_capacity(chunk.len());
-            for id in chunk {
-                let h = historique_of(id, events.get(id).map(Vec::as_slice).unwrap_or(&[]))?;
-                if retenir(&h) {
-                    historiques.push((id, h));
-                }
-            }
-            if historiques.is_empty() {
-                continue;
-            }
-            let mut sections: HashMap<(String, String), String> = HashMap::new();
-            for s in dossier_section::Entity::find()
-                .filter(dossier_section::Column::DossierId.is_in(historiques.iter().map(|(id, _)| (*id).clone())))
-                .filter(dossier_section::Column::Categorie.is_in([
-                    Categorie::Identite.code(),
-                    Categorie::Contact.code(),
-                    Categorie::Rsa.code(),
-                ]))
-                .all(db)
-                .await?
-            {
-                sections.insert((s.dossier_id, s.categorie), s.donnees);
-            }
-            for (id, historique) in historiques {
-                let get = |c: Categorie| sections.get(&(id.clone(), c.code().to_string()));
-                let ident: IdentiteSection = parse_section(
-                    id,
-                    Categorie::Identite,
-                    get(Categorie::Identite).ok_or_else(|| corrupt(id, "section identite absente"))?,
-                )?;
-                out.push(CandidatListe {
-                    id: Uuid::parse_str(id).map_err(|e| corrupt(id, e))?,
-                    identite: ident.identite,
-                    contact: get(Categorie::Contact).map(|s| parse_section(id, Categorie::Contact, s)).transpose()?,
-                    rsa: get(Categorie::Rsa).map(|s| parse_section(id, Categorie::Rsa, s)).transpose()?,
-                    historique,
-                });
-            }
+        }
+        if historiques.is_empty() {
+            return Ok(out);
+        }
+        let mut sections: HashMap<(String, String), String> = HashMap::new();
+        for s in dossier_section::Entity::find()
+            .filter(dossier_section::Column::DossierId.is_in(historiques.iter().map(|(id, _)| (*id).clone())))
+            .filter(dossier_section::Column::Categorie.is_in([
+                Categorie::Identite.code(),
+                Categorie::Contact.code(),
+                Categorie::Rsa.code(),
+            ]))
+            .all(db)
+            .await?
+        {
+            sections.insert((s.dossier_id, s.categorie), s.donnees);
+        }
+        for (id, historique) in historiques {
+            let get = |c: Categorie| sections.get(&(id.clone(), c.code().to_string()));
+            let ident: IdentiteSection = parse_section(
+                id,
+                Categorie::Identite,
+                get(Categorie::Identite).ok_or_else(|| corrupt(id, "section identite absente"))?,
+            )?;
+            out.push(CandidatListe {
+                id: Uuid::parse_str(id).map_err(|e| corrupt(id, e))?,
+                identite: ident.identite,
+                contact: get(Categorie::Contact).map(|s| parse_section(id, Categorie::Contact, s)).transpose()?,
+                rsa: get(Categorie::Rsa).map(|s| parse_section(id, Categorie::Rsa, s)).transpose()?,
+                historique,
+            });
         }
         Ok(out)
     }
