@@ -15,6 +15,7 @@ mod m20261203_000009_session_portail;
 mod m20261204_000010_recherche_par_nom;
 mod m20261205_000011_grappe;
 mod m20261205_000012_listes_par_index;
+mod m20261206_000013_evenements_par_date;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_recherche_par_nom::Migration),
             Box::new(m20261205_000011_grappe::Migration),
             Box::new(m20261205_000012_listes_par_index::Migration),
+            Box::new(m20261206_000013_evenements_par_date::Migration),
         ]
     }
 }
