@@ -8,7 +8,7 @@
 //! file's hash names the import they are read back, chained and inserted in the same
 //! transaction, which then commits: entries and data are in the database together or
 //! not at all. Memory stays flat whatever the file's size: groups of records, the spill
-//! file's buffer, and 12 bytes per distinct person of the file (to refuse a person given
+//! file's buffer, and 16 bytes per distinct person of the file (to refuse a person given
 //! twice).
 //!
 //! Checks against the convention: the categories the file writes must be writable, the
