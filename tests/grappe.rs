@@ -405,13 +405,6 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
         assert!(charge.is_some(), "the uploaded adapter is served by {}", s.base);
     }
 
-    // the balancer, then the load through it
-    let lb = Balanceur::start(racine.path(), &instances.iter().collect::<Vec<_>>());
-    let pret = attendre(Duration::from_secs(10), || async {
-        reqwest::get(lb.url("/readyz")).await.is_ok_and(|r| r.status() == 200)
-    })
-    .await;
-    assert!(pret.is_some(), "HAProxy up: {}", std::fs::read_to_string(racine.path().join("haproxy.log")).unwrap());
     let gens: Vec<Personne> = {
         let sample =
             instances[0].commande().args(["demo", "--sample", "300"]).env("DUDE_MASTER_KEY", &cle).output().unwrap();
@@ -428,6 +421,72 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     };
     assert!(gens.len() > 10, "RSA beneficiaries of the 77 among the demo's dossiers");
     let gens = Arc::new(gens);
+
+    // new authorization rules set through one instance are enforced by all within a
+    // second: social workers may no longer write appointments, then may again
+    let app = instances[0].app("cd77-sigma").clone();
+    let rendez_vous = |s: &DemoServer| {
+        let (base, http, app, p) = (s.base.clone(), s.http.clone(), app.clone(), gens[0].clone());
+        async move {
+            let v: Value = demander_jeton(&http, &base, &app, PORTEES).await.json().await.unwrap();
+            let acces = v["access_token"].as_str().unwrap().to_string();
+            let appel = |m: Method, chemin: &str| {
+                http.request(m, format!("{base}{chemin}"))
+                    .bearer_auth(&acces)
+                    .header("pa-identifiant-agent", &app.agent.0)
+                    .header("pa-nom-agent", &app.agent.1)
+                    .header("pa-prenom-agent", &app.agent.2)
+            };
+            let v: Value = appel(Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir")
+                .json(&json!({"nir": p.nir, "dateNaissance": p.naissance}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let jeton = v["jetonUsager"].as_str().unwrap_or_else(|| panic!("found: {v}")).to_string();
+            appel(Method::POST, "/partenaire/rendez-vous-partenaire/v1/rendez-vous")
+                .header("ft-jeton-usager", jeton)
+                .json(&common::rendez_vous(None, 30, "PRIS"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let deposer = |texte: String| {
+        instances[0]
+            .http
+            .put(instances[0].url("/admin/v1/regles"))
+            .bearer_auth(&instances[0].admin)
+            .header("content-type", "text/csv")
+            .body(texte)
+            .send()
+    };
+    let livrees = dude_core::habilitation::casbin_authorizer::REGLES.to_string();
+    let etroites: String = livrees
+        .lines()
+        .filter(|l| l.trim() != "TRAVAILLEUR_SOCIAL, rendez_vous, ecrire")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for (texte, attendu) in [(etroites, 403), (livrees, 201)] {
+        let r = deposer(texte).await.unwrap();
+        assert_eq!(r.status(), 200, "rules set through the first instance: {}", r.text().await.unwrap_or_default());
+        for s in &instances[1..] {
+            let delai = attendre(Duration::from_secs(5), || async { rendez_vous(s).await == attendu }).await;
+            let delai = delai.unwrap_or_else(|| panic!("rules not enforced by {} within 5 s ({attendu})", s.base));
+            assert!(delai < Duration::from_secs(1), "rules enforced by {} after {delai:?}", s.base);
+        }
+    }
+
+    // the balancer, then the load through it
+    let lb = Balanceur::start(racine.path(), &instances.iter().collect::<Vec<_>>());
+    let pret = attendre(Duration::from_secs(10), || async {
+        reqwest::get(lb.url("/readyz")).await.is_ok_and(|r| r.status() == 200)
+    })
+    .await;
+    assert!(pret.is_some(), "HAProxy up: {}", std::fs::read_to_string(racine.path().join("haproxy.log")).unwrap());
     let app = instances[0].app("cd77-sigma").clone();
     const CLIENTS: usize = 12;
     let debut = Instant::now();

@@ -16,6 +16,7 @@ mod m20261204_000010_recherche_par_nom;
 mod m20261205_000011_grappe;
 mod m20261205_000012_listes_par_index;
 mod m20261206_000013_evenements_par_date;
+mod m20261207_000014_regles_habilitation;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_grappe::Migration),
             Box::new(m20261205_000012_listes_par_index::Migration),
             Box::new(m20261206_000013_evenements_par_date::Migration),
+            Box::new(m20261207_000014_regles_habilitation::Migration),
         ]
     }
 }

@@ -166,6 +166,8 @@ impl Modify for ReponsesCommunes {
         admin::habilitations::creer_client,
         admin::habilitations::revoquer_client,
         admin::habilitations::renouveler_secret,
+        admin::habilitations::regles,
+        admin::habilitations::deposer_regles,
         admin::rapport::rechercher_dossier,
         admin::adaptateurs::lister,
         admin::adaptateurs::televerser,

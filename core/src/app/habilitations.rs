@@ -461,3 +461,62 @@ pub async fn renouveler_secret(s: &Services, admin: &Administrateur, id: &str) -
     appliquer(s, admin, "admin.client.secret", id).await?;
     Ok(ClientAvecSecret { client: c, client_secret: secret })
 }
+
+// ---------- authorization rules ----------
+
+/// The authorization rules in force (casbin `policy.csv`: role, category, action) and
+/// where they come from.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Regles {
+    /// `DEPOSEES` (set through this API, kept in the database), `FICHIER`
+    /// (`DUDE_AUTHZ_DIR`) or `LIVREES` (shipped with the binary).
+    pub origine: &'static str,
+    /// The version of the set through this API.
+    pub version: Option<i64>,
+    pub sha256: String,
+    pub deposees_par: Option<String>,
+    pub deposees_le: Option<chrono::DateTime<chrono::Utc>>,
+    /// Rules in force.
+    pub nombre: usize,
+    /// The rules' text, as set.
+    pub texte: String,
+}
+
+/// The rules in force.
+pub fn regles(s: &Services) -> Regles {
+    use sha2::Digest;
+    let h = s.gardien.courant();
+    let r = &h.regles;
+    let origine = match (&r.deposees, s.gardien.repertoire().is_some()) {
+        (Some(_), _) => "DEPOSEES",
+        (None, true) => "FICHIER",
+        (None, false) => "LIVREES",
+    };
+    Regles {
+        origine,
+        version: r.deposees.as_ref().map(|d| d.version),
+        sha256: hex::encode(sha2::Sha256::digest(r.texte.as_bytes())),
+        deposees_par: r.deposees.as_ref().map(|d| d.deposees_par.clone()),
+        deposees_le: r.deposees.as_ref().map(|d| d.deposees_le),
+        nombre: h.authorizer.regles(),
+        texte: r.texte.clone(),
+    }
+}
+
+/// Sets new rules for every instance (France Travail's national administrators): checked
+/// first as a reload checks them (each line parsed, the known-answer suite passed), then
+/// kept as the next version, journaled, and applied here and by every instance at once.
+pub async fn deposer_regles(s: &Services, admin: &Administrateur, octets: &[u8]) -> Result<Regles, AppError> {
+    use sha2::Digest;
+    if !admin.gere_organisations() {
+        return Err(interdit(s, admin, "admin.regles.deposer", "regles").await);
+    }
+    let texte = std::str::from_utf8(octets)
+        .map_err(|_| AppError::invalide("regles", "regles : le texte n'est pas en UTF-8"))?;
+    s.gardien.essayer(texte).await.map_err(|e| AppError::invalide("regles", e.to_string()))?;
+    let sha256 = hex::encode(sha2::Sha256::digest(octets));
+    let version = s.store.regles_deposer(texte, &sha256, &admin.identifiant, s.clock.now()).await?;
+    appliquer(s, admin, "admin.regles.deposer", &format!("version {version} {sha256}")).await?;
+    Ok(regles(s))
+}

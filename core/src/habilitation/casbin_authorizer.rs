@@ -64,8 +64,32 @@ impl CasbinAuthorizer {
 
     /// The shipped model and rules, or those of `dir` (`model.conf`, `policy.csv`).
     pub async fn load(dir: Option<&Path>) -> Result<Self, AuthzError> {
-        let (modele, regles, nom) = match dir {
-            None => (MODELE.to_string(), REGLES.to_string(), "authz/policy.csv".to_string()),
+        Self::charger(&Source::lire(dir)?).await
+    }
+
+    /// Parses and builds `source`'s rules, then runs the known-answer suite: an
+    /// authorizer that serves has passed it.
+    pub async fn charger(source: &Source) -> Result<Self, AuthzError> {
+        let a = Self::new(&source.modele, parse_regles(&source.nom, &source.regles)?).await?;
+        known_answers(&a)?;
+        Ok(a)
+    }
+}
+
+/// What an authorizer is built from: a model, rules, and the name the rules' errors
+/// give (a file, or the rules set through the admin API).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub modele: String,
+    pub regles: String,
+    pub nom: String,
+}
+
+impl Source {
+    /// The shipped model and rules, or those of `dir` (`model.conf`, `policy.csv`).
+    pub fn lire(dir: Option<&Path>) -> Result<Self, AuthzError> {
+        Ok(match dir {
+            None => Self { modele: MODELE.into(), regles: REGLES.into(), nom: "authz/policy.csv".into() },
             Some(d) => {
                 let read = |f: &str| {
                     std::fs::read_to_string(d.join(f)).map_err(|e| AuthzError::Regle {
@@ -74,12 +98,13 @@ impl CasbinAuthorizer {
                         message: e.to_string(),
                     })
                 };
-                (read("model.conf")?, read("policy.csv")?, d.join("policy.csv").display().to_string())
+                Self {
+                    modele: read("model.conf")?,
+                    regles: read("policy.csv")?,
+                    nom: d.join("policy.csv").display().to_string(),
+                }
             }
-        };
-        let a = Self::new(&modele, parse_regles(&nom, &regles)?).await?;
-        known_answers(&a)?;
-        Ok(a)
+        })
     }
 }
 

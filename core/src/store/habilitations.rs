@@ -176,3 +176,42 @@ impl Store {
         Ok(())
     }
 }
+
+/// A set of authorization rules (casbin `policy.csv`) set through the admin API.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct ReglesDeposees {
+    pub version: i64,
+    pub texte: String,
+    pub sha256: String,
+    pub deposees_par: String,
+    pub deposees_le: chrono::DateTime<Utc>,
+}
+
+impl Store {
+    /// Keeps a new set of rules where every instance reads it, as the next version;
+    /// returns that version. Two sets at once: one of them fails on the version's key.
+    pub async fn regles_deposer(
+        &self,
+        texte: &str,
+        sha256: &str,
+        par: &str,
+        le: chrono::DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sql = "INSERT INTO regles_habilitation (version, texte, sha256, deposees_par, deposees_le) \
+                   SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4 FROM regles_habilitation";
+        let valeurs = vec![texte.into(), sha256.into(), par.into(), self.horodatage(le).valeur()];
+        self.connection().execute_raw(Statement::from_sql_and_values(self.backend(), sql, valeurs)).await?;
+        Ok(self.regles_deposees().await?.map(|r| r.version).unwrap_or_default())
+    }
+
+    /// The newest set of rules set through the admin API, if any.
+    pub async fn regles_deposees(&self) -> Result<Option<ReglesDeposees>, StoreError> {
+        use sea_orm::{FromQueryResult, Statement};
+        let sql = "SELECT version, texte, sha256, deposees_par, deposees_le FROM regles_habilitation \
+                   ORDER BY version DESC LIMIT 1";
+        Ok(ReglesDeposees::find_by_statement(Statement::from_string(self.backend(), sql))
+            .one(self.connection())
+            .await?)
+    }
+}

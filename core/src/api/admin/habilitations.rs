@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 
 use crate::api::AppState;
 use crate::api::authenticated::Authenticated;
-use crate::api::extract::{Body, Path};
+use crate::api::extract::{Body, Octets, Path};
 use crate::api::problem::{ApiError, Problem};
 use crate::app::habilitations::{self as h, ClientAvecSecret, ClientEtat, NouveauClient, NouvelAgent, Renouvellement};
 use crate::habilitation::administrateur::Administrateur;
@@ -196,4 +196,27 @@ pub async fn renouveler_secret(
     Path(id): Path<String>,
 ) -> Result<Json<ClientAvecSecret>, ApiError> {
     Ok(Json(h::renouveler_secret(state.services(), &admin, &id).await?))
+}
+
+/// The authorization rules in force (role, category, action) and where they come from.
+#[utoipa::path(get, path = "/admin/v1/regles", tag = "administration", responses((status = 200, body = h::Regles)), security(("bearer" = [])))]
+pub async fn regles(
+    State(state): State<AppState>,
+    Authenticated(_admin): Authenticated<Administrateur>,
+) -> Json<h::Regles> {
+    Json(h::regles(state.services()))
+}
+
+/// Sets the authorization rules of every instance (France Travail's national
+/// administrators): the body is a `policy.csv` (`text/csv`, lines `ROLE, categorie,
+/// action`). Refused, naming the line, when a line does not parse or the known-answer
+/// suite fails; applied by every instance within a second.
+#[utoipa::path(put, path = "/admin/v1/regles", tag = "administration", request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = h::Regles), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn deposer_regles(
+    State(state): State<AppState>,
+    Authenticated(admin): Authenticated<Administrateur>,
+    Octets(octets): Octets<{ super::REGLES_MAX }>,
+) -> Result<Json<h::Regles>, ApiError> {
+    Ok(Json(h::deposer_regles(state.services(), &admin, &octets).await?))
 }

@@ -16,6 +16,8 @@ use super::AppState;
 pub const TAILLE_MAX: usize = 512 << 20;
 /// Largest adapter component accepted by an upload.
 pub const COMPOSANT_MAX: usize = 128 << 20;
+/// Largest set of authorization rules accepted.
+pub const REGLES_MAX: usize = 1 << 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/clients/{id}", get(habilitations::client))
         .route("/clients/{id}/revoquer", post(habilitations::revoquer_client))
         .route("/clients/{id}/secret", post(habilitations::renouveler_secret))
+        .route("/regles", get(habilitations::regles).put(habilitations::deposer_regles))
         .route("/plugins", get(adaptateurs::lister).post(adaptateurs::televerser))
         .route("/conventions/{id}/imports", post(adaptateurs::importer_fichier))
         .route("/conventions/{id}/exports", get(adaptateurs::exports))
