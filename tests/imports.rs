@@ -156,12 +156,58 @@ async fn checks_records_against_the_convention(s: &TestServer, cat: &Catalogue) 
     assert_eq!(sections[0].source, "adaptateur:cd-files@0.1.0/convention:conv-import-77");
     assert_eq!(sections[0].donnees["telephone"], "0622222222");
 
-    // every record is journaled: creations, updates, refusals
+    // every record is journaled: creations, updates, refusals, in the import's
+    // sub-chain, anchored in the main chain by one entry
+    use dude_core::journal::Ancrage;
+    use dude_core::journal::verify::{Verification, verifier};
     let j = s.store.journal_page(0, 1000).await.unwrap();
-    let imports: Vec<_> = j.iter().filter(|e| e.entree.action.starts_with("import:cd-files:")).collect();
+    let ancres: Vec<(i64, Ancrage)> = j.iter().filter_map(|e| Ancrage::lire(&e.entree).map(|a| (e.seq, a))).collect();
+    assert_eq!(ancres.len(), 1, "{ancres:?}");
+    let (seq_ancre, ancre) = &ancres[0];
+    assert_eq!(ancre.entrees, 7);
+    assert!(!j.iter().any(|e| e.entree.action.starts_with("import:")), "no import entry in the main chain");
+    let imports = s.store.journal_sous_chaine(&ancre.chaine, 0, 1000).await.unwrap();
+    assert!(imports.iter().all(|e| e.entree.action.starts_with("import:cd-files:")));
     assert_eq!(imports.iter().filter(|e| e.entree.decision == "ACCEPTE").count(), 2);
     assert_eq!(imports.iter().filter(|e| e.entree.decision == "REFUSE").count(), 5);
     assert!(imports.iter().all(|e| e.entree.convention.as_deref() == Some("conv-import-77")));
+    // the access report of a dossier the import wrote shows it
+    let rapport = s.store.journal_dossier(nouveau[0]).await.unwrap();
+    assert!(rapport.iter().any(|e| e.entree.action.starts_with("import:cd-files:")), "{rapport:?}");
+    let total = s.store.journal_page(0, 100_000).await.unwrap().len() as u64 + 7;
+    assert_eq!(verifier(&s.store).await.unwrap(), Verification::Intact { entrees: total });
+    // a sub-chain entry rewritten, or a sub-chain no anchor names, breaks the journal
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = s.store.connection();
+    let sql = |q: String| Statement::from_string(db.get_database_backend(), q);
+    db.execute_raw(sql(format!(
+        "UPDATE journal_sous_chaine SET raison = 'réécrite' WHERE chaine = '{}' AND rang = 3",
+        ancre.chaine
+    )))
+    .await
+    .unwrap();
+    let Verification::Rompu { seq, raison } = verifier(&s.store).await.unwrap() else { panic!("rewritten") };
+    assert_eq!(seq, *seq_ancre);
+    assert!(raison.contains("entrée 3") && raison.contains("hash"), "{raison}");
+    db.execute_raw(sql(format!(
+        "UPDATE journal_sous_chaine SET raison = '{}' WHERE chaine = '{}' AND rang = 3",
+        imports[2].entree.raison.replace('\'', "''"),
+        ancre.chaine
+    )))
+    .await
+    .unwrap();
+    assert!(matches!(verifier(&s.store).await.unwrap(), Verification::Intact { .. }));
+    db.execute_raw(sql(format!(
+        "INSERT INTO journal_sous_chaine SELECT 'orpheline', rang, horodatage, request_id, agent, organisation, \
+         client, convention, dossier, action, categories, finalite, decision, raison, hash_precedent, hash \
+         FROM journal_sous_chaine WHERE chaine = '{}'",
+        ancre.chaine
+    )))
+    .await
+    .unwrap();
+    let Verification::Rompu { seq, raison } = verifier(&s.store).await.unwrap() else { panic!("orphan") };
+    assert!(seq == 0 && raison.contains("orpheline"), "{seq} {raison}");
+    db.execute_raw(sql("DELETE FROM journal_sous_chaine WHERE chaine = 'orpheline'".into())).await.unwrap();
 
     // the same file again changes nothing, and says so
     let r2 = run(s, cat, fichier()).await.unwrap();
@@ -204,6 +250,7 @@ async fn a_failed_import_leaves_nothing(s: &TestServer, cat: &Catalogue) {
     assert!(found.is_empty());
     // the import chained entries (7 records) and inserted them: all rolled back
     assert_eq!(s.store.journal_page(0, 100_000).await.unwrap(), entrees, "the journal is as it was");
+    assert!(s.store.journal_sous_chaines().await.unwrap().is_empty(), "no sub-chain left");
     // the next entry chains onto the committed head
     s.id_national(TOKEN_77, who::INSCRITE).await;
     let apres = s.store.journal_page(tete.seq, 10).await.unwrap();

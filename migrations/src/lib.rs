@@ -17,6 +17,7 @@ mod m20261205_000011_grappe;
 mod m20261205_000012_listes_par_index;
 mod m20261206_000013_evenements_par_date;
 mod m20261207_000014_regles_habilitation;
+mod m20261207_000015_journal_sous_chaine;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_listes_par_index::Migration),
             Box::new(m20261206_000013_evenements_par_date::Migration),
             Box::new(m20261207_000014_regles_habilitation::Migration),
+            Box::new(m20261207_000015_journal_sous_chaine::Migration),
         ]
     }
 }

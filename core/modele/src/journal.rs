@@ -219,6 +219,63 @@ impl Chaine {
     }
 }
 
+/// The action of an anchor: the main chain's entry that closes a sub-chain.
+pub const ACTION_ANCRAGE: &str = "journal.ancrage";
+
+/// A sub-chain: the entries of one import, chained among themselves from a genesis of
+/// their own while the import writes, and anchored in the main chain by one entry that
+/// names the sub-chain, counts its entries and carries its head's hash. The main chain's
+/// hash covers the anchor, so the sub-chain is as tamper-evident as the main chain; and
+/// the main chain is held for one entry at the import's commit, not for its every row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ancrage {
+    /// The sub-chain's identifier (a UUID).
+    pub chaine: String,
+    pub entrees: i64,
+    /// The hash of its last entry.
+    pub tete: String,
+}
+
+impl Ancrage {
+    /// The hash that precedes a sub-chain's first entry: derived from its identifier, so
+    /// that no entry can be moved from one sub-chain to another.
+    pub fn genese(chaine: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(b"dude-sous-chaine\0");
+        h.update(chaine.as_bytes());
+        hex::encode(h.finalize())
+    }
+
+    /// A new sub-chain, before its first entry.
+    pub fn chaine(chaine: &str) -> Chaine {
+        Chaine::depuis(Some((0, Self::genese(chaine))))
+    }
+
+    /// The anchor entry, made on the model of the sub-chain's entries (same author,
+    /// convention, request and time).
+    pub fn entree(&self, modele: &Entree) -> Entree {
+        Entree {
+            dossier: None,
+            action: ACTION_ANCRAGE.into(),
+            categories: String::new(),
+            decision: Verdict::Accepte,
+            raison: format!("sous-chaîne {} : {} entrées, tête {}", self.chaine, self.entrees, self.tete),
+            ..modele.clone()
+        }
+    }
+
+    /// The anchor an entry is, if it is one.
+    pub fn lire(e: &Entree) -> Option<Self> {
+        if e.action != ACTION_ANCRAGE {
+            return None;
+        }
+        let reste = e.raison.strip_prefix("sous-chaîne ")?;
+        let (chaine, reste) = reste.split_once(" : ")?;
+        let (entrees, tete) = reste.split_once(" entrées, tête ")?;
+        Some(Self { chaine: chaine.into(), entrees: entrees.parse().ok()?, tete: tete.into() })
+    }
+}
+
 /// Truncates to the microsecond, the precision every database keeps.
 pub fn horodatage(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
@@ -296,5 +353,22 @@ mod tests {
         assert_eq!(c.tete(), (2, b.hash.clone()));
         let mut suite = Chaine::depuis(Some((2, b.hash.clone())));
         assert_eq!(suite.chainer(e()).hash_precedent, b.hash);
+    }
+
+    #[test]
+    fn an_anchor_names_its_sub_chain_and_reads_back() {
+        let mut c = Ancrage::chaine("abc");
+        let a = c.chainer(e());
+        assert_eq!((a.seq, a.hash_precedent.as_str()), (1, Ancrage::genese("abc").as_str()));
+        assert_ne!(Ancrage::genese("abc"), Ancrage::genese("abd"));
+        let (n, tete) = c.tete();
+        let ancrage = Ancrage { chaine: "abc".into(), entrees: n, tete };
+        let entree = ancrage.entree(&e());
+        assert_eq!((entree.action.as_str(), entree.dossier), (ACTION_ANCRAGE, None));
+        assert_eq!(Ancrage::lire(&entree), Some(ancrage));
+        assert_eq!(Ancrage::lire(&e()), None);
+        let mut faux = entree.clone();
+        faux.raison = "sous-chaîne abc : beaucoup d'entrées".into();
+        assert_eq!(Ancrage::lire(&faux), None);
     }
 }

@@ -273,14 +273,16 @@ impl Decisions {
     }
 }
 
-/// Journal entries chained and inserted per statement at the end of an import.
+/// Journal entries chained and inserted per statement at the end of an import (into
+/// its sub-chain).
 const ENTREES_PAR_LOT: usize = 5000;
 
 /// Runs an import. The file streams through the adapter off the async runtime; records
 /// are checked and their rows prepared as batches come, and written as they are
 /// prepared by a second task, in one transaction that also holds their journal
-/// entries: the import holds the journal's chain meanwhile (other entries wait), and
-/// commits everything or nothing.
+/// entries: a sub-chain of the import's own, anchored in the main chain by one entry
+/// just before the commit (the main chain is held for that entry only). Everything or
+/// nothing is committed.
 pub async fn importer(
     store: &Store,
     journal: &Journal,
@@ -305,7 +307,7 @@ pub async fn importer(
         format!("adaptateur:{}@{}/convention:{}", d.adaptateur.nom, d.adaptateur.version, conv.id),
         Some(d.auteur.clone()),
     );
-    let ecriture = store.commencer_import(prov).await?;
+    let mut ecriture = store.commencer_import(prov).await?;
     let ecrit_le = ecriture.maintenant();
     let lot_vide = ecriture.lot();
 
@@ -327,16 +329,15 @@ pub async fn importer(
         let t = std::time::Instant::now();
         let mut decisions = decisions.relire()?.peekable();
         while decisions.peek().is_some() {
-            let mut lot = ecriture.lot();
-            lot.journal = decisions
+            let entrees = decisions
                 .by_ref()
                 .take(ENTREES_PAR_LOT)
                 .map(|d| d.map(|d| gabarit.entree(d)))
                 .collect::<Result<_, _>>()?;
-            ecriture.ecrire(lot).await?;
+            ecriture.journaliser(entrees).await?;
         }
-        ecriture.terminer(&fichier).await?;
-        Ok::<_, ImportError>(Some((attente, t.elapsed())))
+        let tenue = ecriture.terminer(&fichier).await?;
+        Ok::<_, ImportError>(Some((attente, t.elapsed(), tenue)))
     });
 
     // the parse, in the sandbox (a blocking thread)
@@ -440,7 +441,7 @@ pub async fn importer(
     };
     let Bilan { crees, modifies, inchanges, mut refuses, lignes, decisions } = bilan;
     let _ = fin_tx.send((decisions, gabarit, fichier));
-    let (attente, fin_ecriture) = ecrivain
+    let (attente, fin_ecriture, chaine_tenue) = ecrivain
         .await
         .map_err(|e| ImportError::Interne(e.to_string()))??
         .ok_or_else(|| ImportError::Interne("écriture abandonnée".into()))?;
@@ -450,6 +451,7 @@ pub async fn importer(
         total_ms = debut.elapsed().as_millis() as u64,
         ecriture_pendant_lecture_ms = attente.as_millis() as u64,
         journal_et_commit_ms = fin_ecriture.as_millis() as u64,
+        chaine_tenue_ms = chaine_tenue.as_millis() as u64,
         "import : durées"
     );
 

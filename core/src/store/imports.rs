@@ -1,5 +1,6 @@
 //! Reads and writes of an import: look-ups by NIR index, then one transaction holding the
-//! journal entries, the new and updated dossiers and the record of the file.
+//! new and updated dossiers, the record of the file and the journal entries (the
+//! import's sub-chain, anchored in the main chain by one entry just before the commit).
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ use super::entity::{dossier, dossier_section, import_fichier};
 use super::{Provenance, Store, StoreError};
 use dude_modele::dossier::codes::Coded;
 use dude_modele::dossier::{Categorie, DossierId};
-use dude_modele::journal::Entree;
+use dude_modele::journal::{Ancrage, Chaine, Entree};
 
 /// Sections to replace in an existing dossier, with the index columns they move.
 #[derive(Debug, Clone)]
@@ -106,12 +107,16 @@ impl Store {
     /// committed by [`EcritureImport::terminer`] or rolled back when dropped.
     pub async fn commencer_import(&self, prov: Provenance) -> Result<EcritureImport, StoreError> {
         let now = Utc::now();
+        let sous_chaine = uuid::Uuid::new_v4().to_string();
         Ok(EcritureImport {
             txn: self.connection().begin().await?,
             store: self.clone(),
             prov,
             now,
             horodatage: self.horodatage(now),
+            chaine: Ancrage::chaine(&sous_chaine),
+            sous_chaine,
+            modele: None,
         })
     }
 }
@@ -123,14 +128,12 @@ const MAJ_CHUNK: usize = 1000;
 pub struct LotImport {
     pub nouveaux: LignesDossiers,
     pub maj: Vec<MiseAJour>,
-    /// Sequenced and chained as they are written (in the import's transaction).
-    pub journal: Vec<Entree>,
 }
 
 impl LotImport {
     /// No rows, the same provenance and time.
     pub fn vide(&self) -> Self {
-        Self { nouveaux: self.nouveaux.vide(), maj: Vec::new(), journal: Vec::new() }
+        Self { nouveaux: self.nouveaux.vide(), maj: Vec::new() }
     }
 }
 
@@ -141,6 +144,11 @@ pub struct EcritureImport {
     prov: Provenance,
     now: DateTime<Utc>,
     horodatage: super::Horodatage,
+    /// The import's sub-chain of journal entries: its identifier and its end.
+    sous_chaine: String,
+    chaine: Chaine,
+    /// The first entry, model of the anchor.
+    modele: Option<Entree>,
 }
 
 impl EcritureImport {
@@ -151,17 +159,22 @@ impl EcritureImport {
 
     /// An empty group of this import's provenance and time.
     pub fn lot(&self) -> LotImport {
-        LotImport {
-            nouveaux: LignesDossiers::new(self.prov.clone(), self.horodatage.clone()),
-            maj: Vec::new(),
-            journal: Vec::new(),
-        }
+        LotImport { nouveaux: LignesDossiers::new(self.prov.clone(), self.horodatage.clone()), maj: Vec::new() }
     }
 
-    /// Writes a group: its journal entries (chained after the committed head, the chain
-    /// then held until the commit), new dossiers, updated sections.
+    /// Chains journal entries at the end of the import's sub-chain and inserts them
+    /// (the main chain is not held: see [`EcritureImport::terminer`]).
+    pub async fn journaliser(&mut self, entrees: Vec<Entree>) -> Result<(), StoreError> {
+        if self.modele.is_none() {
+            self.modele = entrees.first().cloned();
+        }
+        let chainees: Vec<_> = entrees.into_iter().map(|e| self.chaine.chainer(e)).collect();
+        super::journal::inserer_dans(&self.txn, Some(&self.sous_chaine), &chainees).await?;
+        Ok(())
+    }
+
+    /// Writes a group: new dossiers, updated sections.
     pub async fn ecrire(&self, lot: LotImport) -> Result<(), StoreError> {
-        super::journal::ajouter_dans(&self.txn, lot.journal).await?;
         self.store.inserer_lignes(&self.txn, lot.nouveaux).await?;
         if lot.maj.is_empty() {
             return Ok(());
@@ -236,8 +249,10 @@ impl EcritureImport {
         Ok(())
     }
 
-    /// Records the file and commits everything.
-    pub async fn terminer(self, fichier: &FichierImporte) -> Result<(), StoreError> {
+    /// Records the file, anchors the sub-chain in the main chain (one entry naming it,
+    /// counting its entries and carrying its head's hash) and commits everything.
+    /// Returns how long the main chain was held.
+    pub async fn terminer(self, fichier: &FichierImporte) -> Result<std::time::Duration, StoreError> {
         import_fichier::Entity::insert(import_fichier::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             convention_id: Set(fichier.convention_id.clone()),
@@ -252,7 +267,14 @@ impl EcritureImport {
         })
         .exec_without_returning(&self.txn)
         .await?;
+        // last: the main chain is held from here to the commit
+        let tenue = std::time::Instant::now();
+        if let Some(modele) = &self.modele {
+            let (entrees, tete) = self.chaine.tete();
+            let ancrage = Ancrage { chaine: self.sous_chaine.clone(), entrees, tete };
+            super::journal::ajouter_dans(&self.txn, vec![ancrage.entree(modele)]).await?;
+        }
         self.txn.commit().await?;
-        Ok(())
+        Ok(tenue.elapsed())
     }
 }

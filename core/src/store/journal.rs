@@ -1,7 +1,8 @@
 //! Journal rows.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    Value,
 };
 use uuid::Uuid;
 
@@ -52,26 +53,43 @@ fn valeurs(c: &EntreeChainee) -> Vec<Value> {
     ]
 }
 
-/// Inserts chained entries (in the caller's transaction when an import holds the chain).
-/// The columns equal in every entry of the batch (an import's author, convention,
-/// action, time…) are bound once.
-pub(super) async fn inserer_dans(db: &impl ConnectionTrait, lot: &[EntreeChainee]) -> Result<(), sea_orm::DbErr> {
+/// Inserts chained entries into the main chain (in the caller's transaction when an
+/// import anchors its sub-chain), or into a sub-chain (`Some(chaine)`: an import's, in
+/// its transaction; their sequence numbers are the ranks in the sub-chain). The columns
+/// equal in every entry of the batch (an import's author, convention, action, time…)
+/// are bound once.
+pub(super) async fn inserer_dans(
+    db: &impl ConnectionTrait,
+    sous_chaine: Option<&str>,
+    lot: &[EntreeChainee],
+) -> Result<(), sea_orm::DbErr> {
     let Some(premier) = lot.first().map(valeurs) else {
         return Ok(());
     };
+    let mut colonnes = COLONNES;
+    if sous_chaine.is_some() {
+        colonnes[0] = "rang";
+    }
     let lignes: Vec<Vec<Value>> = lot.iter().map(valeurs).collect();
     let constante: Vec<bool> = (0..COLONNES.len())
         .map(|c| !PROPRES.contains(&COLONNES[c]) && lignes.iter().all(|l| l[c] == premier[c]))
         .collect();
-    let variables: Vec<&str> = COLONNES.iter().zip(&constante).filter(|(_, k)| !**k).map(|(c, _)| *c).collect();
-    let mut table = super::masse::Table::new("journal", &variables);
-    for (c, v) in COLONNES.iter().zip(premier).zip(&constante).filter(|(_, k)| **k).map(|(x, _)| x) {
+    let variables: Vec<&str> = colonnes.iter().zip(&constante).filter(|(_, k)| !**k).map(|(c, _)| *c).collect();
+    let mut table = match sous_chaine {
+        None => super::masse::Table::new("journal", &variables),
+        Some(id) => super::masse::Table::new("journal_sous_chaine", &variables).constante("chaine", id),
+    };
+    for (c, v) in colonnes.iter().zip(premier).zip(&constante).filter(|(_, k)| **k).map(|(x, _)| x) {
         table = table.constante(c, v);
     }
     let lignes =
         lignes.into_iter().map(|l| l.into_iter().zip(&constante).filter(|(_, k)| !**k).map(|(v, _)| v).collect());
     super::masse::inserer(db, &table, lignes).await
 }
+
+/// A sub-chain's columns, named as the main chain's (its rank as `seq`).
+const SOUS_CHAINE: &str = "SELECT rang AS seq, horodatage, request_id, agent, organisation, client, convention, \
+    dossier, action, categories, finalite, decision, raison, hash_precedent, hash FROM journal_sous_chaine";
 
 /// The key of the PostgreSQL advisory lock that sequences the journal ("DUDEJOUR").
 const VERROU_JOURNAL: i64 = 0x4455_4445_4a4f_5552;
@@ -103,7 +121,7 @@ pub(super) async fn ajouter_dans(
     }
     let mut chaine = Chaine::depuis(tete_dans(db).await?);
     let chainees: Vec<EntreeChainee> = entrees.into_iter().map(|e| chaine.chainer(e)).collect();
-    inserer_dans(db, &chainees).await?;
+    inserer_dans(db, None, &chainees).await?;
     Ok(chainees)
 }
 
@@ -152,7 +170,7 @@ impl Store {
     /// Inserts entries chained elsewhere, as they are (the tests that rewrite a chain).
     pub async fn journal_inserer(&self, lot: &[EntreeChainee]) -> Result<(), StoreError> {
         let txn = self.connection().begin().await?;
-        inserer_dans(&txn, lot).await?;
+        inserer_dans(&txn, None, lot).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -170,15 +188,47 @@ impl Store {
             .collect())
     }
 
-    /// Every entry about a dossier.
+    /// A sub-chain's entries after rank `apres`, in order (their `seq` is their rank).
+    pub async fn journal_sous_chaine(
+        &self,
+        chaine: &str,
+        apres: i64,
+        limit: u64,
+    ) -> Result<Vec<EntreeChainee>, StoreError> {
+        let sql = format!("{SOUS_CHAINE} WHERE chaine = $1 AND rang > $2 ORDER BY rang LIMIT $3");
+        let valeurs: Vec<Value> = vec![chaine.into(), apres.into(), (limit as i64).into()];
+        let stmt = sea_orm::Statement::from_sql_and_values(self.backend(), sql, valeurs);
+        Ok(journal::Model::find_by_statement(stmt).all(self.connection()).await?.into_iter().map(chainee).collect())
+    }
+
+    /// The identifiers of the sub-chains present (anchored or not).
+    pub async fn journal_sous_chaines(&self) -> Result<Vec<String>, StoreError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Ligne {
+            chaine: String,
+        }
+        let stmt = sea_orm::Statement::from_string(
+            self.backend(),
+            "SELECT DISTINCT chaine FROM journal_sous_chaine ORDER BY chaine",
+        );
+        Ok(Ligne::find_by_statement(stmt).all(self.connection()).await?.into_iter().map(|l| l.chaine).collect())
+    }
+
+    /// Every entry about a dossier, the main chain's and the sub-chains', in time order.
     pub async fn journal_dossier(&self, dossier: Uuid) -> Result<Vec<EntreeChainee>, StoreError> {
-        Ok(journal::Entity::find()
+        let mut tout: Vec<EntreeChainee> = journal::Entity::find()
             .filter(journal::Column::Dossier.eq(dossier.to_string()))
             .order_by_asc(journal::Column::Seq)
             .all(self.connection())
             .await?
             .into_iter()
             .map(chainee)
-            .collect())
+            .collect();
+        let sql = format!("{SOUS_CHAINE} WHERE dossier = $1 ORDER BY horodatage, rang");
+        let stmt = sea_orm::Statement::from_sql_and_values(self.backend(), sql, [dossier.to_string().into()]);
+        tout.extend(journal::Model::find_by_statement(stmt).all(self.connection()).await?.into_iter().map(chainee));
+        // stable: each chain's order within the same instant
+        tout.sort_by_key(|c| c.entree.horodatage);
+        Ok(tout)
     }
 }
