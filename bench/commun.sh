@@ -101,19 +101,54 @@ print(json.dumps(c))' | curl -sf -X PUT -H "Authorization: Bearer $admin" -H "Co
     --data-binary @- "$conv" >/dev/null
   [ -n "${PROFIL:-}" ] && $RUN "$PGBIN/psql" "$base" -Atqc "SELECT pg_stat_statements_reset()" >/dev/null
   echo "== imports"
-  importer_un stock stock-csv "$WORK/stock.csv" "$rows" "$base"
-  importer_un flux flux-rsa-xml "$WORK/flux.xml" "$rows" "$base"
-  echo "journal entries per import: $($RUN "$PGBIN/psql" "$base" -Atc "SELECT string_agg(action || ' ' || n, ', ')
-    FROM (SELECT action, count(*) n FROM journal WHERE action LIKE 'import:%' GROUP BY action) x")"
+  importer_un stock stock-csv "$WORK/stock.csv" "$rows" "$base" "$url"
+  importer_un flux flux-rsa-xml "$WORK/flux.xml" "$rows" "$base" "$url"
+  echo "journal entries per import (in its sub-chain): $($RUN "$PGBIN/psql" "$base" -Atc "SELECT string_agg(action || ' ' || n, ', ')
+    FROM (SELECT action, count(*) n FROM journal_sous_chaine WHERE action LIKE 'import:%' GROUP BY action) x")"
   rm -f "$WORK/stock.csv" "$WORK/flux.xml"
 }
 
-# One import of imports_mesurer: name, format, file, rows, database.
+# The demo's partner application on the server whose `serve --demo` output is $1, at
+# port $2: exports BENCH_TOKEN and BENCH_AGENT (as bench/api-mix.lua reads them).
+jeton_demo() {
+  local secret agent_id agent_nom agent_prenom
+  read -r _ _ secret _ agent_id agent_nom agent_prenom < <(grep -E "^ +ft-dude" "$1")
+  export BENCH_AGENT="$agent_id:$agent_nom:$agent_prenom"
+  export BENCH_TOKEN=$(curl -sf -u "ft-dude:$secret" -d grant_type=client_credentials \
+    "http://127.0.0.1:$2/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+}
+
+# While the process $1 lives: one journaled partner search after another through the
+# server at $2 (BENCH_TOKEN, BENCH_AGENT; the person of the demo sample's first line),
+# each one's time in seconds appended to $3. A request the journal holds up waits.
+sonde_journal() {
+  local pid=$1 url=$2 out=$3 corps
+  corps=$("$BIN" demo --sample 1 --date "$(date -u +%F)" | python3 -c '
+import json, sys
+p = json.loads(sys.stdin.readline())
+print(json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))')
+  local id nom prenom
+  IFS=: read -r id nom prenom <<<"$BENCH_AGENT"
+  while kill -0 "$pid" 2>/dev/null; do
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "$url/partenaire/v1/rechercher-usager" \
+      -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
+      -H "pa-identifiant-agent: $id" -H "pa-nom-agent: $nom" -H "pa-prenom-agent: $prenom" \
+      --data "$corps" >> "$out" || true
+    sleep 0.1
+  done
+}
+
+# One import of imports_mesurer: name, format, file, rows, database, and the server's
+# URL (its journaled searches probed meanwhile, when BENCH_TOKEN is set).
 importer_un() {
   local out="$WORK/$1"
   DATABASE_URL=$5 /usr/bin/time -f "%e %M %U %S" -o "$out.time" "$BIN" import --convention conv-cd77-rsa \
     --format "$2" "$3" >"$out.out" 2>"$out.err" &
-  local pid=$! dude=""
+  local pid=$! dude="" sonde=""
+  if [ -n "${BENCH_TOKEN:-}" ] && [ -n "${6:-}" ]; then
+    sonde_journal $pid "$6" "$out.sonde" &
+    sonde=$!
+  fi
   sleep 0.2
   # the `dude` process itself (time's child)
   dude=$(pgrep -P $pid || true)
@@ -122,10 +157,20 @@ importer_un() {
     sleep 1
   done
   wait $pid || { cat "$out.err" >&2; return 1; }
+  [ -n "$sonde" ] && wait $sonde
   local duree rss user sys
   read -r duree rss user sys < "$out.time"
   grep -v '^  ligne' "$out.out" | head -3
   grep -h "import : durées" "$out.err" || true
+  [ -n "$sonde" ] && python3 - "$out.sonde" <<'PY'
+import sys
+l = [x.split() for x in open(sys.argv[1]) if x.strip()]
+t = sorted(float(s) for _, s in l)
+ko = sum(1 for c, _ in l if c != "200")
+if t:
+    print(f"journaled searches during the import: {len(t)}, non-200 {ko}, p50 {t[len(t) // 2] * 1000:.0f} ms, "
+          f"p99 {t[min(len(t) - 1, len(t) * 99 // 100)] * 1000:.0f} ms, max {t[-1] * 1000:.0f} ms")
+PY
   python3 - "$1" "$4" "$duree" "$rss" "$out.rss" "$user" "$sys" <<'PY'
 import sys
 nom, rows, duree, rss, fichier, user, sys_ = sys.argv[1:8]

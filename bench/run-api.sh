@@ -38,9 +38,7 @@ demarrer() { # DUDE_SLA_MESURE value
   (cd "$WORK" && DUDE_SLA_MESURE=$1 exec "$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
   SERVER=$!
   for _ in $(seq 100); do grep -q "ft-dude" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
-  read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/serve.out")
-  export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
-  export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  jeton_demo "$WORK/serve.out" $PORT
 }
 arreter() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 demarrer 1

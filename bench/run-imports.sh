@@ -51,6 +51,8 @@ until curl -sf http://127.0.0.1:18198/readyz >/dev/null 2>&1; do
   sleep 0.2
 done
 ADMIN=$(grep -o "administrateur : jeton [^ ]*" "$WORK/serve.out" | awk '{print $4}')
+# the journaled searches probed while each import runs
+jeton_demo "$WORK/serve.out" 18198
 [ -n "$PROFIL" ] && psql_ "CREATE EXTENSION pg_stat_statements" >/dev/null
 imports_mesurer "$ROWS" http://127.0.0.1:18198 "$ADMIN" "$DATABASE_URL"
 echo "database: $(psql_ "SELECT pg_size_pretty(pg_database_size('grande'))"), dossiers: $(psql_ "SELECT count(*) FROM dossier")"

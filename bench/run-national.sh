@@ -11,7 +11,9 @@
 # BENCH_TMP (default /tmp; 6,000,000 dossiers take about 30 GB).
 #   - with IMPORTS=rows, then the imports of bench/run-imports.sh (a stock CSV and a
 #     CAF/MSA flux of that many rows) on the same database.
-# Usage: [IMPORTS=rows] bench/run-national.sh [dossiers] [seconds]
+# The search and status are measured in TOURS rounds (default 2), alternating the two
+# databases, and compared as the median of the rounds' p99.
+# Usage: [IMPORTS=rows] [TOURS=n] bench/run-national.sh [dossiers] [seconds]
 # DUDE_BIN=path runs that binary instead of building target/release/dude.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,26 +56,42 @@ demarrer() { # database
   (cd "$WORK/srv" && DATABASE_URL=$URL/$1 exec "$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/srv/serve.out" 2>"$WORK/srv/serve.log") &
   SERVER=$!
   for _ in $(seq 600); do grep -q "ft-dude" "$WORK/srv/serve.out" 2>/dev/null && break; sleep 0.2; done
-  read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/srv/serve.out")
-  export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
-  export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  jeton_demo "$WORK/srv/serve.out" $PORT
   ADMIN=$(grep -o "administrateur : jeton [^ ]*" "$WORK/srv/serve.out" | awk '{print $4}')
 }
 arreter() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 # the first 2,000 people of the sample are among the first 100,000 dossiers: the same
 # people are asked for in both databases
 $BIN demo --sample 2000 --date "$DAY" > "$WORK/sample.jsonl"
-for tour in 1 2; do
+TOURS=${TOURS:-2}
+for tour in $(seq "$TOURS"); do
   for db in petite grande; do
     demarrer $db
     preparer_requetes "$WORK/sample.jsonl" $PORT
     echo "  $(date -u +%T) round $tour, $db"
     mesurer "round $tour, $db, search" "http://127.0.0.1:$PORT" "$WORK/recherche.tsv"
     mesurer "round $tour, $db, status" "http://127.0.0.1:$PORT" "$WORK/statut.tsv"
-    [ $tour = 2 ] && [ $db = grande ] || arreter
+    [ "$tour" = "$TOURS" ] && [ $db = grande ] || arreter
   done
 done
 echo "  $(date -u +%T) rounds done"
+# the rounds alternate the two databases: each p99 at N against the baseline's, as the
+# median of the rounds (one noisy round does not decide)
+python3 - "$WORK/summary" "$N" <<'PY'
+import re, statistics, sys
+p99 = {}
+for l in open(sys.argv[1]):
+    m = re.match(r"round \d+, (\w+), (\w+): .* p99 ([\d.]+)(us|ms|s),", l)
+    if m:
+        v = float(m[3]) * {"us": 0.001, "ms": 1, "s": 1000}[m[4]]
+        p99.setdefault((m[2], m[1]), []).append(v)
+for ep in ("search", "status"):
+    a, b = p99.get((ep, "petite"), []), p99.get((ep, "grande"), [])
+    if a and b:
+        ma, mb = statistics.median(a), statistics.median(b)
+        print(f"{ep} p99, median of {len(b)} rounds: {ma:.1f} ms at 100000, {mb:.1f} ms at {sys.argv[2]}: "
+              f"{mb / ma:.2f}x (rounds: {', '.join(f'{x:.1f}' for x in a)} / {', '.join(f'{x:.1f}' for x in b)})")
+PY
 echo "== checkpoints and autovacuums of the server since the seeding (UTC)"
 grep -E "checkpoint (starting|complete)|automatic (vacuum|analyze) of table \"grande" "$WORK/pg/server.log" \
   | sed -E 's/^([0-9-]+ [0-9:]+)\.[0-9]+ UTC \[[0-9]+\] LOG: +/\1 /' | cut -c1-160 | tail -40 || true

@@ -44,9 +44,7 @@ PORT=18182
 (cd "$WORK" && exec "$BIN" serve --demo --bind 127.0.0.1:$PORT >"$WORK/serve.out" 2>"$WORK/serve.log") &
 SERVER=$!
 for _ in $(seq 300); do grep -q "ft-dude" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
-read -r _ _ SECRET _ AGENT_ID AGENT_NOM AGENT_PRENOM < <(grep -E "^ +ft-dude" "$WORK/serve.out")
-export BENCH_AGENT="$AGENT_ID:$AGENT_NOM:$AGENT_PRENOM"
-export BENCH_TOKEN=$(curl -sf -u "ft-dude:$SECRET" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+jeton_demo "$WORK/serve.out" $PORT
 (cd "$WORK" && $BIN demo --sample "$K" --date "$DAY") > "$WORK/sample.jsonl"
 echo "== $K people, each: portal search by nom+prénom+date, by nom+prénom, dossier page; API search (machine: $(nproc) cores, $(date -u +%FT%TZ))"
 python3 bench/portail.py "$PORT" "$WORK/sample.jsonl"
