@@ -142,7 +142,7 @@ print(json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))')
 # URL (its journaled searches probed meanwhile, when BENCH_TOKEN is set).
 importer_un() {
   local out="$WORK/$1"
-  DATABASE_URL=$5 /usr/bin/time -f "%e %M %U %S" -o "$out.time" "$BIN" import --convention conv-cd77-rsa \
+  DATABASE_URL=$5 DUDE_LOG=info /usr/bin/time -f "%e %M %U %S" -o "$out.time" "$BIN" import --convention conv-cd77-rsa \
     --format "$2" "$3" >"$out.out" 2>"$out.err" &
   local pid=$! dude="" sonde=""
   if [ -n "${BENCH_TOKEN:-}" ] && [ -n "${6:-}" ]; then
