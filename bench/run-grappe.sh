@@ -5,7 +5,8 @@
 #      one instance over SQLite;
 #   2. the same mix on one instance over PostgreSQL;
 #   3. the same mix through HAProxy to that one instance, then through HAProxy to two
-#      instances on the same PostgreSQL, each with half the connections.
+#      instances on the same PostgreSQL, each with half the connections, then the same two
+#      each with half the cores as well (one runtime worker per instance on two cores).
 # Same dossiers (the deterministic demo), same key, same requests everywhere; probes off.
 # PostgreSQL: a throwaway server from Debian's binaries on loopback (shared_buffers=1GB).
 # Usage: bench/run-grappe.sh [dossiers] [seconds]
@@ -116,13 +117,23 @@ demarrer "$WORK/pg1" "$PG_URL" 18192 pg1
 demarrer "$WORK/pg2" "$PG_URL" 18193 pg2
 sleep 3 # the balancer's checks find both
 run postgresql-haproxy-2 18195
-unset DUDE_DB_CONNEXIONS
+arreter_tout
+# the same two, each with its share of the cores too: one runtime worker each instead of
+# one per core of the machine (TOKIO_WORKER_THREADS, read by tokio's runtime)
+export TOKIO_WORKER_THREADS=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
+demarrer "$WORK/pg1" "$PG_URL" 18192 pg1
+demarrer "$WORK/pg2" "$PG_URL" 18193 pg2
+sleep 3
+run postgresql-haproxy-2-partage 18195
+unset DUDE_DB_CONNEXIONS TOKIO_WORKER_THREADS
 python3 - "$WORK" <<'PY'
 import sys
 w = sys.argv[1]
 r = lambda n: float(open(f"{w}/{n}.rps").read())
 print(f"PostgreSQL / SQLite = {r('postgresql') / r('sqlite'):.3f}")
 print(f"two instances / one, behind HAProxy = {r('postgresql-haproxy-2') / r('postgresql-haproxy-1'):.3f}")
+print(f"two instances each with half the cores / one, behind HAProxy = "
+      f"{r('postgresql-haproxy-2-partage') / r('postgresql-haproxy-1'):.3f}")
 PY
 echo "journal: $(DATABASE_URL=$PG_URL $BIN journal verify 2>&1 | head -1)"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); date: $DAY"

@@ -227,6 +227,22 @@ struct Bilan {
 
 const PORTEES: &str = "api_rechercher-usagerv2 rechercheusager api_rendez-vous-partenairev1 gererRDV";
 
+/// A partner request at `base` with the access token and the application's agent.
+fn requete_partenaire(
+    http: &reqwest::Client,
+    base: &str,
+    acces: &str,
+    app: &common::demo::AppDemo,
+    m: Method,
+    chemin: &str,
+) -> reqwest::RequestBuilder {
+    http.request(m, format!("{base}{chemin}"))
+        .bearer_auth(acces)
+        .header("pa-identifiant-agent", &app.agent.0)
+        .header("pa-nom-agent", &app.agent.1)
+        .header("pa-prenom-agent", &app.agent.2)
+}
+
 /// A partner's loop through the balancer until `fin`: find a person (v2), make an
 /// appointment for them; every answer counted.
 async fn charger(
@@ -241,13 +257,7 @@ async fn charger(
     let acces = v["access_token"].as_str().unwrap_or_else(|| panic!("a token: {v}")).to_string();
     let mut b = Bilan::default();
     let mut n = depart;
-    let appel = |m: Method, chemin: &str| {
-        http.request(m, format!("{lb}{chemin}"))
-            .bearer_auth(&acces)
-            .header("pa-identifiant-agent", &app.agent.0)
-            .header("pa-nom-agent", &app.agent.1)
-            .header("pa-prenom-agent", &app.agent.2)
-    };
+    let appel = |m: Method, chemin: &str| requete_partenaire(&http, &lb, &acces, &app, m, chemin);
     while Instant::now() < fin {
         let p = gens[n % gens.len()].clone();
         n += 7;
@@ -430,13 +440,7 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
         async move {
             let v: Value = demander_jeton(&http, &base, &app, PORTEES).await.json().await.unwrap();
             let acces = v["access_token"].as_str().unwrap().to_string();
-            let appel = |m: Method, chemin: &str| {
-                http.request(m, format!("{base}{chemin}"))
-                    .bearer_auth(&acces)
-                    .header("pa-identifiant-agent", &app.agent.0)
-                    .header("pa-nom-agent", &app.agent.1)
-                    .header("pa-prenom-agent", &app.agent.2)
-            };
+            let appel = |m: Method, chemin: &str| requete_partenaire(&http, &base, &acces, &app, m, chemin);
             let v: Value = appel(Method::POST, "/partenaire/rechercher-usager/v2/usagers/par-datenaissance-et-nir")
                 .json(&json!({"nir": p.nir, "dateNaissance": p.naissance}))
                 .send()
