@@ -45,12 +45,16 @@ pub enum ReloadError {
 pub struct Gardien {
     courant: ArcSwap<Habilitations>,
     authz_dir: Option<PathBuf>,
+    /// One reload at a time: a reload that read the database before a change committed
+    /// (one a notice started) must not swap its snapshot in after the reload that read
+    /// the change (a revoked client would be served again until the next reload).
+    rechargement: tokio::sync::Mutex<()>,
 }
 
 impl Gardien {
     pub async fn charger(store: &Store, authz_dir: Option<PathBuf>) -> Result<Self, ReloadError> {
         let h = Self::construire(store, authz_dir.as_deref()).await?;
-        Ok(Self { courant: ArcSwap::from_pointee(h), authz_dir })
+        Ok(Self { courant: ArcSwap::from_pointee(h), authz_dir, rechargement: tokio::sync::Mutex::new(()) })
     }
 
     async fn construire(store: &Store, dir: Option<&std::path::Path>) -> Result<Habilitations, ReloadError> {
@@ -77,6 +81,7 @@ impl Gardien {
 
     /// Reloads from the database and the rules; keeps the old snapshot on failure.
     pub async fn recharger(&self, store: &Store) -> Result<(), ReloadError> {
+        let _seul = self.rechargement.lock().await;
         match Self::construire(store, self.authz_dir.as_deref()).await {
             Ok(h) => {
                 self.courant.store(Arc::new(h));
