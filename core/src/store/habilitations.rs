@@ -199,10 +199,11 @@ impl Store {
     ) -> Result<i64, StoreError> {
         use sea_orm::{ConnectionTrait, Statement};
         let sql = "INSERT INTO regles_habilitation (version, texte, sha256, deposees_par, deposees_le) \
-                   SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4 FROM regles_habilitation";
+                   SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4 FROM regles_habilitation RETURNING version";
         let valeurs = vec![texte.into(), sha256.into(), par.into(), self.horodatage(le).valeur()];
-        self.connection().execute_raw(Statement::from_sql_and_values(self.backend(), sql, valeurs)).await?;
-        Ok(self.regles_deposees().await?.map(|r| r.version).unwrap_or_default())
+        let ligne =
+            self.connection().query_one_raw(Statement::from_sql_and_values(self.backend(), sql, valeurs)).await?;
+        Ok(ligne.map(|l| l.try_get::<i64>("", "version")).transpose()?.unwrap_or_default())
     }
 
     /// The newest set of rules set through the admin API, if any.
