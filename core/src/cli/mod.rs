@@ -176,7 +176,13 @@ fn init_tracing() {
         }
         Err(_) => EnvFilter::new("info,sqlx=warn,sea_orm=warn"),
     };
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    // colours only on a terminal: a log file, a pipe or journald gets plain text
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 pub async fn run(cli: Cli) -> Result<()> {
