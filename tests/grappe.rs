@@ -342,6 +342,7 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
             ("DUDE_PLUGINS_DIR", plugins.to_str().unwrap()),
             ("DUDE_CHECKPOINT_INTERVAL_S", "1"),
             ("DUDE_SLA_SONDE_S", "2"),
+            ("DUDE_SLA_ECHEANCES_S", "1"),
         ];
         // one after the other: the first seeds the demo, the others find it
         instances.push(DemoServer::start(&dir, 300, &env));
@@ -356,6 +357,61 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     })
     .await;
     assert!(tous.is_some(), "every lease held: {:?}", titulaires(&store).await);
+
+    // a deadline's notices are sent once by the cluster, not once per instance: the 77's
+    // convention gets a webhook, then a data breach found four days ago (its 72 h for
+    // the notification passed) is declared through the first instance; every instance
+    // watches deadlines every second, but only the holder of `echeances` acts. Counted
+    // at the end, after one instance stopped and another was killed.
+    let (crochet, recus) = common::webhook().await;
+    let adresse = instances[0].url("/admin/v1/conventions/conv-cd77-rsa");
+    let admin = |m: Method, url: String| instances[0].http.request(m, url).bearer_auth(&instances[0].admin);
+    let mut convention: Value = admin(Method::GET, adresse.clone()).send().await.unwrap().json().await.unwrap();
+    convention["webhookIncidents"] = json!(crochet);
+    let r = admin(Method::PUT, adresse).json(&convention).send().await.unwrap();
+    assert!(r.status().is_success(), "webhook set: {} {}", r.status(), r.text().await.unwrap_or_default());
+    for s in &instances {
+        let vu = attendre(Duration::from_secs(5), || async {
+            let v: Value = s
+                .http
+                .get(s.url("/admin/v1/conventions/conv-cd77-rsa"))
+                .bearer_auth(&s.admin)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["webhookIncidents"] == crochet.as_str()
+        })
+        .await;
+        assert!(vu.is_some(), "the webhook known to {}", s.base);
+    }
+    let decouverte = (Utc::now() - chrono::Duration::days(4)).to_rfc3339();
+    let r = admin(Method::POST, instances[0].url("/admin/v1/sla/violations"))
+        .json(&json!({"convention": "conv-cd77-rsa", "sens": "PARTENAIRE_VERS_PLATEFORME",
+            "faitGenerateur": "DECOUVERTE", "decouverteLe": decouverte,
+            "natures": ["CONFIDENTIALITE"], "categoriesDonnees": ["contact"],
+            "resume": "liste envoyée à un mauvais destinataire"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "breach declared: {}", r.text().await.unwrap_or_default());
+    let violation = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let avis = || -> Vec<String> {
+        let recus = recus.lock().unwrap();
+        let de_la_violation =
+            recus.iter().filter(|v| v["objet"] == "violation" && v["violation"]["id"] == violation.as_str());
+        de_la_violation.map(|v| v["evenement"].as_str().unwrap_or_default().to_string()).collect()
+    };
+    let envoyee = attendre(Duration::from_secs(5), || async { avis().contains(&"depassee".to_string()) }).await;
+    assert!(envoyee.is_some(), "the missed deadline notified: {:?}", avis());
+    // by the holder of `echeances`, and by no other instance
+    let titulaire = titulaires(&store).await.into_iter().find(|(b, _)| b == "echeances").map(|(_, h)| h);
+    let marque = format!("violation={violation} evenement=depassee");
+    let emetteurs: Vec<String> =
+        (1..=3).filter(|i| instances[i - 1].journal().contains(&marque)).map(|i| format!("dude{i}")).collect();
+    assert_eq!(emetteurs, titulaire.into_iter().collect::<Vec<_>>(), "the notice sent by the lease's holder alone");
 
     // a change made through one instance is enforced by all within a second
     let cd93 = instances[1].app("cd93-solis").clone();
@@ -570,4 +626,18 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     .await;
     assert!(repris.is_some(), "leases moved to the survivor: {:?}", titulaires(&store).await);
     eprintln!("leases moved to dude3 {:?} after the kill", mort.elapsed());
+
+    // the breach's notices: each once, although three instances, then two, then the
+    // survivor alone watched the deadlines every second for about 40 s
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut envoyes = avis();
+    envoyes.sort();
+    let mut uniques = envoyes.clone();
+    uniques.dedup();
+    assert_eq!(envoyes, uniques, "each notice of the breach sent once");
+    assert!(
+        envoyes.iter().any(|e| e.starts_with("rappel:")) && envoyes.contains(&"depassee".to_string()),
+        "{envoyes:?}"
+    );
+    eprintln!("the breach's notices, each received once: {envoyes:?}");
 }

@@ -197,26 +197,6 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window(s: &TestSe
     assert_eq!((champs[13], champs[14]), ("120", "60"), "{ligne}");
 }
 
-/// A local webhook that keeps what it receives.
-async fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
-    let recus = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let r2 = recus.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |axum::Json(v): axum::Json<serde_json::Value>| {
-            let r = r2.clone();
-            async move {
-                r.lock().unwrap().push(v);
-                "ok"
-            }
-        }),
-    );
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", l.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
-    (url, recus)
-}
-
 async fn attendre(recus: &std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>, evenement: &str) {
     for _ in 0..200 {
         if recus.lock().unwrap().iter().any(|v| v["evenement"] == evenement) {
@@ -238,7 +218,7 @@ async fn etape(s: &TestServer, id: &str, e: &str) -> reqwest::Response {
 }
 
 async fn an_incident_lifecycle_with_deadlines_on_business_hours(s: &mut TestServer) {
-    let (url, recus) = webhook().await;
+    let (url, recus) = common::webhook().await;
     let mut c = (*s.state.services().gardien.courant().registre.conventions["conv-cd77"]).clone();
     c.webhook_incidents = Some(url);
     s.store.enregistrer_convention(&c).await.unwrap();
@@ -374,7 +354,7 @@ async fn failing_probes_open_an_incident_that_their_success_restores(s: &TestSer
 }
 
 async fn breaches_changes_and_deprecated_versions(s: &mut TestServer) {
-    let (url, recus) = webhook().await;
+    let (url, recus) = common::webhook().await;
     let mut c = (*s.state.services().gardien.courant().registre.conventions["conv-cd93"]).clone();
     c.webhook_incidents = Some(url);
     c.delai_notification_violation_h = 36;

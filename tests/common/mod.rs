@@ -730,3 +730,23 @@ pub fn rendez_vous(id: Option<&str>, duree: u32, statut: &str) -> serde_json::Va
         "interlocuteur": {"email": null, "nom": "Dupont", "prenom": "Anne"}
     })
 }
+
+/// A local webhook that keeps what it receives.
+pub async fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let recus = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let r2 = recus.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(v): axum::Json<serde_json::Value>| {
+            let r = r2.clone();
+            async move {
+                r.lock().unwrap().push(v);
+                "ok"
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, app).await.unwrap() });
+    (url, recus)
+}

@@ -246,7 +246,7 @@ async fn demarrer_taches(state: &AppState, settings: &Settings, cle: &MasterKey)
         super::sla::collecte::demarrer_pics(s.clone()),
         super::sla::collecte::demarrer_purge(s.clone()),
         super::sla::collecte::demarrer_battements(s.clone()),
-        super::sla::collecte::demarrer_echeances(s.clone()),
+        super::sla::collecte::demarrer_echeances(s.clone(), settings.sla_echeances),
     ];
     taches.extend(grappe::ecouter(s).await);
     taches

@@ -97,6 +97,11 @@ pub const PARAMETRES: &[Parametre] = &[
     Parametre { nom: "DUDE_CWASM_DIR", sens: "the adapters' compiled code", defaut: "data/cwasm" },
     Parametre { nom: "DUDE_SLA_SONDE_S", sens: "interval of the supervision probes, s (0: off)", defaut: "30" },
     Parametre {
+        nom: "DUDE_SLA_ECHEANCES_S",
+        sens: "how often the deadlines of incidents and data breaches are watched (their notices sent), s",
+        defaut: "60",
+    },
+    Parametre {
         nom: "DUDE_SLA_MESURE",
         sens: "measure partner calls (0: off, to measure the layer's cost)",
         defaut: "1",
@@ -186,6 +191,8 @@ pub struct Settings {
     pub plugins_dir: Option<PathBuf>,
     pub cwasm_dir: PathBuf,
     pub sla_sondes: Option<Duration>,
+    /// How often the deadlines of incidents and breaches are watched (lease `echeances`).
+    pub sla_echeances: Duration,
     pub sla_mesure: bool,
     pub delais_http: DelaisHttp,
     pub bind: SocketAddr,
@@ -230,6 +237,7 @@ impl Settings {
             plugins_dir: None,
             cwasm_dir: PathBuf::from("data/cwasm"),
             sla_sondes: Some(Duration::from_secs(30)),
+            sla_echeances: Duration::from_secs(60),
             sla_mesure: true,
             delais_http: DelaisHttp::default(),
             bind: "127.0.0.1:8080".parse().expect("an address"),
@@ -349,6 +357,9 @@ impl Settings {
         }
         if let Some(n) = entier("DUDE_SLA_SONDE_S", 0, 86_400, &mut err) {
             s.sla_sondes = (n > 0).then(|| Duration::from_secs(n));
+        }
+        if let Some(n) = entier("DUDE_SLA_ECHEANCES_S", 1, 86_400, &mut err) {
+            s.sla_echeances = Duration::from_secs(n);
         }
         if let Some(n) = entier("DUDE_HTTP_DELAI_S", 1, 3_600, &mut err) {
             s.delais_http.entetes = Duration::from_secs(n);

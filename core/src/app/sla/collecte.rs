@@ -187,9 +187,10 @@ pub fn demarrer_battements(services: Arc<Services>) -> tokio::task::JoinHandle<(
 }
 
 /// Starts the watch of deadlines (incidents, data breaches) and the notices it sends,
-/// every minute, once across instances (lease `echeances`).
-pub fn demarrer_echeances(services: Arc<Services>) -> tokio::task::JoinHandle<()> {
-    crate::app::grappe::sous_bail(services, "echeances", Duration::from_secs(60), |s| async move {
+/// every `periode` (`DUDE_SLA_ECHEANCES_S`, a minute by default), once across instances
+/// (lease `echeances`).
+pub fn demarrer_echeances(services: Arc<Services>, periode: Duration) -> tokio::task::JoinHandle<()> {
+    crate::app::grappe::sous_bail(services, "echeances", periode, |s| async move {
         if let Err(e) = super::gestion::surveiller_echeances(&s, s.clock.now()).await {
             tracing::error!(erreur = %e, "surveillance des échéances");
         }
