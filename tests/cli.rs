@@ -743,12 +743,10 @@ async fn openapi_contract_holds_under_schemathesis() {
 async fn the_first_command_ships_the_adapters() {
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo::DemoServer::start(dir.path(), 100, &[]);
-    let v: Value =
-        s.http.get(s.url("/admin/v1/plugins")).bearer_auth(&s.admin).send().await.unwrap().json().await.unwrap();
+    let v = s.lire_admin("/admin/v1/plugins").await;
     let noms: Vec<&str> = v["adaptateurs"].as_array().unwrap().iter().map(|a| a["nom"].as_str().unwrap()).collect();
     assert_eq!(noms, ["cd-files", "gip-inclusion", "sigma"], "{v}");
-    let conventions: Value =
-        s.http.get(s.url("/admin/v1/conventions")).bearer_auth(&s.admin).send().await.unwrap().json().await.unwrap();
+    let conventions = s.lire_admin("/admin/v1/conventions").await;
     let adaptateur =
         |id: &str| conventions.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["adaptateur"]["nom"].clone();
     assert_eq!(

@@ -364,31 +364,21 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     // watches deadlines every second, but only the holder of `echeances` acts. Counted
     // at the end, after one instance stopped and another was killed.
     let (crochet, recus) = common::webhook().await;
-    let adresse = instances[0].url("/admin/v1/conventions/conv-cd77-rsa");
-    let admin = |m: Method, url: String| instances[0].http.request(m, url).bearer_auth(&instances[0].admin);
-    let mut convention: Value = admin(Method::GET, adresse.clone()).send().await.unwrap().json().await.unwrap();
+    let adresse = "/admin/v1/conventions/conv-cd77-rsa";
+    let mut convention = instances[0].lire_admin(adresse).await;
     convention["webhookIncidents"] = json!(crochet);
-    let r = admin(Method::PUT, adresse).json(&convention).send().await.unwrap();
+    let r = instances[0].administrer(Method::PUT, adresse).json(&convention).send().await.unwrap();
     assert!(r.status().is_success(), "webhook set: {} {}", r.status(), r.text().await.unwrap_or_default());
     for s in &instances {
         let vu = attendre(Duration::from_secs(5), || async {
-            let v: Value = s
-                .http
-                .get(s.url("/admin/v1/conventions/conv-cd77-rsa"))
-                .bearer_auth(&s.admin)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            v["webhookIncidents"] == crochet.as_str()
+            s.lire_admin(adresse).await["webhookIncidents"] == crochet.as_str()
         })
         .await;
         assert!(vu.is_some(), "the webhook known to {}", s.base);
     }
     let decouverte = (Utc::now() - chrono::Duration::days(4)).to_rfc3339();
-    let r = admin(Method::POST, instances[0].url("/admin/v1/sla/violations"))
+    let r = instances[0]
+        .administrer(Method::POST, "/admin/v1/sla/violations")
         .json(&json!({"convention": "conv-cd77-rsa", "sens": "PARTENAIRE_VERS_PLATEFORME",
             "faitGenerateur": "DECOUVERTE", "decouverteLe": decouverte,
             "natures": ["CONFIDENTIALITE"], "categoriesDonnees": ["contact"],
@@ -423,9 +413,7 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
         assert_eq!(recherche(s).await, 200, "the 93's application is served by {}", s.base);
     }
     let r = instances[0]
-        .http
-        .post(instances[0].url(&format!("/admin/v1/clients/{}/revoquer", cd93.client_id)))
-        .bearer_auth(&instances[0].admin)
+        .administrer(Method::POST, &format!("/admin/v1/clients/{}/revoquer", cd93.client_id))
         .send()
         .await
         .unwrap();
@@ -445,9 +433,7 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
         hex::encode(sha2::Sha256::digest(&octets))
     };
     let r = instances[0]
-        .http
-        .post(instances[0].url("/admin/v1/plugins?fichier=exemple-grappe.wasm"))
-        .bearer_auth(&instances[0].admin)
+        .administrer(Method::POST, "/admin/v1/plugins?fichier=exemple-grappe.wasm")
         .body(octets)
         .send()
         .await
@@ -455,16 +441,7 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     assert!(r.status().is_success(), "upload: {} {}", r.status(), r.text().await.unwrap_or_default());
     for s in &instances[1..] {
         let charge = attendre(Duration::from_secs(10), || async {
-            let v: Value = s
-                .http
-                .get(s.url("/admin/v1/plugins"))
-                .bearer_auth(&s.admin)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap_or_default();
+            let v = s.lire_admin("/admin/v1/plugins").await;
             v["adaptateurs"].as_array().is_some_and(|a| a.iter().any(|a| a["sha256"] == sha256.as_str()))
         })
         .await;
@@ -516,13 +493,7 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
         }
     };
     let deposer = |texte: String| {
-        instances[0]
-            .http
-            .put(instances[0].url("/admin/v1/regles"))
-            .bearer_auth(&instances[0].admin)
-            .header("content-type", "text/csv")
-            .body(texte)
-            .send()
+        instances[0].administrer(Method::PUT, "/admin/v1/regles").header("content-type", "text/csv").body(texte).send()
     };
     let livrees = dude_core::habilitation::casbin_authorizer::REGLES.to_string();
     let etroites: String = livrees

@@ -115,6 +115,17 @@ impl DemoServer {
         format!("{}{path}", self.base)
     }
 
+    /// An administration request, with the operator's token.
+    pub fn administrer(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, self.url(path)).bearer_auth(&self.admin)
+    }
+
+    /// An administration resource as JSON (`Null` when it is not JSON).
+    pub async fn lire_admin(&self, path: &str) -> serde_json::Value {
+        let r = self.administrer(reqwest::Method::GET, path).send().await.unwrap();
+        r.json().await.unwrap_or_default()
+    }
+
     pub fn app(&self, client_id: &str) -> &AppDemo {
         self.apps.iter().find(|a| a.client_id == client_id).expect("demo application")
     }
