@@ -138,6 +138,22 @@ print(json.dumps({"nir": p["nir"], "dateNaissance": p["dateNaissance"]}))')
   done
 }
 
+# BENCH_PERF=1: where the import's PostgreSQL backend spends its time. $BENCH_PERF_APRES
+# seconds (default 30) into the import, the backend holding the oldest open transaction
+# (the import's) is sampled for $BENCH_PERF_S seconds (default 20) by perf (Debian's
+# linux-perf); the functions by inclusive share go to $2.
+profil_backend() {
+  local base=$1 out=$2 bk
+  sleep "${BENCH_PERF_APRES:-30}"
+  bk=$($RUN "$PGBIN/psql" "$base" -Atc "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'
+    AND xact_start IS NOT NULL AND pid <> pg_backend_pid() ORDER BY xact_start LIMIT 1")
+  [ -n "$bk" ] || return 0
+  perf record -F 499 -g -p "$bk" -o "$out.data" -- sleep "${BENCH_PERF_S:-20}" >/dev/null 2>&1 || return 0
+  perf report -i "$out.data" --children --sort symbol --stdio -g none 2>/dev/null \
+    | grep '%' | grep -v ' 0x0000' | head -45 > "$out"
+  rm -f "$out.data"
+}
+
 # One import of imports_mesurer: name, format, file, rows, database, and the server's
 # URL (its journaled searches probed meanwhile, when BENCH_TOKEN is set).
 importer_un() {
@@ -149,6 +165,11 @@ importer_un() {
     sonde_journal $pid "$6" "$out.sonde" &
     sonde=$!
   fi
+  local perf_=""
+  if [ -n "${BENCH_PERF:-}" ] && command -v perf >/dev/null; then
+    profil_backend "$5" "$out.perf" &
+    perf_=$!
+  fi
   sleep 0.2
   # the `dude` process itself (time's child)
   dude=$(pgrep -P $pid || true)
@@ -158,6 +179,11 @@ importer_un() {
   done
   wait $pid || { cat "$out.err" >&2; return 1; }
   [ -n "$sonde" ] && wait $sonde
+  if [ -n "$perf_" ]; then
+    wait $perf_ || true
+    echo "$1: the import's PostgreSQL backend, functions by inclusive share (perf, ${BENCH_PERF_S:-20} s from ${BENCH_PERF_APRES:-30} s):"
+    sed 's/^/  /' "$out.perf" 2>/dev/null || true
+  fi
   local duree rss user sys
   read -r duree rss user sys < "$out.time"
   grep -v '^  ligne' "$out.out" | head -3

@@ -11,7 +11,8 @@
 # size sampled every second (the samples at each quarter of the run show whether memory
 # stays flat). Then the journal entries each import wrote are counted (imports_mesurer
 # in bench/commun.sh, shared with bench/run-national.sh). BENCH_PROFIL=1 adds the
-# server's statements by total time (pg_stat_statements).
+# server's statements by total time (pg_stat_statements); BENCH_PERF=1 a perf profile
+# of each import's PostgreSQL backend (profil_backend in bench/commun.sh).
 # The convention's adapter caps are raised first, as an operator would for such files:
 # input up to 8 GiB, one hour per job (the defaults are 512 MiB and 600 s).
 # PostgreSQL: a throwaway server from Debian's binaries, data under BENCH_TMP (default
