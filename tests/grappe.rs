@@ -394,13 +394,17 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
             recus.iter().filter(|v| v["objet"] == "violation" && v["violation"]["id"] == violation.as_str());
         de_la_violation.map(|v| v["evenement"].as_str().unwrap_or_default().to_string()).collect()
     };
-    let envoyee = attendre(Duration::from_secs(5), || async { avis().contains(&"depassee".to_string()) }).await;
+    let envoyee = attendre(Duration::from_secs(5), || async { avis().iter().any(|e| e == "depassee") }).await;
     assert!(envoyee.is_some(), "the missed deadline notified: {:?}", avis());
     // by the holder of `echeances`, and by no other instance
     let titulaire = titulaires(&store).await.into_iter().find(|(b, _)| b == "echeances").map(|(_, h)| h);
     let marque = format!("violation={violation} evenement=depassee");
-    let emetteurs: Vec<String> =
-        (1..=3).filter(|i| instances[i - 1].journal().contains(&marque)).map(|i| format!("dude{i}")).collect();
+    let emetteurs: Vec<String> = instances
+        .iter()
+        .zip(1..)
+        .filter(|(s, _)| s.journal().contains(&marque))
+        .map(|(_, i)| format!("dude{i}"))
+        .collect();
     assert_eq!(emetteurs, titulaire.into_iter().collect::<Vec<_>>(), "the notice sent by the lease's holder alone");
 
     // a change made through one instance is enforced by all within a second
@@ -606,9 +610,6 @@ async fn three_instances_behind_haproxy_lose_nothing_when_one_stops_and_another_
     let mut uniques = envoyes.clone();
     uniques.dedup();
     assert_eq!(envoyes, uniques, "each notice of the breach sent once");
-    assert!(
-        envoyes.iter().any(|e| e.starts_with("rappel:")) && envoyes.contains(&"depassee".to_string()),
-        "{envoyes:?}"
-    );
+    assert!(envoyes.iter().any(|e| e.starts_with("rappel:")) && envoyes.iter().any(|e| e == "depassee"), "{envoyes:?}");
     eprintln!("the breach's notices, each received once: {envoyes:?}");
 }

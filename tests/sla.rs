@@ -197,7 +197,7 @@ async fn probes_end_to_end_and_availability_with_a_maintenance_window(s: &TestSe
     assert_eq!((champs[13], champs[14]), ("120", "60"), "{ligne}");
 }
 
-async fn attendre(recus: &std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>, evenement: &str) {
+async fn attendre(recus: &Recus, evenement: &str) {
     for _ in 0..200 {
         if recus.lock().unwrap().iter().any(|v| v["evenement"] == evenement) {
             return;

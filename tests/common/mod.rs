@@ -731,8 +731,11 @@ pub fn rendez_vous(id: Option<&str>, duree: u32, statut: &str) -> serde_json::Va
     })
 }
 
+/// What a test webhook received, in order.
+pub type Recus = std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>;
+
 /// A local webhook that keeps what it receives.
-pub async fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+pub async fn webhook() -> (String, Recus) {
     let recus = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let r2 = recus.clone();
     let app = axum::Router::new().route(
